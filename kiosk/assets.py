@@ -1,0 +1,6 @@
+"""Where the files shipped with the code live (demo data, fonts, images)."""
+
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+DEMO = ASSETS / "demo"

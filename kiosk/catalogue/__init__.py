@@ -1,0 +1,1 @@
+"""The domain: procedures, forms, agencies, dossiers, and search. No I/O."""

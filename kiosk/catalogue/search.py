@@ -1,0 +1,201 @@
+"""Find procedures from whatever a person types, as they type it.
+
+One `SearchIndex.search` serves the CLI and the UI. Matching is on folded words (see
+`text`): each query word matches a word of a procedure exactly, as a prefix (the word
+being typed), or with one typo. Words are weighted by where they stand (name above
+keywords above field) and by rarity, so "thủ tục", "đăng ký", "cấp", "giấy" count for
+little; a procedure must carry most of the query's weight to rank high. Scoring runs over
+numpy arrays so a keystroke costs well under a millisecond on a 6,000-procedure catalogue;
+the top candidates are then re-ranked by how well the name itself reads as the query.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from kiosk.catalogue.model import Procedure
+from kiosk.catalogue.text import deletions, within_one_edit, words
+
+NAME, KEYWORD, FIELD, RESULT = 3.0, 2.0, 1.0, 0.6
+PREFIX_FACTOR = 0.85  # "kha" is probably "khai", but less surely than "khai" itself
+TYPO_FACTOR = 0.6
+TYPO_MIN_LENGTH = 3  # shorter words have too many one-letter neighbours
+RERANK = 60
+_CODE = re.compile(r"^\s*[12]\.?\d{0,6}(\.[0-9a-z.]*)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    code: str
+    name: str
+    field: str
+    keywords: tuple[str, ...] = ()
+    result: str = ""
+
+    @classmethod
+    def of(cls, procedure: Procedure) -> SearchDoc:
+        return cls(procedure.code, procedure.name, procedure.field, procedure.keywords,
+                   procedure.result)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    code: str
+    name: str
+    field: str
+    score: float
+
+
+@dataclass
+class _Postings:
+    docs: np.ndarray  # int32 doc numbers
+    weights: np.ndarray  # float32 place weight (NAME, KEYWORD, ...)
+    idf: float
+
+
+@dataclass(frozen=True)
+class _WordMatch:
+    """How one query word matches the index: its per-document scores and its importance."""
+
+    scores: np.ndarray
+    importance: float
+    words: frozenset[str]  # index words it matched exactly or with a typo
+    prefix: str | None  # set when it also matched as a prefix
+
+
+class SearchIndex:
+    def __init__(self, docs: Iterable[SearchDoc]) -> None:
+        self.docs = list(docs)
+        self.size = len(self.docs)
+        self._name_words = [words(d.name) for d in self.docs]
+        self._codes = [d.code.lower() for d in self.docs]
+        place_weights: dict[str, dict[int, float]] = defaultdict(dict)
+        for number, doc in enumerate(self.docs):
+            places = [(self._name_words[number], NAME),
+                      ([w for k in doc.keywords for w in words(k)], KEYWORD),
+                      (words(doc.field), FIELD), (words(doc.result), RESULT)]
+            for place_words, weight in places:
+                for word in place_words:
+                    slot = place_weights[word]
+                    if slot.get(number, 0.0) < weight:
+                        slot[number] = weight
+        self._exact = {w: self._postings(d) for w, d in place_weights.items()}
+        prefixes: dict[str, dict[int, float]] = defaultdict(dict)
+        for word, slot in place_weights.items():
+            for end in range(1, len(word)):
+                target = prefixes[word[:end]]
+                for number, weight in slot.items():
+                    if target.get(number, 0.0) < weight:
+                        target[number] = weight
+        self._prefix = {p: self._postings(d) for p, d in prefixes.items()}
+        self._typo_keys: dict[str, set[str]] = defaultdict(set)
+        for word in self._exact:
+            if len(word) >= TYPO_MIN_LENGTH:
+                for key in deletions(word) | {word}:
+                    self._typo_keys[key].add(word)
+        self._match = lru_cache(maxsize=4096)(self._match_word)
+
+    def _postings(self, slot: dict[int, float]) -> _Postings:
+        docs = np.fromiter(slot.keys(), dtype=np.int32, count=len(slot))
+        weights = np.fromiter(slot.values(), dtype=np.float32, count=len(slot))
+        return _Postings(docs, weights, math.log(1 + self.size / len(slot)))
+
+    def _typo_neighbours(self, word: str) -> set[str]:
+        if len(word) < TYPO_MIN_LENGTH:
+            return set()
+        found: set[str] = set()
+        for key in deletions(word) | {word}:
+            found |= self._typo_keys.get(key, set())
+        return {w for w in found if w != word and within_one_edit(word, w)}
+
+    def _match_word(self, word: str, as_prefix: bool) -> _WordMatch:
+        scores = np.zeros(self.size, dtype=np.float32)
+        importance = 0.0
+        matched: set[str] = set()
+        exact = self._exact.get(word)
+        if exact is not None:
+            _raise(scores, exact.docs, exact.weights * exact.idf)
+            importance = exact.idf
+            matched.add(word)
+        prefix = self._prefix.get(word) if as_prefix else None
+        if prefix is not None:
+            _raise(scores, prefix.docs, prefix.weights * (prefix.idf * PREFIX_FACTOR))
+            importance = max(importance, prefix.idf * PREFIX_FACTOR)
+        for neighbour in self._typo_neighbours(word):
+            posting = self._exact[neighbour]
+            _raise(scores, posting.docs, posting.weights * (posting.idf * TYPO_FACTOR))
+            importance = max(importance, posting.idf * TYPO_FACTOR)
+            matched.add(neighbour)
+        if not importance:
+            # a word found nowhere still counts against coverage, like an unknown word would
+            importance = math.log(1 + self.size)
+        return _WordMatch(scores, importance, frozenset(matched),
+                          word if prefix is not None else None)
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        if _CODE.match(query) and any(ch.isdigit() for ch in query):
+            by_code = self._search_code(query.strip().lower(), limit)
+            if by_code:
+                return by_code
+        query_words = words(query)
+        if not query_words or not self.size:
+            return []
+        typing_last = not query[-1:].isspace()
+        matches = [self._match(w, typing_last and i == len(query_words) - 1)
+                   for i, w in enumerate(query_words)]
+        total = np.zeros(self.size, dtype=np.float32)
+        covered = np.zeros(self.size, dtype=np.float32)
+        weight = 0.0
+        for m in matches:
+            total += m.scores
+            covered += (m.scores > 0) * np.float32(m.importance)
+            weight += m.importance
+        coverage = covered / np.float32(weight)
+        scores = total * coverage * coverage
+        found = np.flatnonzero(scores > 0)
+        if not found.size:
+            return []
+        if found.size > RERANK:
+            found = found[np.argpartition(-scores[found], RERANK - 1)[:RERANK]]
+        ranked = sorted(((float(scores[n]) * self._name_fit(n, matches), n) for n in found),
+                        key=lambda pair: (-pair[0], self.docs[pair[1]].code))
+        return [SearchHit(self.docs[n].code, self.docs[n].name, self.docs[n].field,
+                          round(score, 4)) for score, n in ranked[:limit]]
+
+    def _name_fit(self, number: int, matches: list[_WordMatch]) -> float:
+        """How well the name reads as the query: all words, in order, nothing much else."""
+        name = self._name_words[number]
+        positions: list[int] = []
+        for m in matches:
+            at = next((i for i, w in enumerate(name) if w in m.words
+                       or (m.prefix is not None and w.startswith(m.prefix))), None)
+            if at is not None:
+                positions.append(at)
+        fit = 1.0
+        if len(positions) == len(matches):
+            fit *= 1.3
+            if all(b == a + 1 for a, b in itertools.pairwise(positions)):
+                fit *= 1.2
+        extra = len(name) - len(set(positions))
+        return fit / (1.0 + 0.04 * extra)
+
+    def _search_code(self, query: str, limit: int) -> list[SearchHit]:
+        compact = query.replace(".", "")
+        hits = [SearchHit(d.code, d.name, d.field, 1.0) for d, code in zip(self.docs, self._codes,
+                                                                            strict=True)
+                if code.startswith(query) or code.replace(".", "").startswith(compact)]
+        return sorted(hits, key=lambda h: h.code)[:limit]
+
+
+
+def _raise(scores: np.ndarray, docs: np.ndarray, values: np.ndarray) -> None:
+    """scores[docs] = max(scores[docs], values); docs within one posting are unique."""
+    scores[docs] = np.maximum(scores[docs], values)

@@ -1,0 +1,198 @@
+"""`kiosk`: run, sync and search the kiosk, and run the reference central API.
+
+Every command ends with a one-line message and an exit code, never a traceback:
+0 done, 1 failed (the reason on stderr), 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import Config, ConfigError, load_config
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CommandFailed(Exception):
+    """A command could not do its work; the message is the one line to print."""
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def cmd_serve_api(args: argparse.Namespace) -> int:
+    from kiosk.server.run import open_db, serve
+
+    if args.write_openapi:
+        from kiosk.server.app import create_app
+
+        document = create_app(open_db(None, seed=False)).openapi()
+        Path(args.write_openapi).write_text(json.dumps(document, indent=1, ensure_ascii=False)
+                                            + "\n", encoding="utf-8")
+        print(f"wrote the OpenAPI document to {args.write_openapi}")
+        return EXIT_OK
+    db = open_db(Path(args.db) if args.db else None, seed=not args.empty)
+    counts = db.catalogue_version()
+    print(f"Reference central API on http://{args.host}:{args.port}/v1 "
+          f"({counts['procedures']} procedures, {db.count('dossiers')} dossiers; "
+          f"database {db.path}). Ctrl+C stops it.", flush=True)
+    try:
+        serve(db, args.host, args.port)
+    except OSError as err:
+        raise CommandFailed(f"cannot listen on {args.host}:{args.port} ({err.strerror})"
+                            ) from None
+    return EXIT_OK
+
+
+def cmd_import_catalogue(args: argparse.Namespace) -> int:
+    from kiosk.server.catalogue_files import form_pdfs, read_catalogue_file
+    from kiosk.server.run import open_db
+
+    catalogue = read_catalogue_file(Path(args.file))
+    forms_dir = Path(args.forms_dir) if args.forms_dir else Path(args.file).parent / "forms"
+    samples_dir = Path(args.samples_dir) if args.samples_dir else forms_dir.parent / "samples"
+    pdfs = form_pdfs(catalogue, forms_dir, samples_dir)
+    db = open_db(Path(args.db), seed=False)
+    result = db.import_catalogue(catalogue, pdfs, remove_missing=not args.keep_missing)
+    missing = len(catalogue.forms) - len(pdfs)
+    print(f"imported {len(catalogue.procedures)} procedures into {args.db}: {result.added} new, "
+          f"{result.changed} changed, {result.removed} removed, {result.unchanged} unchanged; "
+          f"{result.forms} forms ({missing} without a PDF)")
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.store.sync import sync_from_config
+
+    result = sync_from_config(_config(args), full=args.full)
+    if result.forms.failed:
+        raise CommandFailed(f"catalogue synced but {len(result.forms.failed)} forms failed: "
+                            f"{result.forms.failed[0]}")
+    print(result.summary())
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from kiosk.store.local_catalogue import LocalCatalogue
+
+    config = _config(args)
+    limit = args.limit or config.search.limit
+    catalogue = LocalCatalogue(config.catalogue_path)
+    queries = (line.rstrip("\n") for line in sys.stdin) if args.stdin else [args.query or ""]
+    for query in queries:
+        hits = catalogue.search(query, limit)
+        if args.json or args.stdin:
+            print(json.dumps([{"code": h.code, "name": h.name, "field": h.field,
+                               "score": h.score} for h in hits], ensure_ascii=False),
+                  flush=True)
+        elif not hits:
+            print(f"no procedure matches {query!r}")
+        else:
+            for h in hits:
+                print(f"{h.code:<12} {h.name}  [{h.field}]")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kiosk.cli.demo import run_demo
+
+    return run_demo(args.config, interactive=sys.stdin.isatty() and not args.no_prompt)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Touchscreen kiosk for one-stop administrative centres.")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE",
+                        help="config file (default: $KIOSK_CONFIG, else /etc/kiosk/kiosk.toml, "
+                             "else the example config/kiosk.toml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], text: str
+                ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=text, description=text)
+        p.set_defaults(run=run)
+        return p
+
+    p = command("demo", cmd_demo, "Start the reference API on demo data, sync, and open the "
+                "kiosk (for now: a catalogue summary and a search prompt).")
+    p.add_argument("--no-prompt", action="store_true", help="do not ask for searches")
+
+    p = command("serve-api", cmd_serve_api, "Run the reference central API. With no --db it "
+                "serves the demo data from a fresh temporary database.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8700, help="port (8700)")
+    p.add_argument("--db", metavar="PATH", help="server database; created and filled with the "
+                   "demo data if it holds no catalogue")
+    p.add_argument("--empty", action="store_true", help="do not fill a new database with the "
+                   "demo data (use import-catalogue)")
+    p.add_argument("--write-openapi", metavar="FILE", help="write the API's OpenAPI document "
+                   "to FILE and exit")
+
+    p = command("import-catalogue", cmd_import_catalogue, "Import a province's catalogue "
+                "(JSON, see docs/catalogue-format.md) into a reference server database.")
+    p.add_argument("file", help="catalogue JSON file")
+    p.add_argument("--db", metavar="PATH", required=True, help="server database")
+    p.add_argument("--forms-dir", metavar="DIR", help="folder of form PDFs named CODE.pdf "
+                   "(default: forms/ beside the file)")
+    p.add_argument("--samples-dir", metavar="DIR", help="folder of filled-in sample PDFs "
+                   "named CODE.pdf (default: samples/ beside the forms folder)")
+    p.add_argument("--keep-missing", action="store_true", help="keep procedures that are not "
+                   "in the file (default: they are removed)")
+
+    p = command("sync", cmd_sync, "Bring the local catalogue and forms up to date with the "
+                "central API. The previous catalogue stays in use if anything fails.")
+    p.add_argument("--full", action="store_true", help="fetch everything, not only changes")
+
+    p = command("search", cmd_search, "Search the local catalogue as the kiosk's search "
+                "screen does.")
+    p.add_argument("query", nargs="?", help="words to look for, with or without accents")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON list of {code, name, field, score}")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N results (search.limit)")
+    p.add_argument("--stdin", action="store_true",
+                   help="read one query per line; print one JSON line per query")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    args = build_parser().parse_args(argv)
+    if args.command == "search" and not args.stdin and args.query is None:
+        print("kiosk search: give a QUERY or --stdin", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except ConfigError as err:
+        print(f"kiosk {args.command}: configuration error in {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # the last line of defence: one line, never a traceback
+        print(f"kiosk {args.command}: {_reason(err)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _reason(err: Exception) -> str:
+    from kiosk.store.client import ApiError
+
+    if isinstance(err, ApiError):
+        return err.reason
+    if isinstance(err, OSError) and err.strerror:
+        where = f" ({err.filename})" if err.filename else ""
+        return f"{err.strerror}{where}"
+    text = str(err) or type(err).__name__
+    return text.splitlines()[0] if isinstance(err, CommandFailed | ValueError) else \
+        f"{type(err).__name__}: {text.splitlines()[0]}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""The kiosk's configuration: a TOML file read into plain frozen values.
+
+Which file: `--config FILE`, else `KIOSK_CONFIG`, else `/etc/kiosk/kiosk.toml`, else the
+example `config/kiosk.toml` beside the code (the demo setup). `KIOSK_API_URL` and
+`KIOSK_DATA_DIR` override `api.base_url` and `kiosk.data_dir`. Unknown keys and values of
+the wrong type are reported by their dotted name, all at once, so an operator fixes the
+file in one go. Relative paths are relative to the config file's folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; `problems` lists each bad key with what is wrong."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        super().__init__(f"{source}: " + "; ".join(problems))
+        self.source = source
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class KioskSection:
+    name: str = "Bộ phận Một cửa"
+    id: str = "kiosk"
+    language: str = "vi"
+    data_dir: str = "/var/lib/kiosk"
+
+
+@dataclass(frozen=True)
+class ApiSection:
+    base_url: str = "http://127.0.0.1:8700/v1"
+    key: str = ""
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    total_timeout: float = 30.0
+    retries: int = 2
+    max_response_mb: float = 64.0
+
+
+@dataclass(frozen=True)
+class SyncSection:
+    interval_minutes: int = 30
+    page_size: int = 500
+    forms_cache_mb: float = 200.0
+    max_form_mb: float = 20.0
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class Config:
+    kiosk: KioskSection = field(default_factory=KioskSection)
+    api: ApiSection = field(default_factory=ApiSection)
+    sync: SyncSection = field(default_factory=SyncSection)
+    search: SearchSection = field(default_factory=SearchSection)
+    source: str = "<defaults>"
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.kiosk.data_dir)
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.data_dir / "catalogue.sqlite"
+
+    @property
+    def forms_dir(self) -> Path:
+        return self.data_dir / "forms"
+
+
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _section_values(cls: type, raw: Any, prefix: str, problems: list[str]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        problems.append(f"{prefix} must be a table ([{prefix}])")
+        return {}
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            problems.append(f"{prefix}.{key} is not a known setting")
+            continue
+        wanted = hints[key]
+        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        # bool is an int in Python, but `retries = true` is a mistake worth naming
+        if not isinstance(value, wanted) or (wanted is not bool and isinstance(value, bool)):
+            problems.append(f"{prefix}.{key} must be {_TYPE_NAMES.get(wanted, wanted)}, "
+                            f"not {type(value).__name__} {value!r}")
+            continue
+        values[key] = value
+    return values
+
+
+def _check(config: Config, problems: list[str]) -> None:
+    url = urlsplit(config.api.base_url)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        problems.append(f"api.base_url must be an http(s) URL, not {config.api.base_url!r}")
+    if config.kiosk.language not in ("vi", "en"):
+        problems.append("kiosk.language must be vi or en")
+    for name in ("connect_timeout", "read_timeout", "total_timeout", "max_response_mb"):
+        if getattr(config.api, name) <= 0:
+            problems.append(f"api.{name} must be more than 0")
+    if not 0 <= config.api.retries <= 10:
+        problems.append("api.retries must be between 0 and 10")
+    if not 1 <= config.sync.page_size <= 5000:
+        problems.append("sync.page_size must be between 1 and 5000")
+    if config.search.limit < 1:
+        problems.append("search.limit must be at least 1")
+
+
+def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None,
+                 environ: typing.Mapping[str, str] | None = None) -> Config:
+    """Read config TOML text; raise ConfigError naming every bad key."""
+    environ = os.environ if environ is None else environ
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(source, [f"not valid TOML ({err})"]) from None
+    problems: list[str] = []
+    sections: dict[str, Any] = {}
+    hints = typing.get_type_hints(Config)
+    for name, value in raw.items():
+        if name not in hints or name == "source":
+            problems.append(f"[{name}] is not a known section")
+            continue
+        sections[name] = hints[name](**_section_values(hints[name], value, name, problems))
+    config = Config(**sections, source=source)
+    overrides: dict[str, dict[str, str]] = {"api": {}, "kiosk": {}}
+    if environ.get("KIOSK_API_URL"):
+        overrides["api"]["base_url"] = environ["KIOSK_API_URL"]
+    if environ.get("KIOSK_DATA_DIR"):
+        overrides["kiosk"]["data_dir"] = environ["KIOSK_DATA_DIR"]
+    data_dir = Path(overrides["kiosk"].get("data_dir", config.kiosk.data_dir)).expanduser()
+    if not data_dir.is_absolute():
+        data_dir = (base_dir or Path.cwd()) / data_dir
+    overrides["kiosk"]["data_dir"] = str(data_dir.resolve())
+    config = dataclasses.replace(
+        config, api=dataclasses.replace(config.api, **overrides["api"]),
+        kiosk=dataclasses.replace(config.kiosk, **overrides["kiosk"]))
+    _check(config, problems)
+    if problems:
+        raise ConfigError(source, problems)
+    return config
+
+
+def config_path(explicit: str | None = None,
+                environ: typing.Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit)
+    if environ.get("KIOSK_CONFIG"):
+        return Path(environ["KIOSK_CONFIG"])
+    return SYSTEM_CONFIG if SYSTEM_CONFIG.exists() else EXAMPLE_CONFIG
+
+
+def load_config(explicit: str | None = None,
+                environ: typing.Mapping[str, str] | None = None) -> Config:
+    path = config_path(explicit, environ)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(str(path), [f"cannot be read ({err.strerror or err})"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), ["is not UTF-8 text"]) from None
+    return parse_config(text, str(path), path.resolve().parent, environ)

@@ -1,0 +1,1 @@
+"""The reference central API server (what a province runs), over SQLite."""

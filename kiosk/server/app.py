@@ -1,0 +1,318 @@
+"""The reference central API: what a province's server offers the kiosks, over HTTP.
+
+Versioned under /v1. Every answer is JSON (or a PDF); errors are
+`{"error": {"code", "message"}}` with a 4xx status for anything wrong with the request.
+Kiosks identify themselves with an API key in `X-Api-Key`.
+"""
+
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk import __version__
+from kiosk.catalogue.dossier import DOSSIER_CODE, Dossier, Status, dossier_code, mask_name
+from kiosk.catalogue.model import PROCEDURE_CODE
+from kiosk.server.db import ServerDB
+
+MAX_BODY = 1024 * 1024
+PIN_ATTEMPTS = 5
+PIN_WINDOW = timedelta(minutes=15)
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+
+class ApiProblem(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _json(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(text, status, headers, media_type="application/json")
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorAnswer(BaseModel):
+    error: ErrorBody
+
+
+class SubmissionIn(BaseModel):
+    procedure_code: Annotated[str, Field(min_length=3, max_length=64)]
+    agency: Annotated[str, Field(min_length=3, max_length=32)]
+    applicant: dict[str, Any]
+    documents: list[dict[str, Any]] = []
+
+
+class RatingIn(BaseModel):
+    agency: Annotated[str, Field(min_length=1, max_length=32)]
+    overall: Annotated[int, Field(ge=1, le=3)]
+    criteria: dict[str, Annotated[int, Field(ge=1, le=3)]] = {}
+    dossier_code: str | None = None
+
+
+class HeartbeatIn(BaseModel):
+    version: Annotated[str, Field(max_length=32)]
+    uptime_s: Annotated[float, Field(ge=0)]
+    last_sync: str | None = None
+    free_disk_mb: Annotated[float, Field(ge=0)] | None = None
+    camera: Annotated[str, Field(max_length=32)] | None = None
+    usage: dict[str, int] = {}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorAnswer} for code in (400, 401, 403, 404, 413, 429)}
+
+
+def create_app(db: ServerDB) -> FastAPI:
+    app = FastAPI(title="Kiosk central API (reference)", version=__version__,
+                  openapi_url="/v1/openapi.json", docs_url=None, redoc_url=None,
+                  description="Procedure catalogue, dossier status and what kiosks send. "
+                              "All paths need `X-Api-Key` except /v1/health and "
+                              "/v1/openapi.json.")
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Any) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared and (not declared.isdigit() or int(declared) > MAX_BODY):
+            return _error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
+        return await call_next(request)
+
+    @app.exception_handler(ApiProblem)
+    async def problem(_: Request, err: ApiProblem) -> JSONResponse:
+        return _error(err.status, err.code, err.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+        first = err.errors()[0] if err.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "request"
+        return _error(400, "bad_request", f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(err.status_code, codes.get(err.status_code, "error"), str(err.detail))
+
+    def kiosk_id(x_api_key: Annotated[str | None, Header()] = None) -> str:
+        if not x_api_key:
+            raise ApiProblem(401, "unauthorized", "send this kiosk's API key in X-Api-Key")
+        found = db.kiosk_for_key(x_api_key) if len(x_api_key) <= 256 else None
+        if found is None:
+            raise ApiProblem(401, "unauthorized", "unknown API key")
+        return found
+
+    Kiosk = Annotated[str, Depends(kiosk_id)]
+
+    def etag_answer(text: str, if_none_match: str | None, extra: dict[str, str] | None = None
+                    ) -> Response:
+        tag = '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+        headers = {"ETag": tag, "Cache-Control": "no-cache", **(extra or {})}
+        if if_none_match and tag in [t.strip() for t in if_none_match.split(",")]:
+            return Response(status_code=304, headers=headers)
+        return _json(text, headers=headers)
+
+    @app.get("/v1/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/v1/catalogue", tags=["catalogue"], responses=ERRORS)
+    def catalogue(_: Kiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+        """The catalogue's version and counts: one cheap call tells a kiosk if anything changed.
+        Send the last `ETag` in `If-None-Match` to get 304 when nothing did."""
+        version = db.catalogue_version()
+        text = json.dumps(version)
+        tag = f'"{version["version"]}"'
+        if if_none_match and tag in [t.strip() for t in if_none_match.split(",")]:
+            return Response(status_code=304, headers={"ETag": tag})
+        return _json(text, headers={"ETag": tag, "Cache-Control": "no-cache"})
+
+    @app.get("/v1/procedures", tags=["catalogue"], responses=ERRORS)
+    def procedures(
+        _: Kiosk,
+        updated_since: Annotated[str | None, Query(
+            description="Only procedures changed after this server time (the `modified_at` "
+                        "of the last item seen); removed ones then come as "
+                        "`{code, deleted: true}`.", max_length=40)] = None,
+        cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page",
+                                            max_length=200)] = None,
+        limit: Annotated[int, Query(ge=1, le=2000)] = 200,
+        field: Annotated[str | None, Query(max_length=200)] = None,
+        if_none_match: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        """One page of procedures in the order they changed. Follow `next_cursor` until null."""
+        if updated_since is not None:
+            _check_stamp(updated_since)
+        after = _decode_cursor(cursor) if cursor else None
+        items, next_key, total = db.procedure_page(updated_since=updated_since, after=after,
+                                                   limit=limit, field=field)
+        next_cursor = json.dumps(_encode_cursor(next_key) if next_key else None)
+        text = (f'{{"items": [{", ".join(items)}], "next_cursor": {next_cursor}, '
+                f'"total": {total}}}')
+        return etag_answer(text, if_none_match)
+
+    @app.get("/v1/procedures/{code}", tags=["catalogue"], responses=ERRORS)
+    def procedure(code: str, _: Kiosk) -> Response:
+        if not PROCEDURE_CODE.match(code):
+            raise ApiProblem(400, "bad_code", "a procedure code looks like 1.001193")
+        body = db.procedure(code)
+        if body is None:
+            raise ApiProblem(404, "not_found", f"no procedure {code}")
+        return _json(body)
+
+    @app.get("/v1/agencies", tags=["catalogue"], responses=ERRORS)
+    def agencies(_: Kiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+        return etag_answer(f'{{"items": [{", ".join(db.agencies())}]}}', if_none_match)
+
+    @app.get("/v1/forms", tags=["catalogue"], responses=ERRORS)
+    def forms(_: Kiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+        """Form templates with the SHA-256 of their PDF and of their filled-in sample
+        ("" when there is none)."""
+        items = [f'{body[:-1]}, "sha256": "{sha}", "sample_sha256": "{sample}"}}'
+                 for body, sha, sample in db.forms()]
+        return etag_answer(f'{{"items": [{", ".join(items)}]}}', if_none_match)
+
+    def pdf(code: str, sample: bool, if_none_match: str | None) -> Response:
+        found = db.form_pdf(code, sample) if len(code) <= 64 else None
+        if found is None:
+            raise ApiProblem(404, "not_found", f"no {'sample' if sample else 'form'} PDF for "
+                                               f"{code[:64]}")
+        data, digest = found
+        tag = f'"{digest}"'
+        if if_none_match == tag:
+            return Response(status_code=304, headers={"ETag": tag})
+        return Response(data, media_type="application/pdf", headers={"ETag": tag})
+
+    @app.get("/v1/forms/{code}/pdf", tags=["catalogue"], responses=ERRORS,
+             response_class=Response)
+    def form_pdf(code: str, _: Kiosk, if_none_match: Annotated[str | None, Header()] = None
+                 ) -> Response:
+        return pdf(code, False, if_none_match)
+
+    @app.get("/v1/forms/{code}/sample", tags=["catalogue"], responses=ERRORS,
+             response_class=Response)
+    def sample_pdf(code: str, _: Kiosk, if_none_match: Annotated[str | None, Header()] = None
+                   ) -> Response:
+        return pdf(code, True, if_none_match)
+
+    @app.get("/v1/dossiers/{code}", tags=["dossiers"], responses=ERRORS)
+    def dossier(code: str, _: Kiosk,
+                pin: Annotated[str | None, Query(max_length=16)] = None) -> dict[str, Any]:
+        """A dossier's status, dates and history, with the applicant's name masked. Some
+        dossiers need the lookup PIN printed on the receipt (403 `pin_required`)."""
+        if len(code) > 64 or not DOSSIER_CODE.match(code):
+            raise ApiProblem(400, "bad_code",
+                             "a dossier code looks like 000.00.20.H29-201117-0001")
+        found = db.dossier(code)
+        if found is None:
+            raise ApiProblem(404, "not_found", f"no dossier {code}")
+        record, expected_pin = found
+        if expected_pin:
+            since = (datetime.now(UTC) - PIN_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            if db.pin_failures_since(code, since) >= PIN_ATTEMPTS:
+                raise ApiProblem(429, "too_many_attempts",
+                                 "too many wrong PINs for this dossier; try again later")
+            if not pin:
+                raise ApiProblem(403, "pin_required", "this dossier needs its lookup PIN")
+            if not secrets.compare_digest(pin, expected_pin):
+                db.record_pin_failure(code)
+                raise ApiProblem(403, "pin_incorrect", "the lookup PIN is not right")
+        return _public(record)
+
+    @app.post("/v1/submissions", tags=["kiosk"], status_code=201, responses=ERRORS)
+    def submit(body: SubmissionIn, kiosk: Kiosk,
+               idempotency_key: Annotated[str, Header()]) -> Response:
+        """Start a dossier from a kiosk. The same `Idempotency-Key` always gets the same
+        answer, so a kiosk may send again after any failure without making two dossiers."""
+        _check_key(idempotency_key)
+        procedure_text = db.procedure(body.procedure_code) if PROCEDURE_CODE.match(
+            body.procedure_code) else None
+        if procedure_text is None:
+            raise ApiProblem(400, "unknown_procedure", f"no procedure {body.procedure_code}")
+        if json.loads(procedure_text)["online_level"] == "none":
+            raise ApiProblem(400, "not_online", "this procedure cannot be submitted online")
+        name = str(body.applicant.get("full_name", "")).strip()
+        if not name:
+            raise ApiProblem(400, "bad_request", "applicant.full_name is missing")
+        today = date.today()
+        code = dossier_code(body.agency, today, 1 + db.count("submissions") % 9999)
+        answer = json.dumps({"dossier_code": code, "received": today.isoformat(),
+                             "appointment": (today + timedelta(days=3)).isoformat()})
+        stored, new = db.remember("submissions", idempotency_key, kiosk,
+                                  body.model_dump_json(), answer)
+        if new:
+            record = Dossier(code, body.procedure_code, name, Status.NEW, today,
+                             today + timedelta(days=3), channel=2, agency=body.agency,
+                             procedure_name=json.loads(procedure_text)["name"])
+            db.put_dossiers([(record, None)])
+        return _json(stored, 201 if new else 200)
+
+    @app.post("/v1/ratings", tags=["kiosk"], status_code=201, responses=ERRORS)
+    def rate(body: RatingIn, kiosk: Kiosk, idempotency_key: Annotated[str, Header()]
+             ) -> Response:
+        """Store a citizen's rating once per `Idempotency-Key`."""
+        _check_key(idempotency_key)
+        _, new = db.remember("ratings", idempotency_key, kiosk, body.model_dump_json(),
+                                  "", body.agency)
+        return _json(json.dumps({"received": True}), 201 if new else 200)
+
+    @app.post("/v1/heartbeats", tags=["kiosk"], status_code=204, responses=ERRORS)
+    def heartbeat(body: HeartbeatIn, kiosk: Kiosk) -> Response:
+        db.add_heartbeat(kiosk, body.model_dump_json())
+        return Response(status_code=204)
+
+    return app
+
+
+def _public(record: Dossier) -> dict[str, Any]:
+    """What a public screen may show: the applicant's name masked by the server."""
+    shown = record.to_dict()
+    shown["applicant_name"] = mask_name(record.applicant_name)
+    return shown
+
+
+def _check_key(key: str) -> None:
+    if not _KEY.match(key):
+        raise ApiProblem(400, "bad_idempotency_key",
+                         "Idempotency-Key must be 8 to 128 letters, digits or ._:-")
+
+
+def _check_stamp(value: str) -> None:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiProblem(400, "bad_request",
+                         "updated_since must be a time such as 2026-01-31T08:00:00.000000Z"
+                         ) from None
+
+
+def _encode_cursor(key: tuple[str, str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if (isinstance(key, list) and len(key) == 2
+                and all(isinstance(k, str) for k in key)):
+            return key[0], key[1]
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise ApiProblem(400, "bad_cursor", "cursor is not one this server gave")

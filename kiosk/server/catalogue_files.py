@@ -1,0 +1,118 @@
+"""Catalogue and dossier files on disk: the demo data under assets/, and a province's import.
+
+The demo dossiers store dates as day offsets from the day they are loaded, so the demo
+always shows dossiers on time, due today and overdue; codes are made from those dates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.assets import DEMO
+from kiosk.catalogue.dossier import Dossier, dossier_code
+from kiosk.catalogue.model import Catalogue, ValidationError
+from kiosk.server.db import ImportResult, ServerDB
+
+DEMO_API_KEY = "demo-kiosk-key"
+DEMO_KIOSK_ID = "demo-kiosk-01"
+
+
+class CatalogueFileError(ValueError):
+    """A catalogue file cannot be imported; the message names the file and the bad field."""
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise CatalogueFileError(f"{path}: cannot be read ({err.strerror or err})") from None
+    except UnicodeDecodeError:
+        raise CatalogueFileError(f"{path}: is not UTF-8 text") from None
+    except json.JSONDecodeError as err:
+        raise CatalogueFileError(f"{path}: not valid JSON (line {err.lineno}: {err.msg})"
+                                 ) from None
+
+
+def read_catalogue_file(path: Path) -> Catalogue:
+    data = _read_json(path)
+    try:
+        return Catalogue.from_dict(data)
+    except ValidationError as err:
+        raise CatalogueFileError(f"{path}: {err}") from None
+
+
+def demo_catalogue(demo_dir: Path = DEMO) -> Catalogue:
+    """The demo catalogue merged from its per-field files and the agency tree."""
+    merged: dict[str, Any] = {"format": "kiosk-catalogue/1", "demo": True,
+                              "agencies": _read_json(demo_dir / "agencies.json")["agencies"],
+                              "forms": [], "procedures": []}
+    for part in sorted((demo_dir / "procedures").glob("*.json")):
+        data = _read_json(part)
+        merged["forms"].extend(data.get("forms", []))
+        merged["procedures"].extend(data.get("procedures", []))
+    try:
+        return Catalogue.from_dict(merged)
+    except ValidationError as err:
+        raise CatalogueFileError(f"{demo_dir}: {err}") from None
+
+
+def form_pdfs(catalogue: Catalogue, forms_dir: Path, samples_dir: Path
+              ) -> dict[str, tuple[bytes, bytes | None]]:
+    """The PDFs of the catalogue's forms found in the two folders, by form code."""
+    pdfs: dict[str, tuple[bytes, bytes | None]] = {}
+    for code, form in catalogue.forms.items():
+        blank = forms_dir / f"{code}.pdf"
+        if not blank.exists():
+            continue
+        sample = samples_dir / f"{code}.pdf"
+        pdfs[code] = (blank.read_bytes(),
+                      sample.read_bytes() if form.has_sample and sample.exists() else None)
+    return pdfs
+
+
+def demo_dossiers(today: date, demo_dir: Path = DEMO) -> list[tuple[Dossier, str | None]]:
+    """The demo dossiers dated relative to `today`, each with its lookup PIN (or None)."""
+    data = _read_json(demo_dir / "dossiers.json")
+    out = []
+    for i, entry in enumerate(data["dossiers"]):
+        def day(offset: int | None) -> str | None:
+            return None if offset is None else (today + timedelta(days=offset)).isoformat()
+
+        received = today + timedelta(days=entry["received"])
+        record = {
+            "code": dossier_code(entry["agency"], received, entry["seq"]),
+            "procedure_code": entry["procedure_code"],
+            "applicant_name": entry["applicant_name"], "status": entry["status"],
+            "received": received.isoformat(), "appointment": day(entry.get("appointment")),
+            "completed": day(entry.get("completed")), "channel": entry.get("channel", 1),
+            "agency": entry["agency"], "counter": entry.get("counter", ""),
+            "note": entry.get("note", ""),
+            "history": [{"at": day(h["day"]), "status": h["status"], "note": h.get("note", "")}
+                        for h in entry.get("history", [])],
+        }
+        try:
+            out.append((Dossier.from_dict(record, f"dossiers[{i}]"), entry.get("lookup_pin")))
+        except ValidationError as err:
+            raise CatalogueFileError(f"{demo_dir / 'dossiers.json'}: {err}") from None
+    return out
+
+
+def seed_demo(db: ServerDB, today: date | None = None, demo_dir: Path = DEMO) -> ImportResult:
+    """Fill a reference server database with the demo catalogue, dossiers and API key."""
+    catalogue = demo_catalogue(demo_dir)
+    result = db.import_catalogue(catalogue, form_pdfs(catalogue, demo_dir / "forms",
+                                                      demo_dir / "samples"))
+    names = {p.code: p.name for p in catalogue.procedures}
+    dossiers = [(_with_name(d, names), pin) for d, pin in demo_dossiers(today or date.today(),
+                                                                         demo_dir)]
+    db.put_dossiers(dossiers)
+    db.add_api_key(DEMO_API_KEY, DEMO_KIOSK_ID)
+    return result
+
+
+def _with_name(dossier: Dossier, names: dict[str, str]) -> Dossier:
+    return replace(dossier, procedure_name=names.get(dossier.procedure_code, ""))

@@ -1,0 +1,266 @@
+"""HTTP client for the central API: bounded in time and size, with typed errors.
+
+Every request has a connect timeout, a read timeout and an overall deadline (a server that
+drips its answer a byte at a time is cut off), a cap on the answer's size, and a check
+that the answer is JSON and not, say, a captive portal's login page. Read-only requests
+are tried again a bounded number of times with growing pauses. Failures raise an
+`ApiError` subclass whose `reason` is one line an operator can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from kiosk import __version__
+from kiosk.config import Config
+
+
+class ApiError(Exception):
+    """The central API could not give a usable answer."""
+
+    retryable = False
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ApiUnreachable(ApiError):
+    retryable = True
+
+
+class ApiTimeout(ApiError):
+    retryable = True
+
+
+class ApiBadAnswer(ApiError):
+    """The answer came but cannot be used: cut off, too big, not JSON, wrong shape."""
+
+    retryable = True
+
+
+class ApiServerError(ApiError):
+    retryable = True
+
+    def __init__(self, reason: str, status: int) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class ApiRejected(ApiError):
+    """A 4xx answer: the request itself was refused."""
+
+    def __init__(self, reason: str, status: int, code: str = "") -> None:
+        super().__init__(reason)
+        self.status = status
+        self.code = code
+
+
+class ApiAuthError(ApiRejected):
+    pass
+
+
+class ApiNotFound(ApiRejected):
+    pass
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiBadAnswer("the central API's answer is not valid JSON") from None
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    base_url: str
+    key: str = ""
+    kiosk_id: str = "kiosk"
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    total_timeout: float = 30.0
+    retries: int = 2
+    max_bytes: int = 64 * 1024 * 1024
+    backoff: float = 0.3
+
+    @classmethod
+    def from_config(cls, config: Config) -> ClientSettings:
+        api = config.api
+        return cls(api.base_url.rstrip("/"), api.key, config.kiosk.id, api.connect_timeout,
+                   api.read_timeout, api.total_timeout, api.retries,
+                   int(api.max_response_mb * 1024 * 1024))
+
+
+class ApiClient:
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = f"kiosk/{__version__} ({settings.kiosk_id})"
+        self.session.headers["Accept"] = "application/json"
+        if settings.key:
+            self.session.headers["X-Api-Key"] = settings.key
+        self.session.trust_env = False  # a proxy from the environment is not the operator's
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.settings.base_url).netloc
+
+    def close(self) -> None:
+        self.session.close()
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None, *, expect: str = "json",
+            max_bytes: int | None = None) -> Answer:
+        """GET with retries; 304 is returned as an Answer, other non-2xx raise."""
+        return self._with_retries(lambda: self._once("GET", path, params, None, headers, expect,
+                                                     max_bytes))
+
+    def post(self, path: str, body: Any, headers: Mapping[str, str] | None = None, *,
+             idempotent: bool = False) -> Answer:
+        """POST once, or with retries when the caller sends an idempotency key."""
+        def attempt() -> Answer:
+            return self._once("POST", path, None, body, headers, "json", None)
+        return self._with_retries(attempt) if idempotent else attempt()
+
+    def _with_retries(self, attempt: Any) -> Answer:
+        deadline = time.monotonic() + self.settings.total_timeout
+        tries = 0
+        while True:
+            try:
+                return attempt()
+            except ApiError as err:
+                tries += 1
+                pause = self.settings.backoff * (2 ** (tries - 1))
+                if (not err.retryable or tries > self.settings.retries
+                        or time.monotonic() + pause >= deadline):
+                    raise
+                time.sleep(pause)
+
+    def _once(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any,
+              headers: Mapping[str, str] | None, expect: str, max_bytes: int | None) -> Answer:
+        s = self.settings
+        limit = max_bytes or s.max_bytes
+        url = f"{s.base_url}/{path.lstrip('/')}"
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method, url, params=params, json=body, headers=dict(headers or {}),
+                timeout=(s.connect_timeout, s.read_timeout), stream=True, allow_redirects=False)
+        except requests.exceptions.ConnectTimeout:
+            raise ApiTimeout(f"no connection to the central API at {self.host} within "
+                             f"{s.connect_timeout:g} s") from None
+        except requests.exceptions.ReadTimeout:
+            raise ApiTimeout(f"the central API at {self.host} did not answer within "
+                             f"{s.read_timeout:g} s") from None
+        except requests.exceptions.ConnectionError as err:
+            raise ApiUnreachable(f"cannot reach the central API at {self.host} "
+                                 f"({_why_unreachable(err)})") from None
+        except requests.exceptions.RequestException as err:
+            raise ApiUnreachable(f"request to the central API failed ({type(err).__name__})"
+                                 ) from None
+        with response:
+            body_bytes = self._read_body(response, limit, started)
+        answer = Answer(response.status_code, response.headers, body_bytes)
+        self._check_status(answer, expect)
+        return answer
+
+    def _read_body(self, response: requests.Response, limit: int, started: float) -> bytes:
+        s = self.settings
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ApiBadAnswer(f"the central API's answer is too large ({_mb(int(declared))}, "
+                               f"limit {_mb(limit)})")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > limit:
+                    raise ApiBadAnswer(f"the central API's answer is larger than {_mb(limit)}")
+                if time.monotonic() - started > s.total_timeout:
+                    raise ApiTimeout(f"the central API's answer took longer than "
+                                     f"{s.total_timeout:g} s to arrive")
+                chunks.append(chunk)
+        except requests.exceptions.ConnectionError as err:
+            if "timed out" in str(err).lower():
+                raise ApiTimeout(f"the central API stopped sending its answer for "
+                                 f"{s.read_timeout:g} s") from None
+            raise ApiBadAnswer("the central API's answer was cut off") from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise ApiBadAnswer("the central API's answer was cut off") from None
+        except requests.exceptions.RequestException as err:
+            raise ApiBadAnswer(f"the central API's answer could not be read "
+                               f"({type(err).__name__})") from None
+        return b"".join(chunks)
+
+    def _check_status(self, answer: Answer, expect: str) -> None:
+        status = answer.status
+        ctype = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if status == 304:
+            return
+        if 200 <= status < 300:
+            if expect == "json" and ctype != "application/json":
+                raise ApiBadAnswer(_not_json(ctype))
+            return
+        message, code = _error_message(answer, ctype)
+        if status in (401, 403):
+            raise ApiAuthError(f"the central API refused this kiosk's key ({status}: {message})"
+                               , status, code)
+        if status == 404:
+            raise ApiNotFound(f"not found at the central API ({message})", status, code)
+        if 400 <= status < 500:
+            raise ApiRejected(f"the central API refused the request ({status}: {message})",
+                              status, code)
+        if 300 <= status < 400:
+            raise ApiBadAnswer(f"the central API redirected to "
+                               f"{answer.headers.get('Location', 'elsewhere')!r} "
+                               "(a captive portal or proxy login?)")
+        raise ApiServerError(f"the central API failed ({status}: {message})", status)
+
+
+def _error_message(answer: Answer, ctype: str) -> tuple[str, str]:
+    if ctype == "application/json":
+        try:
+            error = json.loads(answer.body).get("error", {})
+            return str(error.get("message", "no reason given"))[:200], str(error.get("code", ""))
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            pass
+    return ("no reason given" if not answer.body else _not_json(ctype)), ""
+
+
+def _not_json(ctype: str) -> str:
+    if ctype in ("text/html", "application/xhtml+xml"):
+        return ("got a web page instead of the central API's answer "
+                "(a captive portal or proxy login?)")
+    return f"the central API's answer is {ctype or 'untyped'}, not JSON"
+
+
+def _why_unreachable(err: Exception) -> str:
+    text = str(err).lower()
+    for needle, why in (("refused", "connection refused"), ("reset", "connection reset"),
+                        ("name or service", "unknown host name"),
+                        ("temporary failure in name", "no name resolution"),
+                        ("no route", "no route to host"),
+                        ("network is unreachable", "network unreachable"),
+                        ("remotedisconnected", "connection closed without an answer"),
+                        ("aborted", "connection closed without an answer")):
+        if needle in text:
+            return why
+    return "network error"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
