@@ -37,9 +37,9 @@ def test_unknown_keys_and_wrong_types_are_reported_by_name() -> None:
 def test_broken_toml_and_bad_values_are_explained() -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         parse_config("[api\n", environ={})
-    with pytest.raises(ConfigError, match="api.base_url must be an http"):
+    with pytest.raises(ConfigError, match=r"api.base_url must be an http"):
         parse_config('[api]\nbase_url = "ftp://x"\n', environ={})
-    with pytest.raises(ConfigError, match="api.read_timeout must be more than 0"):
+    with pytest.raises(ConfigError, match=r"api.read_timeout must be more than 0"):
         parse_config("[api]\nread_timeout = 0\n", environ={})
     with pytest.raises(ConfigError, match="api must be a table"):
         parse_config('api = "x"\n', environ={})
@@ -57,7 +57,7 @@ def test_environment_overrides_and_file_choice(tmp_path: Path) -> None:
     assert config.api.base_url == "https://api.example.vn/v1"
     assert config.catalogue_path == tmp_path / "elsewhere" / "catalogue.sqlite"
     assert config_path("other.toml", env) == Path("other.toml")
-    with pytest.raises(ConfigError, match="api.base_url"):
+    with pytest.raises(ConfigError, match=r"api.base_url"):
         load_config(None, environ={**env, "KIOSK_API_URL": "not a url"})
 
 

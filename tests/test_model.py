@@ -103,11 +103,11 @@ def test_overdue_is_derived_from_the_dates() -> None:
 
 
 def test_dossier_validation_and_codes() -> None:
-    with pytest.raises(ValidationError, match="dossier.status"):
+    with pytest.raises(ValidationError, match=r"dossier.status"):
         dossier(status=11)
-    with pytest.raises(ValidationError, match="dossier.code"):
+    with pytest.raises(ValidationError, match=r"dossier.code"):
         dossier(code="javascript:alert(1)")
-    with pytest.raises(ValidationError, match="dossier.appointment"):
+    with pytest.raises(ValidationError, match=r"dossier.appointment"):
         dossier(appointment="2026-11-01")
     assert dossier().to_dict()["history"][0]["status"] == 2
     assert dossier_code("000.00.20.H29", date(2020, 11, 17), 1) == "000.00.20.H29-201117-0001"

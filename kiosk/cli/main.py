@@ -68,6 +68,17 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add_kiosk(args: argparse.Namespace) -> int:
+    import secrets
+
+    from kiosk.server.run import open_db
+
+    key = secrets.token_urlsafe(24)
+    open_db(Path(args.db), seed=False).add_api_key(key, args.kiosk_id)
+    print(f"API key for kiosk {args.kiosk_id}: {key}  (put it in that kiosk's api.key)")
+    return EXIT_OK
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from kiosk.store.sync import sync_from_config
 
@@ -147,6 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "named CODE.pdf (default: samples/ beside the forms folder)")
     p.add_argument("--keep-missing", action="store_true", help="keep procedures that are not "
                    "in the file (default: they are removed)")
+
+    p = command("add-kiosk", cmd_add_kiosk, "Issue an API key for one kiosk in a reference "
+                "server database and print it.")
+    p.add_argument("kiosk_id", help="the kiosk's id (its kiosk.id)")
+    p.add_argument("--db", metavar="PATH", required=True, help="server database")
 
     p = command("sync", cmd_sync, "Bring the local catalogue and forms up to date with the "
                 "central API. The previous catalogue stays in use if anything fails.")
