@@ -18,7 +18,7 @@ METHODS = ("in_person", "online", "postal")
 TIME_UNITS = ("working_day", "day", "hour", "month")
 FEE_KINDS = ("le_phi", "phi")
 ONLINE_LEVELS = ("full", "partial", "none")
-PROCEDURE_CODE = re.compile(r"^[12]\.\d{6}(\.[0-9A-Za-z.]+)?$")
+PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z.]+)?$")
 
 
 class ValidationError(ValueError):

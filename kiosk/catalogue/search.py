@@ -29,7 +29,14 @@ PREFIX_FACTOR = 0.85  # "kha" is probably "khai", but less surely than "khai" it
 TYPO_FACTOR = 0.6
 TYPO_MIN_LENGTH = 3  # shorter words have too many one-letter neighbours
 RERANK = 60
-_CODE = re.compile(r"^\s*[12]\.?\d{0,6}(\.[0-9a-z.]*)?\s*$", re.IGNORECASE)
+RELEVANT_SHARE = 0.05
+# Words people add around what they want ("thủ tục làm ... ở đâu", "xin ...", "cần gì")
+# and words half the catalogue's names share ("đăng ký", "cấp", "giấy"): kept, but they
+# weigh little, however rare they happen to be in a small catalogue.
+WEAK = frozenset(words("thủ tục làm thế nào ở đâu cần gì xin muốn tôi mình cách hướng dẫn "
+                       "đăng ký cấp giấy"))
+WEAK_FACTOR = 0.3
+_CODE = re.compile(r"^\s*[1-9]\.?\d{0,6}(\.[0-9a-z.]*)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class _WordMatch:
     importance: float
     words: frozenset[str]  # index words it matched exactly or with a typo
     prefix: str | None  # set when it also matched as a prefix
+    weak: bool  # a filler or very common word (see WEAK)
 
 
 class SearchIndex:
@@ -76,6 +84,7 @@ class SearchIndex:
         self.docs = list(docs)
         self.size = len(self.docs)
         self._name_words = [words(d.name) for d in self.docs]
+        self._keyword_words = [[words(k) for k in d.keywords] for d in self.docs]
         self._codes = [d.code.lower() for d in self.docs]
         place_weights: dict[str, dict[int, float]] = defaultdict(dict)
         for number, doc in enumerate(self.docs):
@@ -129,7 +138,9 @@ class SearchIndex:
         if prefix is not None:
             _raise(scores, prefix.docs, prefix.weights * (prefix.idf * PREFIX_FACTOR))
             importance = max(importance, prefix.idf * PREFIX_FACTOR)
-        for neighbour in self._typo_neighbours(word):
+        # a word the catalogue knows is taken as meant; only unknown words are corrected
+        neighbours = () if importance else self._typo_neighbours(word)
+        for neighbour in neighbours:
             posting = self._exact[neighbour]
             _raise(scores, posting.docs, posting.weights * (posting.idf * TYPO_FACTOR))
             importance = max(importance, posting.idf * TYPO_FACTOR)
@@ -137,8 +148,12 @@ class SearchIndex:
         if not importance:
             # a word found nowhere still counts against coverage, like an unknown word would
             importance = math.log(1 + self.size)
-        return _WordMatch(scores, importance, frozenset(matched),
-                          word if prefix is not None else None)
+        if word in WEAK:
+            scores *= WEAK_FACTOR
+            importance *= WEAK_FACTOR
+        # squared, so that a query's rare words decide coverage and common ones barely do
+        return _WordMatch(scores, importance * importance, frozenset(matched),
+                          word if prefix is not None else None, word in WEAK)
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         if _CODE.match(query) and any(ch.isdigit() for ch in query):
@@ -165,27 +180,39 @@ class SearchIndex:
             return []
         if found.size > RERANK:
             found = found[np.argpartition(-scores[found], RERANK - 1)[:RERANK]]
-        ranked = sorted(((float(scores[n]) * self._name_fit(n, matches), n) for n in found),
+        ranked = sorted(((float(scores[n]) * self._fit(n, matches, query_words), n)
+                         for n in found),
                         key=lambda pair: (-pair[0], self.docs[pair[1]].code))
+        floor = ranked[0][0] * RELEVANT_SHARE  # the long tail of one-word matches is noise
         return [SearchHit(self.docs[n].code, self.docs[n].name, self.docs[n].field,
-                          round(score, 4)) for score, n in ranked[:limit]]
+                          round(score, 4)) for score, n in ranked[:limit] if score >= floor]
 
-    def _name_fit(self, number: int, matches: list[_WordMatch]) -> float:
-        """How well the name reads as the query: all words, in order, nothing much else."""
+    def _fit(self, number: int, matches: list[_WordMatch], query: list[str]) -> float:
+        """How well the procedure reads as the query, beyond the words it shares with it.
+
+        All query words in the name, in order, with little else, is the best fit; so is a
+        query that holds the whole name ("thủ tục đăng ký kết hôn ở đâu"). A keyword
+        (what people were seen to type) equal to the query, or carrying it, adds to that:
+        it is how the data says which of several similar procedures people mean.
+        """
         name = self._name_words[number]
-        positions: list[int] = []
-        for m in matches:
-            at = next((i for i, w in enumerate(name) if w in m.words
-                       or (m.prefix is not None and w.startswith(m.prefix))), None)
-            if at is not None:
-                positions.append(at)
+        positions = [_find(name, m) for m in matches]
+        found = [p for p in positions if p is not None]
+        strong = [p for p, m in zip(positions, matches, strict=True) if not m.weak] or positions
         fit = 1.0
-        if len(positions) == len(matches):
+        if None not in strong:
             fit *= 1.3
-            if all(b == a + 1 for a, b in itertools.pairwise(positions)):
+            if _in_order(strong):  # type: ignore[arg-type]
                 fit *= 1.2
-        extra = len(name) - len(set(positions))
-        return fit / (1.0 + 0.04 * extra)
+        if len(name) > 1 and _contains(query, name):
+            fit *= 1.3
+        phrases = self._keyword_words[number]
+        if any(len(k) == len(matches) and _phrase_in(k, matches) for k in phrases):
+            fit *= 1.5
+        elif any(_phrase_in(k, matches) for k in phrases):
+            fit *= 1.2
+        extra = min(len(name) - len(set(found)), 12)
+        return fit / (1.0 + 0.03 * extra)
 
     def _search_code(self, query: str, limit: int) -> list[SearchHit]:
         compact = query.replace(".", "")
@@ -199,3 +226,28 @@ class SearchIndex:
 def _raise(scores: np.ndarray, docs: np.ndarray, values: np.ndarray) -> None:
     """scores[docs] = max(scores[docs], values); docs within one posting are unique."""
     scores[docs] = np.maximum(scores[docs], values)
+
+
+def _find(text: list[str], match: _WordMatch, start: int = 0) -> int | None:
+    for i in range(start, len(text)):
+        word = text[i]
+        if word in match.words or (match.prefix is not None and word.startswith(match.prefix)):
+            return i
+    return None
+
+
+def _in_order(positions: list[int]) -> bool:
+    return all(b == a + 1 for a, b in itertools.pairwise(positions))
+
+
+def _phrase_in(text: list[str], matches: list[_WordMatch]) -> bool:
+    """True when the query's words stand one after another somewhere in `text`."""
+    for start in range(len(text) - len(matches) + 1):
+        if all(_find(text[start + i:start + i + 1], m) is not None
+               for i, m in enumerate(matches)):
+            return True
+    return False
+
+
+def _contains(text: list[str], part: list[str]) -> bool:
+    return any(text[i:i + len(part)] == part for i in range(len(text) - len(part) + 1))

@@ -69,6 +69,7 @@ class CentralApi:
     def procedure_pages(self, updated_since: str | None, limit: int) -> Iterator[ProcedurePage]:
         cursor: str | None = None
         seen_cursors: set[str] = set()
+        pages, pages_allowed = 0, -1  # -1: no limit known; set from the first page's total
         while True:
             params: dict[str, Any] = {"limit": limit}
             if updated_since:
@@ -76,10 +77,11 @@ class CentralApi:
             if cursor:
                 params["cursor"] = cursor
             body = self.client.get("procedures", params).json()
+            items = _items(body, "procedure list")
             procedures: list[Procedure] = []
             deleted: list[str] = []
             last_modified = ""
-            for i, item in enumerate(_items(body, "procedure list")):
+            for i, item in enumerate(items):
                 where = f"procedure (items[{i}])"
                 modified = _object(item, where).get("modified_at")
                 code = item.get("code")
@@ -92,7 +94,13 @@ class CentralApi:
                     procedures.append(_parse(Procedure, item, f"procedure {code}"))
                 last_modified = max(last_modified, modified)
             cursor = body.get("next_cursor")
-            if cursor is not None and (not isinstance(cursor, str) or cursor in seen_cursors):
+            pages += 1
+            total = body.get("total")
+            if pages == 1 and isinstance(total, int) and items:
+                # twice the pages the total needs: room for procedures changed mid-sync
+                pages_allowed = 2 * (total // len(items) + 1) + 1
+            if cursor is not None and (not isinstance(cursor, str) or cursor in seen_cursors
+                                       or not items or pages == pages_allowed):
                 raise ApiBadAnswer("the central API's paging does not move forward")
             yield ProcedurePage(procedures, deleted, last_modified, cursor)
             if cursor is None:

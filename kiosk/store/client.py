@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from kiosk import __version__
 from kiosk.config import Config
@@ -82,6 +83,8 @@ class Answer:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError):
             raise ApiBadAnswer("the central API's answer is not valid JSON") from None
+        except RecursionError:
+            raise ApiBadAnswer("the central API's answer is nested too deeply to read") from None
 
 
 @dataclass(frozen=True)
@@ -125,22 +128,25 @@ class ApiClient:
             headers: Mapping[str, str] | None = None, *, expect: str = "json",
             max_bytes: int | None = None) -> Answer:
         """GET with retries; 304 is returned as an Answer, other non-2xx raise."""
-        return self._with_retries(lambda: self._once("GET", path, params, None, headers, expect,
-                                                     max_bytes))
+        return self._with_retries(lambda started: self._once(
+            "GET", path, params, None, headers, expect, max_bytes, started))
 
     def post(self, path: str, body: Any, headers: Mapping[str, str] | None = None, *,
              idempotent: bool = False) -> Answer:
         """POST once, or with retries when the caller sends an idempotency key."""
-        def attempt() -> Answer:
-            return self._once("POST", path, None, body, headers, "json", None)
-        return self._with_retries(attempt) if idempotent else attempt()
+        def attempt(started: float) -> Answer:
+            return self._once("POST", path, None, body, headers, "json", None, started)
+        return self._with_retries(attempt) if idempotent else attempt(time.monotonic())
 
-    def _with_retries(self, attempt: Any) -> Answer:
-        deadline = time.monotonic() + self.settings.total_timeout
+    def _with_retries(self, attempt: Callable[[float], Answer]) -> Answer:
+        """Tries `attempt(started)` again while the error is retryable; `started` is when the
+        first try began, so total_timeout bounds the whole request, retries included."""
+        started = time.monotonic()
+        deadline = started + self.settings.total_timeout
         tries = 0
         while True:
             try:
-                return attempt()
+                return attempt(started)
             except ApiError as err:
                 tries += 1
                 pause = self.settings.backoff * (2 ** (tries - 1))
@@ -150,11 +156,11 @@ class ApiClient:
                 time.sleep(pause)
 
     def _once(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any,
-              headers: Mapping[str, str] | None, expect: str, max_bytes: int | None) -> Answer:
+              headers: Mapping[str, str] | None, expect: str, max_bytes: int | None,
+              started: float) -> Answer:
         s = self.settings
         limit = max_bytes or s.max_bytes
         url = f"{s.base_url}/{path.lstrip('/')}"
-        started = time.monotonic()
         try:
             response = self.session.request(
                 method, url, params=params, json=body, headers=dict(headers or {}),
@@ -186,7 +192,7 @@ class ApiClient:
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in response.iter_content(chunk_size=65536):
+            for chunk in _arriving(response):
                 size += len(chunk)
                 if size > limit:
                     raise ApiBadAnswer(f"the central API's answer is larger than {_mb(limit)}")
@@ -194,6 +200,14 @@ class ApiClient:
                     raise ApiTimeout(f"the central API's answer took longer than "
                                      f"{s.total_timeout:g} s to arrive")
                 chunks.append(chunk)
+        except urllib3.exceptions.ReadTimeoutError:
+            raise ApiTimeout(f"the central API stopped sending its answer for "
+                             f"{s.read_timeout:g} s") from None
+        except urllib3.exceptions.ProtocolError:
+            raise ApiBadAnswer("the central API's answer was cut off") from None
+        except urllib3.exceptions.HTTPError as err:
+            raise ApiBadAnswer(f"the central API's answer could not be read "
+                               f"({type(err).__name__})") from None
         except requests.exceptions.ConnectionError as err:
             if "timed out" in str(err).lower():
                 raise ApiTimeout(f"the central API stopped sending its answer for "
@@ -231,12 +245,24 @@ class ApiClient:
         raise ApiServerError(f"the central API failed ({status}: {message})", status)
 
 
+def _arriving(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: `read1` returns what one read of the socket got, so a server
+    that drips its answer cannot keep a read going past the overall deadline (iter_content
+    waits for a whole 64 KB chunk, however slowly it comes)."""
+    read1 = getattr(response.raw, "read1", None)
+    if read1 is None:  # urllib3 older than 2.3
+        yield from response.iter_content(chunk_size=65536)
+        return
+    while chunk := read1(65536, decode_content=True):
+        yield chunk
+
+
 def _error_message(answer: Answer, ctype: str) -> tuple[str, str]:
     if ctype == "application/json":
         try:
             error = json.loads(answer.body).get("error", {})
             return str(error.get("message", "no reason given"))[:200], str(error.get("code", ""))
-        except (ValueError, AttributeError, UnicodeDecodeError):
+        except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):
             pass
     return ("no reason given" if not answer.body else _not_json(ctype)), ""
 
