@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,12 @@ def test_help_texts_list_every_command() -> None:
     done = kiosk("--help")
     for command in ("demo", "serve-api", "import-catalogue", "sync", "search"):
         assert command in done.stdout
+
+
+def test_demo_starts_the_api_syncs_and_summarises(tmp_path: Path) -> None:
+    done = kiosk("demo", "--no-prompt", env={"KIOSK_DATA_DIR": str(tmp_path / "demo")})
+    assert done.returncode == 0, done.stderr
+    synced = re.search(r"full sync: (\d+) procedures", done.stdout)
+    assert synced and int(synced.group(1)) >= 60
+    assert "Hộ tịch" in done.stdout
+    assert (tmp_path / "demo" / "catalogue.sqlite").exists()

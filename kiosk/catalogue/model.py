@@ -140,13 +140,11 @@ class _Reader:
         if value is None:
             return None
         try:
-            return date.fromisoformat(value[:10]) if isinstance(value, str) else _no_date()
+            if isinstance(value, str):
+                return date.fromisoformat(value[:10])
         except ValueError:
-            raise ValidationError(self._at(key), "must be a date (YYYY-MM-DD)") from None
-
-
-def _no_date() -> date:
-    raise ValueError("not text")
+            pass
+        raise ValidationError(self._at(key), "must be a date (YYYY-MM-DD)")
 
 
 @dataclass(frozen=True)

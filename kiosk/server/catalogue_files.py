@@ -45,19 +45,28 @@ def read_catalogue_file(path: Path) -> Catalogue:
         raise CatalogueFileError(f"{path}: {err}") from None
 
 
-def demo_catalogue(demo_dir: Path = DEMO) -> Catalogue:
-    """The demo catalogue merged from its per-field files and the agency tree."""
+def merge_catalogue_files(procedures_dir: Path, agencies_file: Path | None = None
+                          ) -> Catalogue:
+    """One catalogue from a folder of per-field files (and an agency file), checked whole."""
     merged: dict[str, Any] = {"format": "kiosk-catalogue/1", "demo": True,
-                              "agencies": _read_json(demo_dir / "agencies.json")["agencies"],
-                              "forms": [], "procedures": []}
-    for part in sorted((demo_dir / "procedures").glob("*.json")):
+                              "agencies": [], "forms": [], "procedures": []}
+    if agencies_file is not None:
+        merged["agencies"] = _read_json(agencies_file).get("agencies", [])
+    for part in sorted(procedures_dir.glob("*.json")):
         data = _read_json(part)
+        if not isinstance(data, dict):
+            raise CatalogueFileError(f"{part}: must be a JSON object")
         merged["forms"].extend(data.get("forms", []))
         merged["procedures"].extend(data.get("procedures", []))
     try:
         return Catalogue.from_dict(merged)
     except ValidationError as err:
-        raise CatalogueFileError(f"{demo_dir}: {err}") from None
+        raise CatalogueFileError(f"{procedures_dir}: {err}") from None
+
+
+def demo_catalogue(demo_dir: Path = DEMO) -> Catalogue:
+    """The demo catalogue merged from its per-field files and the agency tree."""
+    return merge_catalogue_files(demo_dir / "procedures", demo_dir / "agencies.json")
 
 
 def form_pdfs(catalogue: Catalogue, forms_dir: Path, samples_dir: Path

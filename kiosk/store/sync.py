@@ -66,8 +66,8 @@ def sync_catalogue(api: CentralApi, store_path: Path, *, page_size: int = 500,
     started = time.monotonic()
     store_path = Path(store_path)
     with _exclusive(store_path.parent):
-        for stale in store_path.parent.glob(f".{store_path.name}.*.new"):
-            stale.unlink(missing_ok=True)  # left by a sync that was killed
+        for stale in store_path.parent.glob(f".{store_path.name}.*.new*"):
+            stale.unlink(missing_ok=True)  # left by a sync that was killed (and its journal)
         store = CatalogueStore(store_path)
         try:
             meta = store.meta() if store.exists() else {}
