@@ -145,6 +145,11 @@ class CatalogueStore:
         return [FormFile(Form.from_dict(json.loads(body)), sha, sample)
                 for body, sha, sample in rows]
 
+    def form_file(self, code: str) -> FormFile | None:
+        row = self._connection().execute(
+            "SELECT body, sha256, sample_sha256 FROM forms WHERE code = ?", (code,)).fetchone()
+        return FormFile(Form.from_dict(json.loads(row[0])), row[1], row[2]) if row else None
+
     def agencies(self) -> AgencyTree:
         rows = self._connection().execute("SELECT body FROM agencies")
         return AgencyTree.build(Agency.from_dict(json.loads(body)) for (body,) in rows)
