@@ -1,22 +1,20 @@
-"""`kiosk demo`: the reference API on demo data in this process, a sync, then the kiosk.
-
-Until the touch UI lands, "the kiosk" is a catalogue summary and a search prompt.
-"""
+"""`kiosk demo`: the reference API on demo data in this process, a sync, then the kiosk in
+a window. Without a display it says so and points to `kiosk tour`."""
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 from kiosk.config import load_config
 from kiosk.server.run import open_db, start_in_thread
 from kiosk.store.local_catalogue import LocalCatalogue
 from kiosk.store.sync import sync_from_config
+from kiosk.ui.launch import has_display, run_app
 
 DEMO_PORT = 8700
 
 
-def run_demo(config_file: str | None, *, interactive: bool) -> int:
+def run_demo(config_file: str | None) -> int:
     config = load_config(config_file)
     db = open_db(None)
     try:
@@ -30,20 +28,17 @@ def run_demo(config_file: str | None, *, interactive: bool) -> int:
         print(f"Demo central API at {server.base_url}; {result.summary()}")
         catalogue = LocalCatalogue(config.catalogue_path)
         info = catalogue.store.info()
+        catalogue.close()
         print(f"{config.kiosk.name}: {info.procedures} procedures in {info.fields} fields, "
               f"{info.forms} forms, local store {config.catalogue_path}")
-        for field, count in catalogue.store.fields():
-            print(f"  {count:>4}  {field}")
-        if interactive:
-            _prompt(catalogue, config.search.limit)
+        if not has_display():
+            print("No display here (DISPLAY and WAYLAND_DISPLAY are not set), so the kiosk "
+                  "window cannot open. To see every screen as pictures, run: "
+                  "kiosk tour --out tour/")
+            return 0
+        print("Opening the kiosk in a window. Operator exit: tap the place name 5 times, "
+              "then the PIN (demo PIN 246810).", flush=True)
+        run_app(config, fullscreen=False)
     finally:
         server.stop()
     return 0
-
-
-def _prompt(catalogue: LocalCatalogue, limit: int) -> None:
-    print("\nTìm thủ tục (gõ có dấu hoặc không dấu; Ctrl+D để thoát):")
-    for line in sys.stdin:
-        for hit in catalogue.search(line.strip(), limit)[:10]:
-            print(f"  {hit.code:<12} {hit.name}")
-        print("> ", end="", flush=True)

@@ -114,7 +114,61 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from kiosk.cli.demo import run_demo
 
-    return run_demo(args.config, interactive=sys.stdin.isatty() and not args.no_prompt)
+    return run_demo(args.config)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk.ui.launch import has_display, run_app
+
+    config = _config(args)
+    if not has_display():
+        raise CommandFailed("no display (DISPLAY and WAYLAND_DISPLAY are not set): start the "
+                            "kiosk in a graphical session (see systemd/)")
+    run_app(config, fullscreen=config.display.fullscreen and not args.window)
+    return EXIT_OK
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    import subprocess
+
+    sizes = args.size or ["1920x1080", "1080x1920", "1280x800"]
+    out = Path(args.out)
+    if len(sizes) > 1:  # Kivy has one window per process: one process per size
+        for size in sizes:
+            command = [sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
+                       str(out / size), "--size", size]
+            if args.config:
+                command += ["--config", args.config]
+            if subprocess.run(command, check=False).returncode:
+                raise CommandFailed(f"the tour at {size} failed")
+        return EXIT_OK
+    width, height = _size(sizes[0])
+    from kiosk.ui.launch import run_tour
+
+    shots = run_tour(_config(args), out, width, height)
+    print(f"{len(shots)} screens at {width}x{height} in {out}")
+    return EXIT_OK
+
+
+def cmd_hash_pin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from kiosk.config.pin import hash_pin
+
+    pin = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("PIN: ")
+    print(hash_pin(pin))
+    return EXIT_OK
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise CommandFailed(f"--size {text!r}: give it as WIDTHxHEIGHT, e.g. 1920x1080"
+                            ) from None
+    if not (320 <= width <= 7680 and 320 <= height <= 7680):
+        raise CommandFailed(f"--size {text!r}: each side must be 320 to 7680 pixels")
+    return width, height
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,9 +187,21 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(run=run)
         return p
 
-    p = command("demo", cmd_demo, "Start the reference API on demo data, sync, and open the "
-                "kiosk (for now: a catalogue summary and a search prompt).")
-    p.add_argument("--no-prompt", action="store_true", help="do not ask for searches")
+    command("demo", cmd_demo, "Start the reference API on demo data in this process, sync, "
+            "and open the kiosk in a window (without a display: says so).")
+
+    p = command("run", cmd_run, "Run the kiosk (fullscreen unless display.fullscreen is "
+                "false) with the configured central API.")
+    p.add_argument("--window", action="store_true", help="in a window, not fullscreen")
+
+    p = command("tour", cmd_tour, "Drive the real app on demo data through every screen and "
+                "write one PNG per screen (needs no display).")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
+    p.add_argument("--size", action="append", metavar="WxH", help="window size; repeat for "
+                   "several (default: 1920x1080, 1080x1920 and 1280x800, in subfolders)")
+
+    command("hash-pin", cmd_hash_pin, "Read an operator PIN (4-12 digits) and print the "
+            "salted hash for operator.pin_hash.")
 
     p = command("serve-api", cmd_serve_api, "Run the reference central API. With no --db it "
                 "serves the demo data from a fresh temporary database.")

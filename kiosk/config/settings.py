@@ -40,6 +40,36 @@ class KioskSection:
 
 
 @dataclass(frozen=True)
+class HelpSection:
+    hotline: str = ""
+    opening_hours: str = ""
+    # where a procedure opens on a person's phone (its QR code); {code} is replaced
+    procedure_url: str = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
+
+
+@dataclass(frozen=True)
+class SessionSection:
+    idle_seconds: int = 90
+    countdown_seconds: int = 20
+    attract_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class DisplaySection:
+    fullscreen: bool = True
+    diagonal_inches: float = 0.0
+    width: int = 1280
+    height: int = 800
+
+
+@dataclass(frozen=True)
+class OperatorSection:
+    pin_hash: str = ""
+    max_attempts: int = 5
+    lockout_minutes: int = 5
+
+
+@dataclass(frozen=True)
 class ApiSection:
     base_url: str = "http://127.0.0.1:8700/v1"
     key: str = ""
@@ -69,6 +99,10 @@ class Config:
     api: ApiSection = field(default_factory=ApiSection)
     sync: SyncSection = field(default_factory=SyncSection)
     search: SearchSection = field(default_factory=SearchSection)
+    help: HelpSection = field(default_factory=HelpSection)
+    session: SessionSection = field(default_factory=SessionSection)
+    display: DisplaySection = field(default_factory=DisplaySection)
+    operator: OperatorSection = field(default_factory=OperatorSection)
     source: str = "<defaults>"
 
     @property
@@ -125,6 +159,15 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append("sync.page_size must be between 1 and 5000")
     if config.search.limit < 1:
         problems.append("search.limit must be at least 1")
+    if "{code}" not in config.help.procedure_url:
+        problems.append("help.procedure_url must contain {code}")
+    if config.session.idle_seconds < 10 or config.session.countdown_seconds < 5:
+        problems.append("session.idle_seconds must be at least 10 and "
+                        "session.countdown_seconds at least 5")
+    if not 0 <= config.display.diagonal_inches <= 100:
+        problems.append("display.diagonal_inches must be between 0 (unknown) and 100")
+    if config.operator.pin_hash and config.operator.pin_hash.count("$") != 3:
+        problems.append("operator.pin_hash must be made by `kiosk hash-pin`")
 
 
 def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None,

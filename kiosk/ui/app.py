@@ -1,0 +1,211 @@
+"""The kiosk app: wires the screens to the services, and keeps the kiosk a kiosk.
+
+It owns navigation (with a back stack), the session (idle countdown, reset to home with
+everything cleared and the default language), the lockdown (Escape, Alt+F4 and window
+close requests are ignored; the operator leaves through a hidden gesture and a PIN), and
+the theme (rebuilt when the window size or the text size changes). It does little else:
+each screen builds itself from the services it is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk import i18n
+from kiosk.config.pin import PinLock
+from kiosk.ui.header import Header
+from kiosk.ui.idle import IdleTimer
+from kiosk.ui.overlays import AttractLoop, IdleCountdown, PinPad
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.browse import BrowseScreen
+from kiosk.ui.screens.detail import DetailScreen
+from kiosk.ui.screens.handoff import HandoffScreen
+from kiosk.ui.screens.help import HelpScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.search import SearchScreen
+from kiosk.ui.screens.viewer import ViewerScreen
+from kiosk.ui.services import KioskServices
+from kiosk.ui.theme import Theme
+
+SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
+SECRET_WINDOW = 3.0
+KEY_ESCAPE, KEY_F4 = 27, 285
+
+
+class KioskApp(App):
+    title = "Kiosk"
+
+    def __init__(self, services: KioskServices, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        config = services.config
+        self.default_language = config.kiosk.language
+        self.large_text = False
+        self.theme = self._theme()
+        self.history: list[tuple[str, dict[str, Any]]] = []
+        self.idle = IdleTimer(config.session.idle_seconds, config.session.countdown_seconds,
+                              config.session.attract_seconds)
+        self.pin_lock = PinLock(config.operator.pin_hash, config.operator.max_attempts,
+                                config.operator.lockout_minutes * 60)
+        self.secret_taps: list[float] = []
+        self.operator_exit = False
+        i18n.set_language(self.default_language)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _theme(self) -> Theme:
+        return Theme.for_window(int(Window.width), int(Window.height),
+                                self.services.config.display.diagonal_inches, self.large_text)
+
+    def build(self) -> FloatLayout:
+        self.root_layout = FloatLayout()
+        shell = BoxLayout(orientation="vertical")
+        self.header = Header(self.theme, self.services.config.kiosk.name, on_home=self.home,
+                             on_back=self.back, on_language=self.set_language,
+                             on_large_text=self.toggle_large_text,
+                             on_secret_tap=self.secret_tap)
+        self.screens = ScreenManager(transition=NoTransition())
+        for screen in (HomeScreen("home", self, self.services),
+                       BrowseScreen("browse", self, self.services),
+                       SearchScreen("search", self, self.services),
+                       DetailScreen("detail", self, self.services),
+                       ViewerScreen("viewer", self, self.services),
+                       HandoffScreen("handoff", self, self.services),
+                       HelpScreen("help", self, self.services)):
+            self.screens.add_widget(screen)
+        shell.add_widget(self.header)
+        shell.add_widget(self.screens)
+        self.root_layout.add_widget(shell)
+        self.countdown = IdleCountdown(self)
+        self.attract = AttractLoop(self)
+        self.pin_pad = PinPad(self)
+        Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_key,
+                    size=self._on_resize)
+        Window.bind(on_touch_down=self._on_any_touch)
+        Clock.schedule_interval(self._every_second, 1.0)
+        self.services.connectivity.start()
+        return self.root_layout
+
+    def on_start(self) -> None:
+        self.screen.refresh()
+
+    def on_stop(self) -> None:
+        self.services.connectivity.stop()
+
+    @property
+    def screen(self) -> KioskScreen:
+        return self.screens.current_screen  # type: ignore[return-value]
+
+    # --- navigation ----------------------------------------------------------------------
+
+    def go(self, name: str, **params: Any) -> None:
+        current = self.screen
+        self.history.append((current.name, dict(current.params)))
+        self._show(name, params)
+
+    def back(self) -> None:
+        if not self.history:
+            self.home()
+            return
+        name, params = self.history.pop()
+        self._show(name, params)
+
+    def home(self) -> None:
+        self.history.clear()
+        self._show("home", {})
+
+    def _show(self, name: str, params: dict[str, Any]) -> None:
+        target: KioskScreen = self.screens.get_screen(name)  # type: ignore[assignment]
+        target.open(**params)
+        if self.screens.current == name:
+            target.refresh()
+        else:
+            self.screens.current = name
+        self.header.at_home = name == "home"
+        self.header.rebuild(self.theme)
+
+    # --- session -------------------------------------------------------------------------
+
+    def reset_session(self) -> None:
+        """A person has left: forget everything they did and greet the next one."""
+        for screen in self.screens.screens:
+            screen.reset()  # type: ignore[attr-defined]
+        self.countdown.hide()
+        self.large_text = False
+        i18n.set_language(self.default_language)
+        self.theme = self._theme()
+        self.idle.touch()
+        self.home()
+
+    def set_language(self, language: str) -> None:
+        i18n.set_language(language)
+        self._rebuild()
+
+    def toggle_large_text(self) -> None:
+        self.large_text = not self.large_text
+        self.theme = self._theme()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.header.rebuild(self.theme)
+        self.screen.refresh()
+
+    def _on_resize(self, *_: Any) -> None:
+        self.theme = self._theme()
+        self._rebuild()
+
+    def _on_any_touch(self, *_: Any) -> bool:
+        self.idle.touch()
+        if self.attract.visible:
+            self.attract.hide()
+            return True  # the touch that wakes the kiosk does nothing else
+        return False
+
+    def _every_second(self, _: float) -> None:
+        self.header.tick()
+        if self.header.online != self.services.connectivity.online:
+            self.header.show_online(self.services.connectivity.online)
+        state = self.idle.state(at_home=self.screens.current == "home")
+        if state.kind == "countdown":
+            self.countdown.show(state.seconds_left)
+        elif state.kind == "expired":
+            self.reset_session()
+        elif state.kind == "attract":
+            self.attract.show()
+        elif self.countdown.visible:
+            self.countdown.hide()
+
+    def keep_going(self) -> None:
+        self.idle.touch()
+        self.countdown.hide()
+
+    # --- lockdown ------------------------------------------------------------------------
+
+    def _refuse_close(self, *_: Any, **__: Any) -> bool:
+        return not self.operator_exit  # True stops the window from closing
+
+    def _on_key(self, _: Any, key: int, __: int, ___: Any, modifiers: list[str]) -> bool:
+        self.idle.touch()
+        # swallowed: a kiosk has no way out for the public
+        return key == KEY_ESCAPE or (key == KEY_F4 and "alt" in modifiers)
+
+    def secret_tap(self) -> None:
+        now = Clock.get_boottime()
+        self.secret_taps = [t for t in self.secret_taps if now - t < SECRET_WINDOW] + [now]
+        if len(self.secret_taps) >= SECRET_TAPS:
+            self.secret_taps.clear()
+            self.pin_pad.show()
+
+    def try_operator_exit(self, pin: str) -> bool:
+        if not self.pin_lock.check(pin):
+            return False
+        self.operator_exit = True
+        self.stop()
+        return True

@@ -1,0 +1,88 @@
+"""Drives the real app frame by frame with simulated touches: for the tour and the tests.
+
+Widgets that a person can press carry an `action_id` ("home:search", "key:a", ...); the
+driver finds them in the widget tree, scrolls them into view, and touches their centre
+through the window, exactly as a finger would.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+
+from kiosk.ui.app import KioskApp
+
+
+class Driver:
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+        app._run_prepare()  # what App.run() does before its loop; we run the loop ourselves
+        self.frames(6)
+
+    def frames(self, count: int = 3) -> None:
+        for _ in range(count):
+            EventLoop.idle()
+
+    def widgets(self) -> Iterator[Widget]:
+        for top in list(Window.children):
+            yield from top.walk(restrict=False)
+
+    def find_all(self, action_id: str) -> list[Widget]:
+        return [w for w in self.widgets() if getattr(w, "action_id", None) == action_id]
+
+    def find(self, action_id: str) -> Widget:
+        found = self.find_all(action_id)
+        if not found:
+            raise LookupError(f"nothing on screen has action_id {action_id!r}")
+        return found[0]
+
+    def exists(self, action_id: str) -> bool:
+        return bool(self.find_all(action_id))
+
+    def tap(self, action_id: str) -> None:
+        widget = self.find(action_id)
+        self._into_view(widget)
+        x, y = widget.to_window(*widget.center)
+        self.tap_at(x, y)
+
+    def tap_at(self, x: float, y: float) -> None:
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.frames(1)
+        touch.touch_up()
+        self.frames(3)
+
+    def type(self, text: str) -> None:
+        """Type on the on-screen keyboard, letter by letter (no accents)."""
+        for char in text:
+            self.tap("key:space" if char == " " else f"key:{char}")
+
+    def scroll_to_end(self) -> None:
+        for widget in self.widgets():
+            if isinstance(widget, ScrollView) and widget.get_root_window() is not None:
+                widget.scroll_y = 0
+        self.frames(3)
+
+    def _into_view(self, widget: Widget) -> None:
+        parent = widget.parent
+        while parent is not None and parent is not Window:  # the window is its own parent
+            if isinstance(parent, ScrollView):
+                parent.scroll_to(widget, padding=10, animate=False)
+                self.frames(2)
+                return
+            parent = parent.parent
+
+    def screenshot(self, path: Path) -> Path:
+        """Save what the window shows now as exactly `path` (Kivy adds a counter)."""
+        self.frames(4)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        taken = Window.screenshot(name=str(path.with_suffix("")) + "-.png")
+        os.replace(taken, path)
+        return path

@@ -1,0 +1,90 @@
+"""Catalogue values as a person reads them: money, processing times, channels, levels.
+
+No Kivy here. Money and numbers are formatted by babel in the current language's locale.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from kiosk.catalogue.model import Channel, Component, Fee, Procedure
+from kiosk.i18n import N_, _, babel_locale, ngettext
+
+METHOD_NAMES = {"in_person": N_("In person"), "online": N_("Online"),
+                "postal": N_("By post")}
+LEVEL_NAMES = {"national": N_("National"), "province": N_("Province"),
+               "district": N_("District (before 7/2025)"), "commune": N_("Commune / ward")}
+UNITS = {
+    "working_day": (N_("{n} working day"), N_("{n} working days")),
+    "day": (N_("{n} day"), N_("{n} days")),
+    "hour": (N_("{n} hour"), N_("{n} hours")),
+    "month": (N_("{n} month"), N_("{n} months")),
+}
+
+
+def money(amount: int | None) -> str:
+    if amount is None:
+        return _("depends on the case")
+    if amount == 0:
+        return _("Free")
+    return format_currency(amount, "VND", locale=babel_locale())
+
+
+def fee_text(fee: Fee) -> str:
+    return money(fee.amount)
+
+
+def channel_fees(channel: Channel) -> str:
+    """One line for a channel's fees: "Free", "50.000 ₫", or "from 2.000 ₫".
+
+    The lệ phí (the charge for the procedure itself) is what a person means by "what does
+    it cost"; a phí for extras such as additional copies is shown on the detail screen.
+    """
+    fees = [f for f in channel.fees if f.kind == "le_phi"] or list(channel.fees)
+    amounts = [f.amount for f in fees]
+    if not amounts or all(a == 0 for a in amounts):
+        return _("Free")
+    known = [a for a in amounts if a]
+    if None in amounts or len(set(known)) > 1:
+        return _("from {amount}").format(amount=money(min(known))) if known else money(None)
+    return money(known[0])
+
+
+def processing_time(channel: Channel) -> str:
+    n = channel.time
+    if n == 0:
+        return _("same day")
+    shown = format_decimal(n, locale=babel_locale())
+    one, many = UNITS[channel.time_unit]
+    return ngettext(one, many, 1 if n <= 1 else 2).format(n=shown)
+
+
+def method_name(method: str) -> str:
+    return _(METHOD_NAMES[method])
+
+
+def level_names(procedure: Procedure) -> str:
+    return ", ".join(_(LEVEL_NAMES.get(level, level)) for level in procedure.levels)
+
+
+def summary_channel(procedure: Procedure) -> Channel:
+    """The channel a row in a list summarises: in person if offered, else the first."""
+    return procedure.channel("in_person") or procedure.channels[0]
+
+
+def copies_text(component: Component) -> str:
+    parts = []
+    if component.originals:
+        parts.append(ngettext("{n} original", "{n} originals", component.originals)
+                     .format(n=component.originals))
+    if component.copies:
+        parts.append(ngettext("{n} copy", "{n} copies", component.copies)
+                     .format(n=component.copies))
+    return ", ".join(parts) or _("bring it to show")
+
+
+def day(value: date) -> str:
+    return format_date(value, "dd/MM/yyyy", locale=babel_locale())

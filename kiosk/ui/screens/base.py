@@ -1,0 +1,81 @@
+"""What every screen has: the services, the navigator, the theme, and a scrolling page."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.screenmanager import Screen
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.ui.services import KioskServices
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets import Surface, Text
+
+
+class Navigator(Protocol):
+    """How a screen moves the person elsewhere; the app implements it."""
+
+    theme: Theme
+
+    def go(self, name: str, **params: Any) -> None: ...
+
+    def back(self) -> None: ...
+
+    def home(self) -> None: ...
+
+
+class KioskScreen(Screen):
+    """A screen built in code from the current language and theme.
+
+    `refresh()` rebuilds what it shows; it runs on entering the screen, and when the
+    language or text size changes. `reset()` forgets anything a person typed or chose.
+    """
+
+    def __init__(self, name: str, nav: Navigator, services: KioskServices) -> None:
+        super().__init__(name=name)
+        self.nav = nav
+        self.services = services
+        self.params: dict[str, Any] = {}
+
+    @property
+    def theme(self) -> Theme:
+        return self.nav.theme
+
+    def open(self, **params: Any) -> None:
+        self.params = params
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        self.params = {}
+
+    def on_pre_enter(self, *_: Any) -> None:
+        self.refresh()
+
+    # --- building blocks -------------------------------------------------------------
+
+    def page(self) -> GridLayout:
+        """A full-screen page with a vertical scrolling column; returns the column."""
+        t = self.theme
+        self.clear_widgets()
+        page = Surface(orientation="vertical", background=t.palette.background,
+                       padding=t.padding, spacing=t.gap)
+        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)),
+                            scroll_type=["bars", "content"])
+        column = GridLayout(cols=1, size_hint_y=None, spacing=t.gap)
+        column.bind(minimum_height=column.setter("height"))
+        scroll.add_widget(column)
+        page.add_widget(scroll)
+        self.add_widget(page)
+        return column
+
+    def heading(self, text: str) -> Text:
+        t = self.theme
+        return Text(text, size=t.text_heading, color=t.palette.text, bold=True)
+
+    def body(self, text: str, *, muted: bool = False, **kwargs: Any) -> Text:
+        t = self.theme
+        return Text(text, size=t.text_body, color=t.palette.muted if muted else t.palette.text,
+                    **kwargs)

@@ -1,0 +1,113 @@
+"""Browse the catalogue by field (lĩnh vực) and by level, a page of rows at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.catalogue.model import Procedure
+from kiosk.i18n import _
+from kiosk.store.catalogue_store import StoreError
+from kiosk.ui.formatting import LEVEL_NAMES
+from kiosk.ui.procedure_row import ProcedureRow
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import BigButton, Surface
+
+PAGE = 25  # rows shown before "show more": long lists overwhelm first-time users
+
+
+class BrowseScreen(KioskScreen):
+    def open(self, **params: Any) -> None:
+        super().open(**params)
+        self.shown = PAGE
+
+    def reset(self) -> None:
+        super().reset()
+        self.shown = PAGE
+
+    def refresh(self) -> None:
+        t = self.theme
+        self.clear_widgets()
+        store = self.services.catalogue.store
+        try:
+            fields = store.fields()
+        except StoreError:
+            fields = []
+        field = self.params.get("field") or (fields[0][0] if fields else None)
+        level = self.params.get("level")
+        online_only = bool(self.params.get("online_only"))
+        page = Surface(orientation="vertical" if t.portrait else "horizontal",
+                       background=t.palette.background, padding=t.padding, spacing=t.gap)
+        side = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
+        choices = GridLayout(cols=1, size_hint_y=None, spacing=t.mm(2))
+        choices.bind(minimum_height=choices.setter("height"))
+        if t.portrait:
+            side.size_hint_y = 0.32
+        else:
+            side.size_hint_x = 0.34
+        choices.add_widget(self.heading(_("Field")))
+        for name, count in fields:
+            button = BigButton(f"{name} ({count})", t,
+                               lambda n=name: self._choose(field=n),
+                               kind="primary" if name == field else "secondary",
+                               action_id=f"field:{name}")
+            button.font_size = t.text_small
+            choices.add_widget(button)
+        side.add_widget(choices)
+        page.add_widget(side)
+        main = BoxLayout(orientation="vertical", spacing=t.gap)
+        levels = BoxLayout(size_hint_y=None, height=t.button, spacing=t.mm(2))
+        for code, label in ((None, _("All levels")), ("commune", _(LEVEL_NAMES["commune"])),
+                            ("province", _(LEVEL_NAMES["province"]))):
+            button = BigButton(label, t, lambda c=code: self._choose(level=c),
+                               kind="primary" if code == level else "secondary",
+                               action_id=f"level:{code or 'all'}")
+            button.font_size = t.text_small
+            levels.add_widget(button)
+        main.add_widget(levels)
+        if online_only:
+            main.add_widget(self.body(_("Showing only procedures you can submit online."),
+                                      muted=True))
+        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
+        rows = GridLayout(cols=1, size_hint_y=None, spacing=t.mm(2))
+        rows.bind(minimum_height=rows.setter("height"))
+        procedures = self._procedures(field, level, online_only)
+        for procedure in procedures[:self.shown]:
+            rows.add_widget(ProcedureRow(procedure, t, self._open))
+        if not procedures:
+            rows.add_widget(self.body(_("No procedures here. Choose another field or level."),
+                                      muted=True))
+        if len(procedures) > self.shown:
+            rows.add_widget(BigButton(
+                _("Show more ({n} more)").format(n=len(procedures) - self.shown), t,
+                self._more, kind="secondary", action_id="browse:more"))
+        scroll.add_widget(rows)
+        main.add_widget(scroll)
+        page.add_widget(main)
+        self.add_widget(page)
+
+    def _procedures(self, field: str | None, level: str | None, online_only: bool
+                    ) -> list[Procedure]:
+        try:
+            found = self.services.catalogue.store.procedures(
+                None if online_only else field, level)
+        except StoreError:
+            return []
+        return [p for p in found if p.is_online] if online_only else found
+
+    def _choose(self, **change: Any) -> None:
+        self.params = {**self.params, **change}
+        if "field" in change:
+            self.params["online_only"] = False
+        self.shown = PAGE
+        self.refresh()
+
+    def _more(self) -> None:
+        self.shown += PAGE
+        self.refresh()
+
+    def _open(self, procedure: Procedure) -> None:
+        self.nav.go("detail", code=procedure.code)

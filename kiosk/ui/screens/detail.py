@@ -1,0 +1,189 @@
+"""A procedure in the order a person needs it: what you get, who may apply, what to
+bring, where and how (time and fees), the steps, conditions, and the legal basis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.catalogue.model import Component, Procedure
+from kiosk.i18n import _
+from kiosk.store.catalogue_store import StoreError
+from kiosk.ui.formatting import (
+    copies_text,
+    level_names,
+    method_name,
+    money,
+    processing_time,
+)
+from kiosk.ui.qr import QrImage
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import Badge, BigButton, Surface, Text
+
+
+class DetailScreen(KioskScreen):
+    def open(self, **params: Any) -> None:
+        super().open(**params)
+        self.legal_open = False
+
+    def reset(self) -> None:
+        super().reset()
+        self.legal_open = False
+
+    def refresh(self) -> None:
+        t = self.theme
+        self.clear_widgets()
+        procedure = self._procedure()
+        outer = Surface(orientation="vertical" if t.portrait else "horizontal",
+                        background=t.palette.background, padding=t.padding, spacing=t.gap)
+        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)),
+                            scroll_type=["bars", "content"])
+        column = GridLayout(cols=1, size_hint_y=None, spacing=t.gap)
+        column.bind(minimum_height=column.setter("height"))
+        scroll.add_widget(column)
+        outer.add_widget(scroll)
+        self.add_widget(outer)
+        if procedure is None:
+            column.add_widget(self.heading(_("This procedure is not in the catalogue.")))
+            return
+        self._content(column, procedure)
+        outer.add_widget(self._actions(procedure))
+
+    def _procedure(self) -> Procedure | None:
+        try:
+            return self.services.catalogue.procedure(self.params.get("code", ""))
+        except StoreError:
+            return None
+
+    def _content(self, column: GridLayout, p: Procedure) -> None:
+        t = self.theme
+        column.add_widget(Text(p.name, size=t.text_title, color=t.palette.text, bold=True))
+        column.add_widget(self.body(_("Code {code} · {field} · {levels}").format(
+            code=p.code, field=p.field, levels=level_names(p)), muted=True))
+        if p.demo:
+            column.add_widget(self.body(_("Demo data: check with the counter before you go."),
+                                        muted=True))
+        self._section(column, _("What you receive"), [p.result or _("Not stated")])
+        self._section(column, _("Who can apply"), list(p.applicants) or [_("Not stated")])
+        column.add_widget(self.heading(_("What to bring")))
+        for case in p.cases:
+            if case.name and len(p.cases) > 1:
+                column.add_widget(self.body(case.name, bold=True))
+            for number, component in enumerate(case.components, 1):
+                column.add_widget(self._component(number, component))
+        column.add_widget(self.heading(_("Where and how")))
+        if p.agency.receiving_address:
+            column.add_widget(self.body(_("Hand in at: {place}").format(
+                place=p.agency.receiving_address)))
+        column.add_widget(self.body(_("Handled by: {agency}").format(agency=p.agency.executing)))
+        for channel in p.channels:
+            card = self._card()
+            card.add_widget(self.body(f"{method_name(channel.method)} — "
+                                      f"{processing_time(channel)}", bold=True))
+            if channel.time_note:
+                card.add_widget(self.body(channel.time_note, muted=True))
+            for fee in channel.fees:
+                card.add_widget(self.body(f"{money(fee.amount)}"
+                                          f"{': ' + fee.description if fee.description else ''}"))
+            if not channel.fees:
+                card.add_widget(self.body(_("Free")))
+            column.add_widget(card)
+        self._section(column, _("Steps"), [f"{i}. {s}" if not s[:1].isdigit() and
+                                           not s.lower().startswith("bước") else s
+                                           for i, s in enumerate(p.steps, 1)])
+        if p.conditions:
+            self._section(column, _("Conditions"), list(p.conditions))
+        if p.legal_basis:
+            label = (_("Hide legal basis") if self.legal_open else
+                     _("Show legal basis ({n} documents)").format(n=len(p.legal_basis)))
+            column.add_widget(BigButton(label, t, self._toggle_legal, kind="secondary",
+                                        action_id="detail:legal"))
+            if self.legal_open:
+                for doc in p.legal_basis:
+                    when = f" ({doc.date:%d/%m/%Y})" if doc.date else ""
+                    column.add_widget(self.body(f"{doc.number} — {doc.title}{when}"
+                                                f"{', ' + doc.issuer if doc.issuer else ''}"))
+
+    def _section(self, column: GridLayout, title: str, lines: list[str]) -> None:
+        column.add_widget(self.heading(title))
+        for line in lines:
+            column.add_widget(self.body(line))
+
+    def _card(self) -> Surface:
+        t = self.theme
+        card = Surface(orientation="vertical", size_hint_y=None, background=t.palette.surface,
+                       radius=t.mm(2), padding=t.mm(4), spacing=t.mm(2))
+        card.bind(minimum_height=card.setter("height"))
+        return card
+
+    def _component(self, number: int, component: Component) -> Surface:
+        t = self.theme
+        card = self._card()
+        card.add_widget(self.body(f"{number}. {component.name}", bold=True))
+        need = _("Required") if component.required else _("If it applies to you")
+        card.add_widget(self.body(f"{copies_text(component)} · {need}", muted=True))
+        buttons = BoxLayout(size_hint_y=None, height=t.button, spacing=t.gap)
+        for code, sample, label in ((component.form, False, _("View the form")),
+                                    (component.sample, True, _("View a filled-in sample"))):
+            if not code:
+                continue
+            path = self.services.form_pdf(code, sample)
+            button = BigButton(label if path else _("Form not on this kiosk yet"), t,
+                               lambda c=code, s=sample: self._view(c, s),
+                               kind="primary" if sample else "secondary",
+                               action_id=f"{'sample' if sample else 'form'}:{code}")
+            button.enabled = path is not None
+            buttons.add_widget(button)
+        if buttons.children:
+            card.add_widget(buttons)
+        return card
+
+    def _actions(self, p: Procedure) -> BoxLayout:
+        t = self.theme
+        side = BoxLayout(orientation="vertical", spacing=t.gap, size_hint=(None, 1)
+                         if not t.portrait else (1, None))
+        if t.portrait:
+            side.orientation = "horizontal"
+            side.height = t.mm(75)
+        else:
+            side.width = t.mm(85)
+        online_ok = p.is_online and self.services.online
+        if not p.is_online:
+            label = _("Online submission: not offered for this procedure")
+        elif not self.services.online:
+            label = _("Online submission needs the network, which is down now")
+        else:
+            label = _("Start online submission")
+        submit = BigButton(label, t, lambda: self.nav.go("handoff", code=p.code),
+                           height=t.mm(30), action_id="detail:submit")
+        submit.enabled = online_ok
+        side.add_widget(submit)
+        qr_box = BoxLayout(orientation="vertical", spacing=t.mm(1))
+        if p.is_online:
+            badge_row = AnchorLayout(anchor_x="center", size_hint_y=None, height=t.mm(12))
+            badge_row.add_widget(Badge(_("Can be done online"), t, t.palette.online,
+                                       t.palette.online_text))
+            qr_box.add_widget(badge_row)
+        qr_box.add_widget(Text(_("Scan to open this procedure on your phone"),
+                               size=t.text_small, color=t.palette.text, halign="center"))
+        holder = AnchorLayout(anchor_x="center", anchor_y="center")
+        holder.add_widget(QrImage(self.services.procedure_url(p), t.mm(48)))
+        qr_box.add_widget(holder)
+        side.add_widget(qr_box)
+        return side
+
+    def _toggle_legal(self) -> None:
+        self.legal_open = not self.legal_open
+        self.refresh()
+
+    def _view(self, code: str, sample: bool) -> None:
+        path = self.services.form_pdf(code, sample)
+        if path is not None:
+            title = self.services.form_title(code)
+            self.nav.go("viewer", path=str(path),
+                        title=(_("Sample: {title}") if sample else "{title}").format(
+                            title=title))

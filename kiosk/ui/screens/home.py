@@ -1,0 +1,45 @@
+"""The first screen: four big tasks, in words a first-time visitor understands."""
+
+from __future__ import annotations
+
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.i18n import _
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import BigButton
+
+
+class HomeScreen(KioskScreen):
+    def refresh(self) -> None:
+        t = self.theme
+        column = self.page()
+        column.add_widget(self.heading(_("Hello! What would you like to do?")))
+        tiles = GridLayout(cols=1 if t.portrait or t.width < 1100 else 2, spacing=t.gap,
+                           size_hint_y=None)
+        tiles.bind(minimum_height=tiles.setter("height"))
+        tall = t.mm(38)
+        online = self.services.online
+        tiles.add_widget(BigButton(
+            _("Look up a procedure\nWhat to bring, how long, how much"), t,
+            lambda: self.nav.go("search"), height=tall, action_id="home:search"))
+        tiles.add_widget(BigButton(
+            _("Browse procedures by field\nBirth, marriage, residence, land, business…"), t,
+            lambda: self.nav.go("browse"), height=tall, action_id="home:browse"))
+        offline = _("Needs the network, which is down now")
+        check = BigButton(
+            _("Check my dossier") + "\n" + (_("Ask at the counter for now") if online
+                                            else offline), t,
+            lambda: None, height=tall, kind="secondary", action_id="home:dossier")
+        check.enabled = False  # the receipt scanner comes with the scanner issue
+        tiles.add_widget(check)
+        submit = BigButton(
+            _("Submit online") + "\n" + (_("Procedures you can do online") if online
+                                         else offline), t,
+            lambda: self.nav.go("browse", online_only=True), height=tall,
+            action_id="home:online")
+        submit.enabled = online
+        tiles.add_widget(submit)
+        column.add_widget(tiles)
+        column.add_widget(BigButton(_("How to use this kiosk · Opening hours · Hotline"), t,
+                                    lambda: self.nav.go("help"), kind="secondary",
+                                    action_id="home:help"))

@@ -1,0 +1,107 @@
+"""Search as you type, on a keyboard made for people who have never typed Vietnamese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.catalogue.model import Procedure
+from kiosk.i18n import _
+from kiosk.store.catalogue_store import StoreError
+from kiosk.ui.keyboard import VietnameseKeyboard
+from kiosk.ui.procedure_row import ProcedureRow
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import BigButton, Surface, Text
+
+SUGGESTIONS = ("khai sinh", "kết hôn", "chứng thực bản sao", "hộ kinh doanh", "tạm trú",
+               "sổ đỏ", "xây nhà", "trợ cấp người cao tuổi")
+SHOWN = 12
+
+
+class SearchScreen(KioskScreen):
+    query = ""
+
+    def reset(self) -> None:
+        super().reset()
+        self.query = ""
+
+    def refresh(self) -> None:
+        t = self.theme
+        self.clear_widgets()
+        page = Surface(orientation="vertical", background=t.palette.background,
+                       padding=t.padding, spacing=t.gap)
+        box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
+                      radius=t.mm(2), padding=(t.mm(4), 0))
+        self.typed = Text("", size=t.text_heading, color=t.palette.text, bold=True)
+        box.add_widget(self.typed)
+        page.add_widget(box)
+        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
+        self.results = GridLayout(cols=1, size_hint_y=None, spacing=t.mm(2))
+        self.results.bind(minimum_height=self.results.setter("height"))
+        scroll.add_widget(self.results)
+        page.add_widget(scroll)
+        self.keyboard = VietnameseKeyboard(t, self.on_text, size_hint_y=None)
+        # as tall as its keys need, a little more on a tall portrait screen
+        self.keyboard.bind(minimum_height=lambda *_: setattr(
+            self.keyboard, "height", max(self.keyboard.minimum_height, t.height * 0.3)))
+        self.keyboard.height = max(self.keyboard.minimum_height, t.height * 0.3)
+        self.keyboard.text = self.query
+        page.add_widget(self.keyboard)
+        self.add_widget(page)
+        self.show_results()
+
+    def on_text(self, text: str) -> None:
+        self.query = text
+        self.show_results()
+
+    def show_results(self) -> None:
+        t = self.theme
+        self.typed.text = self.query or _("Type the name of a procedure…")
+        self.typed.color = t.palette.text if self.query else t.palette.muted
+        self.results.clear_widgets()
+        if not self.query.strip():
+            self._suggest(_("For example:"))
+            return
+        try:
+            hits = self.services.catalogue.search(self.query, SHOWN)
+            procedures = [p for p in (self.services.catalogue.procedure(h.code) for h in hits)
+                          if p is not None]
+        except StoreError:
+            self.results.add_widget(self.body(_("The catalogue is not on this kiosk yet. "
+                                                "Please ask at the counter.")))
+            return
+        for procedure in procedures:
+            self.results.add_widget(ProcedureRow(procedure, t, self._open))
+        if not procedures:
+            self._suggest(_("Nothing found for “{query}”. Check the spelling, use fewer "
+                            "words, or try one of these:").format(query=self.query))
+
+    def _suggest(self, intro: str) -> None:
+        t = self.theme
+        self.results.add_widget(self.body(intro, muted=True))
+        chips = GridLayout(cols=2 if t.portrait or t.width < 1500 else 4, spacing=t.mm(2),
+                           size_hint_y=None)
+        chips.bind(minimum_height=chips.setter("height"))
+        for word in SUGGESTIONS:
+            chips.add_widget(BigButton(word, t, lambda w=word: self._pick(w), kind="secondary",
+                                       action_id=f"suggest:{word}"))
+        self.results.add_widget(chips)
+        self.results.add_widget(BigButton(_("Browse by field instead"), t,
+                                          lambda: self.nav.go("browse"), kind="secondary",
+                                          action_id="search:browse"))
+
+    def _pick(self, word: str) -> None:
+        self.keyboard.text = word
+        self.on_text(word)
+
+    def _open(self, procedure: Procedure) -> None:
+        self.nav.go("detail", code=procedure.code)
+
+    def open(self, **params: Any) -> None:
+        super().open(**params)
+        if "query" in params:
+            self.query = params["query"]
+
+

@@ -1,0 +1,171 @@
+"""The kiosk's building blocks: text that wraps, big buttons, cards, badges.
+
+Every widget takes its sizes and colours from the app's `Theme`, so large-text mode and
+other panel sizes change them all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui.theme import RGBA, Theme
+
+
+class Text(Label):
+    """A label that wraps to its width and is as tall as its text."""
+
+    def __init__(self, text: str = "", *, size: int, color: RGBA, bold: bool = False,
+                 halign: str = "left", **kwargs: Any) -> None:
+        super().__init__(text=text, font_size=size, color=color, bold=bold, halign=halign,
+                         valign="middle", size_hint_y=None, **kwargs)
+        self.bind(width=self._wrap, texture_size=self._fit)
+        self._wrap(self, self.width)
+
+    def _wrap(self, _: Widget, width: float) -> None:
+        self.text_size = (max(width - self.padding[0] * 2, 1), None)
+
+    def _fit(self, _: Widget, texture_size: list[float]) -> None:
+        self.height = max(texture_size[1], self.font_size * 1.2)
+
+
+class Surface(BoxLayout):
+    """A box with a solid (optionally rounded) background."""
+
+    background = ListProperty([1, 1, 1, 1])
+    radius = NumericProperty(0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with self.canvas.before:
+            self._colour = Color(*self.background)
+            self._shape = RoundedRectangle(pos=self.pos, size=self.size,
+                                           radius=[self.radius])
+        self.bind(pos=self._redraw, size=self._redraw, background=self._recolour)
+
+    def _redraw(self, *_: Any) -> None:
+        self._shape.pos, self._shape.size = self.pos, self.size
+        self._shape.radius = [self.radius]
+
+    def _recolour(self, *_: Any) -> None:
+        self._colour.rgba = self.background
+
+
+class BigButton(ButtonBehavior, Label):
+    """A button at least one touch target tall and wide, with a rounded fill.
+
+    A disabled button keeps showing why (its `reason` below the label).
+    """
+
+    fill = ListProperty([0, 0, 0, 1])
+    pressed_fill = ListProperty([0, 0, 0, 1])
+    enabled = BooleanProperty(True)
+    action_id = StringProperty("")
+
+    def __init__(self, text: str, theme: Theme, on_press: Callable[[], None] | None = None, *,
+                 kind: str = "primary", height: int | None = None, **kwargs: Any) -> None:
+        p = theme.palette
+        fill, colour = {"primary": (p.primary, p.primary_text),
+                        "secondary": (p.secondary, p.secondary_text),
+                        "accent": (p.accent, p.accent_text)}[kind]
+        super().__init__(text=text, font_size=theme.text_body, color=colour, bold=True,
+                         halign="center", valign="middle", size_hint_y=None,
+                         height=max(height or theme.button, theme.touch), **kwargs)
+        self.theme = theme
+        self.normal = (fill, colour)
+        self.fill = fill
+        self.pressed_fill = (*(c * 0.8 for c in fill[:3]), 1)
+        self.min_width = theme.touch
+        with self.canvas.before:
+            self._colour = Color(*self.fill)
+            self._shape = RoundedRectangle(pos=self.pos, size=self.size,
+                                           radius=[theme.mm(2.5)])
+        self.bind(pos=self._redraw, size=self._redraw, fill=self._recolour,
+                  state=self._pressed, enabled=self._enable)
+        self.hugging = False
+        self.bind(size=self._wrap)
+        self._handler = on_press
+
+    def _wrap(self, *_: Any) -> None:
+        if self.hugging:
+            return
+        pad = self.theme.mm(3)
+        self.text_size = (max(self.width - 2 * pad, 1), max(self.height - pad, 1))
+
+    def hug_text(self) -> None:
+        """Be as wide as the text on one line (and at least a touch target), not wrap it."""
+        self.hugging = True
+        self.text_size = (None, None)
+        pad = self.theme.mm(3)
+        self.bind(texture_size=lambda *_: setattr(
+            self, "width", max(self.texture_size[0] + 2 * pad, self.theme.touch)))
+        self.texture_update()
+
+    def _redraw(self, *_: Any) -> None:
+        self._shape.pos, self._shape.size = self.pos, self.size
+
+    def _recolour(self, *_: Any) -> None:
+        self._colour.rgba = self.fill
+
+    def _pressed(self, *_: Any) -> None:
+        if self.enabled:
+            self.fill = self.pressed_fill if self.state == "down" else self.normal[0]
+
+    def _enable(self, *_: Any) -> None:
+        p = self.theme.palette
+        self.fill, self.color = (self.normal if self.enabled else (p.disabled, p.disabled_text))
+
+    def on_release(self) -> None:
+        if self.enabled and self._handler is not None:
+            self._handler()
+
+
+class Badge(Label):
+    """A small coloured tag such as "Trực tuyến"."""
+
+    def __init__(self, text: str, theme: Theme, fill: RGBA, colour: RGBA, **kwargs: Any) -> None:
+        super().__init__(text=text, font_size=theme.text_small, color=colour, bold=True,
+                         size_hint=(None, None), **kwargs)
+        pad = theme.mm(2)
+        self.bind(texture_size=lambda *_: setattr(
+            self, "size", (self.texture_size[0] + 2 * pad, self.texture_size[1] + pad)))
+        with self.canvas.before:
+            Color(*fill)
+            self._shape = RoundedRectangle(pos=self.pos, size=self.size, radius=[pad])
+        self.bind(pos=self._redraw, size=self._redraw)
+
+    def _redraw(self, *_: Any) -> None:
+        self._shape.pos, self._shape.size = self.pos, self.size
+
+
+class Divider(Widget):
+    def __init__(self, theme: Theme, **kwargs: Any) -> None:
+        super().__init__(size_hint_y=None, height=max(2, theme.mm(0.5)), **kwargs)
+        with self.canvas:
+            Color(*theme.palette.divider)
+            self._line = Rectangle(pos=self.pos, size=self.size)
+        self.bind(pos=self._redraw, size=self._redraw)
+
+    def _redraw(self, *_: Any) -> None:
+        self._line.pos, self._line.size = self.pos, self.size
+
+
+class Frame(Widget):
+    """An outline (e.g. the framing guide); drawn over its parent's content."""
+
+    def __init__(self, colour: RGBA, width: float = 2, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with self.canvas:
+            Color(*colour)
+            self._line = Line(rectangle=(*self.pos, *self.size), width=width)
+        self.bind(pos=self._redraw, size=self._redraw)
+
+    def _redraw(self, *_: Any) -> None:
+        self._line.rectangle = (*self.pos, *self.size)

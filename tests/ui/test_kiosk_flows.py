@@ -1,0 +1,143 @@
+"""The kiosk as a visitor uses it: real app, offscreen, simulated touches."""
+
+from __future__ import annotations
+
+from kivy.core.window import Window
+
+from kiosk import i18n
+from kiosk.ui.driver import Driver
+
+
+def screen(driver: Driver) -> str:
+    return driver.app.screens.current
+
+
+def test_browse_then_detail_then_form_viewer(driver: Driver) -> None:
+    driver.tap("home:browse")
+    assert screen(driver) == "browse"
+    driver.tap("field:Hộ tịch")
+    driver.tap("procedure:1.001193")
+    assert screen(driver) == "detail"
+    assert driver.exists("detail:submit")
+    form = next(w.action_id for w in driver.widgets()
+                if str(getattr(w, "action_id", "")).startswith("form:"))
+    driver.tap(form)
+    assert screen(driver) == "viewer"
+    viewer = driver.app.screen.viewer
+    assert viewer.page_total >= 1 and viewer.page_index == 0
+    if viewer.page_total > 1:
+        driver.tap("viewer:next")
+        assert viewer.page_index == 1
+    driver.tap("viewer:zoom_in")
+    assert viewer.zoom > 1
+    driver.tap("viewer:close")
+    assert screen(driver) == "detail"
+    driver.tap("nav:back")
+    assert screen(driver) == "browse"
+    driver.tap("nav:home")
+    assert screen(driver) == "home"
+
+
+def test_search_typed_on_the_screen_keyboard(driver: Driver) -> None:
+    driver.tap("home:search")
+    driver.type("dang ky khai sinh")
+    search = driver.app.screen
+    assert search.query == "dang ky khai sinh"
+    first = search.results.children[-1]  # Kivy lists children last-added first
+    assert first.action_id == "procedure:1.001193"
+    driver.tap("key:clear")
+    driver.type("ket hon")
+    driver.tap("tone:huyen")  # a person who knows the accents may add them
+    assert search.query == "ket hòn"
+    driver.tap("key:clear")
+    driver.type("ket")
+    driver.tap("mark:circumflex")
+    driver.tap("tone:sac")
+    assert search.query == "kết"
+    driver.tap("key:clear")
+    driver.type("qqxyz")
+    assert driver.exists("suggest:khai sinh")  # a clear empty state with suggestions
+    driver.tap("suggest:khai sinh")
+    assert search.results.children[-1].action_id == "procedure:1.001193"
+
+
+def test_idle_countdown_offers_more_time_then_resets(driver: Driver) -> None:
+    app = driver.app
+    driver.tap("nav:language")
+    assert i18n.language() == "en"
+    driver.tap("home:search")
+    driver.type("ket hon")
+    app.idle.last_touch -= app.idle.idle_seconds + 1
+    app._every_second(0)
+    assert app.countdown.visible
+    driver.tap("idle:continue")
+    assert not app.countdown.visible and screen(driver) == "search"
+    app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
+    app._every_second(0)
+    driver.frames()
+    assert screen(driver) == "home"
+    assert app.screens.get_screen("search").query == ""
+    assert i18n.language() == "vi"
+    assert not app.large_text
+
+
+def test_escape_alt_f4_and_close_requests_do_not_exit(driver: Driver) -> None:
+    assert Window.dispatch("on_keyboard", 27, 0, "", []) is True
+    assert Window.dispatch("on_keyboard", 285, 0, "", ["alt"]) is True
+    assert Window.dispatch("on_request_close") is True
+    driver.frames()
+    assert not driver.app.operator_exit
+
+
+def test_operator_exit_needs_the_pin_and_locks_after_failures(driver: Driver,
+                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    app = driver.app
+    stopped: list[bool] = []
+    monkeypatch.setattr(app, "stop", lambda *a: stopped.append(True))
+    place = app.header.place
+    for _ in range(4):
+        driver.tap_at(*place.to_window(*place.center))
+    assert not app.pin_pad.visible  # four taps are not the gesture
+    driver.tap_at(*place.to_window(*place.center))
+    assert app.pin_pad.visible
+    for _ in range(app.pin_lock.max_attempts):
+        for key in "1111":
+            driver.tap(f"pin:{key}")
+        driver.tap("pin:OK")
+    assert not stopped and app.pin_lock.seconds_locked() > 0
+    for key in "246810":  # the right PIN, but locked out now
+        driver.tap(f"pin:{key}")
+    driver.tap("pin:OK")
+    assert not stopped
+    app.pin_lock.locked_until = 0
+    for key in "246810":
+        driver.tap(f"pin:{key}")
+    driver.tap("pin:OK")
+    assert stopped and app.operator_exit
+    app.operator_exit = False
+    app.pin_pad.hide()
+
+
+def test_offline_keeps_browse_and_search_and_says_what_needs_the_network(driver: Driver
+                                                                         ) -> None:
+    app = driver.app
+    connectivity = app.services.connectivity
+    was = connectivity.online
+    connectivity.online = False
+    try:
+        app._every_second(0)
+        app.home()
+        driver.frames()
+        texts = [str(getattr(w, "text", "")) for w in driver.widgets()]
+        assert i18n._("● Offline") in texts
+        for tile in ("home:online", "home:dossier"):
+            assert not driver.find(tile).enabled
+            assert i18n._("Needs the network, which is down now") in driver.find(tile).text
+        driver.tap("home:search")
+        driver.type("khai sinh")
+        assert driver.app.screen.results.children[-1].action_id.startswith("procedure:")
+        driver.app.go("detail", code="1.001193")
+        driver.frames()
+        assert not driver.find("detail:submit").enabled
+    finally:
+        connectivity.online = was
