@@ -47,6 +47,7 @@ class Driver:
         return bool(self.find_all(action_id))
 
     def tap(self, action_id: str) -> None:
+        self.frames(1)  # lay out whatever the last action put on screen before aiming at it
         widget = self.find(action_id)
         self._into_view(widget)
         x, y = widget.to_window(*widget.center)
@@ -57,7 +58,7 @@ class Driver:
         touch.touch_down()
         self.frames(1)
         touch.touch_up()
-        self.frames(3)
+        self.frames(1)
 
     def type(self, text: str) -> None:
         """Type on the on-screen keyboard, letter by letter (no accents)."""

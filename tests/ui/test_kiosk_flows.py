@@ -118,18 +118,24 @@ def test_operator_exit_needs_the_pin_and_locks_after_failures(driver: Driver,
     app.pin_pad.hide()
 
 
-def test_offline_keeps_browse_and_search_and_says_what_needs_the_network(driver: Driver
-                                                                         ) -> None:
+def test_offline_keeps_browse_and_search_and_says_what_needs_the_network(
+        driver: Driver, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     app = driver.app
     connectivity = app.services.connectivity
     was = connectivity.online
-    connectivity.online = False
+
+    def down() -> bool:  # what the background check finds while the network is down
+        connectivity.online = False
+        return False
+
+    monkeypatch.setattr(connectivity, "check", down)
+    down()
     try:
         app._every_second(0)
         app.home()
         driver.frames()
         texts = [str(getattr(w, "text", "")) for w in driver.widgets()]
-        assert i18n._("● Offline") in texts
+        assert i18n._("Offline") in texts
         for tile in ("home:online", "home:dossier"):
             assert not driver.find(tile).enabled
             assert i18n._("Needs the network, which is down now") in driver.find(tile).text

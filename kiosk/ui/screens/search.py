@@ -23,9 +23,16 @@ SHOWN = 12
 class SearchScreen(KioskScreen):
     query = ""
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        # rows are kept while the theme and language stay, so each key press only
+        # rearranges rows instead of building a dozen widgets again
+        self.rows: dict[str, ProcedureRow] = {}
+
     def reset(self) -> None:
         super().reset()
         self.query = ""
+        self.rows.clear()
 
     def refresh(self) -> None:
         t = self.theme
@@ -50,6 +57,7 @@ class SearchScreen(KioskScreen):
         self.keyboard.text = self.query
         page.add_widget(self.keyboard)
         self.add_widget(page)
+        self.rows.clear()  # built for the previous language or text size
         self.show_results()
 
     def on_text(self, text: str) -> None:
@@ -73,7 +81,10 @@ class SearchScreen(KioskScreen):
                                                 "Please ask at the counter.")))
             return
         for procedure in procedures:
-            self.results.add_widget(ProcedureRow(procedure, t, self._open))
+            row = self.rows.get(procedure.code)
+            if row is None:
+                row = self.rows[procedure.code] = ProcedureRow(procedure, t, self._open)
+            self.results.add_widget(row)
         if not procedures:
             self._suggest(_("Nothing found for “{query}”. Check the spelling, use fewer "
                             "words, or try one of these:").format(query=self.query))
