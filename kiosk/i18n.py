@@ -47,10 +47,6 @@ def _(message: str) -> str:
     return _catalogue(_current).gettext(message)
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return _catalogue(_current).ngettext(singular, plural, count)
-
-
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; translate it where it is shown."""
     return message

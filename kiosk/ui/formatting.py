@@ -11,7 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from kiosk.catalogue.model import Channel, Component, Fee, Procedure
-from kiosk.i18n import N_, _, babel_locale, ngettext
+from kiosk.i18n import N_, _, babel_locale
 
 METHOD_NAMES = {"in_person": N_("In person"), "online": N_("Online"),
                 "postal": N_("By post")}
@@ -59,7 +59,7 @@ def processing_time(channel: Channel) -> str:
         return _("same day")
     shown = format_decimal(n, locale=babel_locale())
     one, many = UNITS[channel.time_unit]
-    return ngettext(one, many, 1 if n <= 1 else 2).format(n=shown)
+    return _(one if n <= 1 else many).format(n=shown)
 
 
 def method_name(method: str) -> str:
@@ -78,12 +78,17 @@ def summary_channel(procedure: Procedure) -> Channel:
 def copies_text(component: Component) -> str:
     parts = []
     if component.originals:
-        parts.append(ngettext("{n} original", "{n} originals", component.originals)
+        parts.append(_(plural(component.originals, N_("{n} original"), N_("{n} originals")))
                      .format(n=component.originals))
     if component.copies:
-        parts.append(ngettext("{n} copy", "{n} copies", component.copies)
+        parts.append(_(plural(component.copies, N_("{n} copy"), N_("{n} copies")))
                      .format(n=component.copies))
     return ", ".join(parts) or _("bring it to show")
+
+
+def plural(count: float, one: str, many: str) -> str:
+    """English needs two forms, Vietnamese one; both are catalogue entries."""
+    return one if count == 1 else many
 
 
 def day(value: date) -> str:

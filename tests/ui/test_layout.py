@@ -1,0 +1,177 @@
+"""Layout checks at the three panel sizes: touch targets a thumb can hit, no text cut off.
+
+The pixel rule (kiosk/ui/theme.py): a touch target is at least 15 mm, 61 px at the
+1080p density of a 21.5-inch panel; body text at least 24 px there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from kivy.core.window import Window
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+
+from kiosk.ui.driver import Driver
+from kiosk.ui.widgets import BigButton
+
+SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]
+
+
+def visible(widget: Widget) -> bool:
+    """On screen: attached, not transparent, and inside every scrolling viewport."""
+    node: Widget | None = widget
+    while node is not None and node is not Window:
+        if node.opacity == 0 or getattr(node, "disabled_hidden", False):
+            return False
+        node = node.parent
+    if widget.get_root_window() is None or widget.width <= 0 or widget.height <= 0:
+        return False
+    x, y = widget.to_window(*widget.pos)
+    parent = widget.parent
+    while parent is not None and parent is not Window:
+        if isinstance(parent, ScrollView):
+            py = parent.to_window(*parent.pos)[1]
+            if y + widget.height <= py or y >= py + parent.height:
+                return False
+        parent = parent.parent
+    return x < Window.width and y < Window.height and x + widget.width > 0
+
+
+def problems(driver: Driver) -> list[str]:
+    theme = driver.app.theme
+    found = []
+    for w in driver.widgets():
+        if not visible(w):
+            continue
+        name = getattr(w, "action_id", "") or type(w).__name__
+        pressable = isinstance(w, ButtonBehavior) and getattr(w, "action_id", "")
+        if pressable and (w.width < theme.touch - 1 or w.height < theme.touch - 1):
+            found.append(f"{name}: {w.width:.0f}x{w.height:.0f} px is under the "
+                         f"{theme.touch} px touch target")
+        if isinstance(w, Label) and w.text and not w.shorten:
+            w.texture_update()
+            tw, th = w.texture_size
+            if tw > w.width + 2 or th > w.height + 2:
+                found.append(f"{name} {w.text[:40]!r}: text {tw:.0f}x{th:.0f} px does not fit "
+                             f"in {w.width:.0f}x{w.height:.0f} px")
+        if isinstance(w, Label) and w.text and w.font_size < min(theme.text_small, 24) - 0.5:
+            found.append(f"{name} {w.text[:30]!r}: font {w.font_size} px is too small")
+    return found
+
+
+def home(d: Driver) -> None:
+    d.app.home()
+
+
+def browse(d: Driver) -> None:
+    d.app.go("browse")
+
+
+def search(d: Driver) -> None:
+    d.app.go("search")
+    d.frames()
+    d.type("dang ky khai")
+
+
+def search_empty(d: Driver) -> None:
+    d.app.go("search")
+
+
+def detail(d: Driver) -> None:
+    d.app.go("detail", code="1.001193")
+
+
+def detail_long(d: Driver) -> None:
+    d.app.go("detail", code="2.000815")
+
+
+def viewer(d: Driver) -> None:
+    d.app.go("detail", code="1.001193")
+    d.frames()
+    code = next(w.action_id for w in d.widgets()
+                if str(getattr(w, "action_id", "")).startswith("sample:"))
+    d.tap(code)
+
+
+def help_screen(d: Driver) -> None:
+    d.app.go("help")
+
+
+def handoff(d: Driver) -> None:
+    d.app.go("handoff", code="1.001193")
+
+
+def countdown(d: Driver) -> None:
+    d.app.go("help")
+    d.frames()
+    d.app.countdown.show(15)
+
+
+def pin_pad(d: Driver) -> None:
+    d.app.pin_pad.show()
+
+
+SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
+                                           detail_long, viewer, help_screen, handoff,
+                                           countdown, pin_pad]
+
+
+@pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def sized(request: pytest.FixtureRequest, driver: Driver) -> Driver:
+    Window.size = request.param
+    driver.frames(3)
+    assert driver.app.theme.width == request.param[0]
+    yield driver
+    driver.app.countdown.hide()
+    driver.app.pin_pad.hide()
+
+
+@pytest.mark.parametrize("show", SCREENS, ids=lambda f: f.__name__)
+def test_touch_targets_and_text_fit(sized: Driver, show: Callable[[Driver], None]) -> None:
+    show(sized)
+    sized.frames(3)
+    assert problems(sized) == []
+
+
+def test_large_text_mode_still_fits(driver: Driver) -> None:
+    Window.size = (1920, 1080)
+    driver.frames(2)
+    driver.tap("nav:large_text")
+    assert driver.app.theme.text_body >= 33
+    for show in (home, detail, search):
+        show(driver)
+        driver.frames(3)
+        assert problems(driver) == [], show.__name__
+
+
+def test_the_pixel_rule_at_1080p(driver: Driver) -> None:
+    Window.size = (1920, 1080)
+    driver.frames(2)
+    theme = driver.app.theme
+    assert theme.touch == 61 and theme.text_body >= 24
+
+
+def test_the_checks_catch_a_small_button_and_cut_off_text(driver: Driver) -> None:
+    driver.app.go("help")
+    driver.frames()
+    theme = driver.app.theme
+    tiny = BigButton("OK", theme, action_id="test:tiny", size_hint=(None, None))
+    cramped = Label(text="Đăng ký khai sinh " * 20, size_hint=(None, None), size=(200, 40),
+                    font_size=theme.text_body)
+    driver.app.root_layout.add_widget(tiny)
+    driver.app.root_layout.add_widget(cramped)
+    try:
+        driver.frames(2)
+        tiny.size = (theme.touch // 2, theme.touch // 2)
+        cramped.pos = (300, 300)
+        driver.frames(2)
+        found = " | ".join(problems(driver))
+        assert "test:tiny" in found and "touch target" in found
+        assert "does not fit" in found
+    finally:
+        driver.app.root_layout.remove_widget(tiny)
+        driver.app.root_layout.remove_widget(cramped)
