@@ -7,9 +7,13 @@ import os
 
 import pytest
 
-# Kivy reads the command line (pytest's) and logs to the console unless told not to.
-os.environ.setdefault("KIVY_NO_ARGS", "1")
+# Kivy reads these on first import, which may be this module's: the same settings as
+# kiosk.ui.launch.prepare_kivy, so that pytest's arguments are not parsed as Kivy's and
+# Kivy does not take over sys.stderr for the tests collected after this one.
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 pytest.importorskip("kivy")
 pytest.importorskip("pypdfium2")
 

@@ -9,6 +9,7 @@ each screen builds itself from the services it is given.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from kivy.app import App
@@ -24,16 +25,18 @@ from kiosk.ui.header import Header
 from kiosk.ui.idle import IdleTimer
 from kiosk.ui.overlays import AttractLoop, IdleCountdown, PinPad
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.browse import BrowseScreen
-from kiosk.ui.screens.detail import DetailScreen
-from kiosk.ui.screens.handoff import HandoffScreen
-from kiosk.ui.screens.help import HelpScreen
 from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.search import SearchScreen
-from kiosk.ui.screens.viewer import ViewerScreen
 from kiosk.ui.services import KioskServices
 from kiosk.ui.theme import Theme
 
+# Screens other than home are built on first use: their modules (search index, PDF
+# renderer, QR codes) need not load before the first frame.
+SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
+           "search": ("kiosk.ui.screens.search", "SearchScreen"),
+           "detail": ("kiosk.ui.screens.detail", "DetailScreen"),
+           "viewer": ("kiosk.ui.screens.viewer", "ViewerScreen"),
+           "handoff": ("kiosk.ui.screens.handoff", "HandoffScreen"),
+           "help": ("kiosk.ui.screens.help", "HelpScreen")}
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
 SECRET_WINDOW = 3.0
 KEY_ESCAPE, KEY_F4 = 27, 285
@@ -72,14 +75,7 @@ class KioskApp(App):
                              on_large_text=self.toggle_large_text,
                              on_secret_tap=self.secret_tap)
         self.screens = ScreenManager(transition=NoTransition())
-        for screen in (HomeScreen("home", self, self.services),
-                       BrowseScreen("browse", self, self.services),
-                       SearchScreen("search", self, self.services),
-                       DetailScreen("detail", self, self.services),
-                       ViewerScreen("viewer", self, self.services),
-                       HandoffScreen("handoff", self, self.services),
-                       HelpScreen("help", self, self.services)):
-            self.screens.add_widget(screen)
+        self.screens.add_widget(HomeScreen("home", self, self.services))
         shell.add_widget(self.header)
         shell.add_widget(self.screens)
         self.root_layout.add_widget(shell)
@@ -90,14 +86,15 @@ class KioskApp(App):
                     size=self._on_resize)
         Window.bind(on_touch_down=self._on_any_touch)
         Clock.schedule_interval(self._every_second, 1.0)
-        self.services.connectivity.start()
         return self.root_layout
 
     def on_start(self) -> None:
         self.screen.refresh()
+        # after the first frame: the network check loads the HTTP stack
+        Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5)
 
     def on_stop(self) -> None:
-        self.services.connectivity.stop()
+        self.services.stop()
 
     @property
     def screen(self) -> KioskScreen:
@@ -121,8 +118,15 @@ class KioskApp(App):
         self.history.clear()
         self._show("home", {})
 
+    def _screen(self, name: str) -> KioskScreen:
+        if not self.screens.has_screen(name):
+            module, cls = SCREENS[name]
+            screen = getattr(importlib.import_module(module), cls)(name, self, self.services)
+            self.screens.add_widget(screen)
+        return self.screens.get_screen(name)  # type: ignore[return-value]
+
     def _show(self, name: str, params: dict[str, Any]) -> None:
-        target: KioskScreen = self.screens.get_screen(name)  # type: ignore[assignment]
+        target = self._screen(name)
         target.open(**params)
         if self.screens.current == name:
             target.refresh()

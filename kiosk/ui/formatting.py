@@ -17,6 +17,8 @@ METHOD_NAMES = {"in_person": N_("In person"), "online": N_("Online"),
                 "postal": N_("By post")}
 LEVEL_NAMES = {"national": N_("National"), "province": N_("Province"),
                "district": N_("District (before 7/2025)"), "commune": N_("Commune / ward")}
+ORIGINALS = (N_("{n} original"), N_("{n} originals"))
+COPIES = (N_("{n} copy"), N_("{n} copies"))
 UNITS = {
     "working_day": (N_("{n} working day"), N_("{n} working days")),
     "day": (N_("{n} day"), N_("{n} days")),
@@ -66,8 +68,12 @@ def method_name(method: str) -> str:
     return _(METHOD_NAMES[method])
 
 
+def level_name(level: str) -> str:
+    return _(LEVEL_NAMES.get(level, level))
+
+
 def level_names(procedure: Procedure) -> str:
-    return ", ".join(_(LEVEL_NAMES.get(level, level)) for level in procedure.levels)
+    return ", ".join(level_name(level) for level in procedure.levels)
 
 
 def summary_channel(procedure: Procedure) -> Channel:
@@ -78,11 +84,9 @@ def summary_channel(procedure: Procedure) -> Channel:
 def copies_text(component: Component) -> str:
     parts = []
     if component.originals:
-        parts.append(_(plural(component.originals, N_("{n} original"), N_("{n} originals")))
-                     .format(n=component.originals))
+        parts.append(_(plural(component.originals, *ORIGINALS)).format(n=component.originals))
     if component.copies:
-        parts.append(_(plural(component.copies, N_("{n} copy"), N_("{n} copies")))
-                     .format(n=component.copies))
+        parts.append(_(plural(component.copies, *COPIES)).format(n=component.copies))
     return ", ".join(parts) or _("bring it to show")
 
 

@@ -19,7 +19,7 @@ from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from kiosk.assets import ASSETS
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.ui import vietnamese_input as vi
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton
@@ -31,8 +31,9 @@ MARK_LABELS = {"breve": "ă", "circumflex": "â ê ô", "horn": "ơ ư", "stroke
 MARK_UNITS = {"breve": 1.0, "circumflex": 1.5, "horn": 1.5, "stroke": 1.0}
 # (tone, vowel showing it, English msgid of its name); Vietnamese: sắc, huyền, hỏi, ngã,
 # nặng, không dấu.
-TONE_LABELS = (("sac", "á", "acute"), ("huyen", "à", "grave"), ("hoi", "ả", "hook"),
-               ("nga", "ã", "tilde"), ("nang", "ạ", "dot"), ("none", "a", "no tone"))
+TONE_LABELS = (("sac", "á", N_("acute")), ("huyen", "à", N_("grave")),
+               ("hoi", "ả", N_("hook")), ("nga", "ã", N_("tilde")), ("nang", "ạ", N_("dot")),
+               ("none", "a", N_("no tone")))
 # Roboto, Kivy's default font, has no ⌫; DejaVu (shipped for the PDFs) has it.
 SYMBOL_FONT = ASSETS / "fonts" / "DejaVuSans-Bold.ttf"
 

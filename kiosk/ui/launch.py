@@ -24,6 +24,7 @@ def prepare_kivy(*, width: int, height: int, fullscreen: bool, offscreen: bool) 
     KivyConfig.set("kivy", "exit_on_escape", "0")
     KivyConfig.set("kivy", "keyboard_mode", "system")  # our own keyboard, never Kivy's
     KivyConfig.set("input", "mouse", "mouse,disable_multitouch")
+    KivyConfig.set("postproc", "double_tap_time", "400")  # older hands tap more slowly
     KivyConfig.set("graphics", "width", str(width))
     KivyConfig.set("graphics", "height", str(height))
     KivyConfig.set("graphics", "resizable", "0" if fullscreen else "1")

@@ -12,7 +12,7 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.ui.widgets import BigButton, Surface, Text
 
 if TYPE_CHECKING:
@@ -88,9 +88,9 @@ class IdleCountdown(Overlay):
 class AttractLoop(Overlay):
     """After a long quiet time on the home screen: a gentle invitation to touch."""
 
-    MESSAGES = ("Touch the screen to start", "Look up an administrative procedure",
-                "Check your dossier with the QR code on your receipt",
-                "See the sample forms before you queue")
+    MESSAGES = (N_("Touch the screen to start"), N_("Look up an administrative procedure"),
+                N_("Check your dossier with the QR code on your receipt"),
+                N_("See the sample forms before you queue"))
 
     def show(self) -> None:
         if self.visible:

@@ -185,10 +185,10 @@ class PdfViewer(Surface):
 
         self._prev = BigButton("", theme, self.previous_page, action_id="viewer:prev")
         self._next = BigButton("", theme, self.next_page, action_id="viewer:next")
-        self._zoom_out = BigButton("", theme, self.zoom_out, kind="primary",
-                                   action_id="viewer:zoom_out")
-        self._zoom_in = BigButton("", theme, self.zoom_in, kind="primary",
-                                  action_id="viewer:zoom_in")
+        # Primary, not secondary: the pale secondary fill is hard to tell from a disabled
+        # button, and "cannot zoom out further" must be visible at a glance.
+        self._zoom_out = BigButton("", theme, self.zoom_out, action_id="viewer:zoom_out")
+        self._zoom_in = BigButton("", theme, self.zoom_in, action_id="viewer:zoom_in")
         self._close = BigButton("", theme, self.close, kind="accent", action_id="viewer:close")
         self._counter = Label(font_size=theme.text_body, bold=True, color=p.text,
                               halign="center", valign="middle")

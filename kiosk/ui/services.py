@@ -1,39 +1,61 @@
 """What the screens need from the rest of the kiosk, gathered in one place by the app.
 
 No Kivy here: the services are the catalogue, connectivity, and the cached form PDFs.
+Each is made on first use, so the home screen is drawn before requests, numpy and the
+search index are loaded (start-up time on cheap hardware).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalogue.model import Procedure
 from kiosk.config import Config
-from kiosk.store.catalogue_store import FormFile, StoreError
-from kiosk.store.client import ClientSettings
-from kiosk.store.connectivity import Connectivity
-from kiosk.store.forms_cache import FormsCache
-from kiosk.store.local_catalogue import LocalCatalogue
+
+if TYPE_CHECKING:
+    from kiosk.store.catalogue_store import FormFile
+    from kiosk.store.connectivity import Connectivity
+    from kiosk.store.forms_cache import FormsCache
+    from kiosk.store.local_catalogue import LocalCatalogue
 
 
 @dataclass
 class KioskServices:
     config: Config
-    catalogue: LocalCatalogue
-    connectivity: Connectivity
-    forms: FormsCache
 
     @classmethod
     def from_config(cls, config: Config) -> KioskServices:
-        return cls(config, LocalCatalogue(config.catalogue_path),
-                   Connectivity(ClientSettings.from_config(config)),
-                   FormsCache(config.forms_dir, int(config.sync.forms_cache_mb * 1024 * 1024),
-                              int(config.sync.max_form_mb * 1024 * 1024)))
+        return cls(config)
+
+    @cached_property
+    def catalogue(self) -> LocalCatalogue:
+        from kiosk.store.local_catalogue import LocalCatalogue
+
+        return LocalCatalogue(self.config.catalogue_path)
+
+    @cached_property
+    def connectivity(self) -> Connectivity:
+        from kiosk.store.client import ClientSettings
+        from kiosk.store.connectivity import Connectivity
+
+        return Connectivity(ClientSettings.from_config(self.config))
+
+    @cached_property
+    def forms(self) -> FormsCache:
+        from kiosk.store.forms_cache import FormsCache
+
+        sync = self.config.sync
+        return FormsCache(self.config.forms_dir, int(sync.forms_cache_mb * 1024 * 1024),
+                          int(sync.max_form_mb * 1024 * 1024))
 
     @property
     def online(self) -> bool:
-        return bool(self.connectivity.online)
+        """False until the first network check has answered yes."""
+        checked = self.__dict__.get("connectivity")
+        return bool(checked and checked.online)
 
     def form_pdf(self, code: str, sample: bool) -> Path | None:
         """The cached PDF of a form (or of its filled-in sample), if this kiosk has it."""
@@ -47,6 +69,8 @@ class KioskServices:
         return found.form.title if found else code
 
     def _form_file(self, code: str) -> FormFile | None:
+        from kiosk.store.catalogue_store import StoreError
+
         try:
             return self.catalogue.store.form_file(code)
         except StoreError:
@@ -54,3 +78,7 @@ class KioskServices:
 
     def procedure_url(self, procedure: Procedure) -> str:
         return self.config.help.procedure_url.format(code=procedure.code)
+
+    def stop(self) -> None:
+        if "connectivity" in self.__dict__:
+            self.connectivity.stop()

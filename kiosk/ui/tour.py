@@ -49,7 +49,7 @@ class Tour:
             try:
                 self._walk(app, stop_api)
             finally:
-                services.connectivity.stop()
+                services.stop()
                 stop_api()
         return self.shots
 

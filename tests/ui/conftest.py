@@ -27,7 +27,7 @@ def kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Driver]:
     services, stop_api = demo_services(config, Path(tmp_path_factory.mktemp("ui-data")))
     driver = Driver(KioskApp(services))
     yield driver
-    services.connectivity.stop()
+    services.stop()
     stop_api()
 
 

@@ -11,7 +11,7 @@ from kivy.uix.scrollview import ScrollView
 from kiosk.catalogue.model import Procedure
 from kiosk.i18n import _
 from kiosk.store.catalogue_store import StoreError
-from kiosk.ui.formatting import LEVEL_NAMES
+from kiosk.ui.formatting import level_name
 from kiosk.ui.procedure_row import ProcedureRow
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Surface
@@ -60,8 +60,8 @@ class BrowseScreen(KioskScreen):
         page.add_widget(side)
         main = BoxLayout(orientation="vertical", spacing=t.gap)
         levels = BoxLayout(size_hint_y=None, height=t.button, spacing=t.mm(2))
-        for code, label in ((None, _("All levels")), ("commune", _(LEVEL_NAMES["commune"])),
-                            ("province", _(LEVEL_NAMES["province"]))):
+        for code, label in ((None, _("All levels")), ("commune", level_name("commune")),
+                            ("province", level_name("province"))):
             button = BigButton(label, t, lambda c=code: self._choose(level=c),
                                kind="primary" if code == level else "secondary",
                                action_id=f"level:{code or 'all'}")
