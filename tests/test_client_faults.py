@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import catalogue_samples as samples
 import faulty_server as fs
 import pytest
 from faulty_server import Behaviour, FaultyServer
@@ -77,37 +78,15 @@ EXTRA = [(f"1.{900100 + i:06d}", f"Thủ tục bổ sung số {i}", "Văn hóa",
 FORM_PDF = b"%PDF-1.4\n% kiosk test form\n%%EOF\n"
 
 
-def procedure(code: str, name: str, field: str = "Hộ tịch", keywords: list[str] | None = None
-              ) -> dict[str, Any]:
-    return {
-        "code": code, "name": name, "levels": ["commune"], "kind": "", "field": field,
-        "agency": {"executing": "Ủy ban nhân dân cấp xã"},
-        "steps": ["Bước 1: Nộp hồ sơ", "Bước 2: Nhận kết quả"],
-        "channels": [{"method": "in_person", "time": 3, "time_unit": "working_day",
-                      "fees": [{"kind": "le_phi", "amount": 0, "description": "Miễn"}]}],
-        "cases": [{"name": "", "components": [
-            {"name": "Tờ khai theo mẫu", "originals": 1, "copies": 0, "required": True,
-             "form": "F-TEST", "sample": None}]}],
-        "result": "Giấy chứng nhận", "applicants": ["Công dân Việt Nam"], "conditions": [],
-        "legal_basis": [], "online_level": "none", "keywords": keywords or [],
-        "updated_at": "2025-07-01T00:00:00+07:00", "demo": True,
-    }
-
-
 def catalogue(entries: list[tuple[str, str, str, list[str]]]) -> Catalogue:
-    return Catalogue.from_dict({
-        "format": "kiosk-catalogue/1", "demo": True,
-        "agencies": [{"code": "000.00.00.H29", "name": "Tỉnh Phú Thọ", "level": "province"},
-                     {"code": "000.00.20.H29", "name": "UBND xã Minh Khai", "level": "commune",
-                      "parent": "000.00.00.H29"}],
-        "forms": [{"code": "F-TEST", "title": "TỜ KHAI", "sections": [
-            {"heading": "", "fields": [{"label": "Họ, chữ đệm, tên"}]}]}],
-        "procedures": [procedure(*entry) for entry in entries]})
+    return Catalogue.from_dict(samples.catalogue(
+        *(samples.procedure(code, name, field, keywords=keywords)
+          for code, name, field, keywords in entries)))
 
 
 def start_reference(folder: Path) -> RunningServer:
     db = ServerDB(folder / "api.sqlite")
-    db.import_catalogue(catalogue(NAMES), {"F-TEST": (FORM_PDF, None)})
+    db.import_catalogue(catalogue(NAMES), {"F-1": (FORM_PDF, None)})
     db.add_api_key(KEY, "faults-kiosk")
     return start_in_thread(db)
 
@@ -243,7 +222,7 @@ def data_dir(synced: Path, tmp_path: Path) -> Path:
 
 def item(**changes: Any) -> dict[str, Any]:
     """A procedure as GET /v1/procedures lists it."""
-    return {**procedure("1.001193", "Đăng ký khai sinh"),
+    return {**samples.procedure("1.001193", "Đăng ký khai sinh"),
             "modified_at": "2026-01-05T08:00:00.000000Z", **changes}
 
 
@@ -269,7 +248,7 @@ CALLS: dict[str, Callable[[CentralApi], object]] = {
     "pages": lambda api: list(api.procedure_pages(None, PAGE)),
     "agencies": lambda api: api.agencies(),
     "forms": lambda api: api.forms(),
-    "pdf": lambda api: api.form_pdf("F-TEST", False, MB),
+    "pdf": lambda api: api.form_pdf("F-1", False, MB),
     "dossier": lambda api: api.dossier("000.00.20.H29-250701-0001"),
 }
 RETRIED = 1 + TIMEOUTS["retries"]
@@ -342,7 +321,7 @@ FAULTS = [
           "larger than 1.0 MB", RETRIED),
     Fault("gzip-bomb", fs.gzip_bomb, ApiBadAnswer, "larger than 1.0 MB", RETRIED),
     Fault("pdf-huge", fs.huge, ApiBadAnswer, "too large", RETRIED, "pdf"),
-    Fault("pdf-is-a-web-page", fs.captive_portal, ApiBadAnswer, "F-TEST is not a PDF", 1,
+    Fault("pdf-is-a-web-page", fs.captive_portal, ApiBadAnswer, "F-1 is not a PDF", 1,
           "pdf"),
     # JSON of the wrong shape
     Fault("version-is-a-list", lambda: fs.answer(200, ["v1", 12]), ApiBadAnswer,
@@ -375,7 +354,7 @@ FAULTS = [
     Fault("agency-without-name", lambda: fs.answer(200, {"items": [{"code": "H29"}]}),
           ApiBadAnswer, "agency (items[0]).name: is missing", 1, "agencies"),
     Fault("form-without-sha256", lambda: fs.answer(200, {"items": [
-        {"code": "F-TEST", "title": "TỜ KHAI", "sections": [
+        {"code": "F-1", "title": "TỜ KHAI", "sections": [
             {"heading": "", "fields": [{"label": "Họ, chữ đệm, tên"}]}]}]}),
           ApiBadAnswer, "sha256 is missing", 1, "forms"),
     Fault("dossier-wrong-shape", lambda: fs.answer(200, {"code": 12}), ApiBadAnswer,
@@ -545,7 +524,7 @@ def changing(tmp_path: Path) -> Iterator[tuple[RunningServer, Path]]:
     data = tmp_path / "data"
     config = write_config(tmp_path / "good.toml", server.base_url, data)
     assert kiosk("sync", "--config", str(config)).returncode == 0
-    server.db.import_catalogue(catalogue(NAMES + EXTRA), {"F-TEST": (FORM_PDF, None)})
+    server.db.import_catalogue(catalogue(NAMES + EXTRA), {"F-1": (FORM_PDF, None)})
     yield server, data
     server.stop()
 

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.screenmanager import Screen
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.ui.services import KioskServices
 from kiosk.ui.theme import Theme
@@ -58,17 +59,27 @@ class KioskScreen(Screen):
 
     def page(self) -> GridLayout:
         """A full-screen page with a vertical scrolling column; returns the column."""
+        return self.scrolling_column(self.backdrop("vertical"))
+
+    def backdrop(self, orientation: str) -> Surface:
+        """The screen's background box, replacing whatever the screen showed before."""
         t = self.theme
         self.clear_widgets()
-        page = Surface(orientation="vertical", background=t.palette.background,
+        page = Surface(orientation=orientation, background=t.palette.background,
                        padding=t.padding, spacing=t.gap)
+        self.add_widget(page)
+        return page
+
+    def scrolling_column(self, parent: Widget, spacing: int | None = None) -> GridLayout:
+        """A column that scrolls when it is taller than its place in `parent`."""
+        t = self.theme
         scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)),
                             scroll_type=["bars", "content"])
-        column = GridLayout(cols=1, size_hint_y=None, spacing=t.gap)
+        column = GridLayout(cols=1, size_hint_y=None,
+                            spacing=t.gap if spacing is None else spacing)
         column.bind(minimum_height=column.setter("height"))
         scroll.add_widget(column)
-        page.add_widget(scroll)
-        self.add_widget(page)
+        parent.add_widget(scroll)
         return column
 
     def heading(self, text: str) -> Text:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
-from kivy.uix.scrollview import ScrollView
 
 from kiosk.catalogue.model import Procedure
 from kiosk.i18n import _
@@ -14,7 +12,7 @@ from kiosk.store.catalogue_store import StoreError
 from kiosk.ui.formatting import level_name
 from kiosk.ui.procedure_row import ProcedureRow
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Surface
+from kiosk.ui.widgets import BigButton
 
 PAGE = 25  # rows shown before "show more": long lists overwhelm first-time users
 
@@ -30,7 +28,6 @@ class BrowseScreen(KioskScreen):
 
     def refresh(self) -> None:
         t = self.theme
-        self.clear_widgets()
         store = self.services.catalogue.store
         try:
             fields = store.fields()
@@ -39,11 +36,9 @@ class BrowseScreen(KioskScreen):
         field = self.params.get("field") or (fields[0][0] if fields else None)
         level = self.params.get("level")
         online_only = bool(self.params.get("online_only"))
-        page = Surface(orientation="vertical" if t.portrait else "horizontal",
-                       background=t.palette.background, padding=t.padding, spacing=t.gap)
-        side = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
-        choices = GridLayout(cols=1, size_hint_y=None, spacing=t.mm(2))
-        choices.bind(minimum_height=choices.setter("height"))
+        page = self.backdrop("vertical" if t.portrait else "horizontal")
+        choices = self.scrolling_column(page, spacing=t.mm(2))
+        side = choices.parent
         if t.portrait:
             side.size_hint_y = 0.32
         else:
@@ -56,8 +51,6 @@ class BrowseScreen(KioskScreen):
                                action_id=f"field:{name}")
             button.font_size = t.text_small
             choices.add_widget(button)
-        side.add_widget(choices)
-        page.add_widget(side)
         main = BoxLayout(orientation="vertical", spacing=t.gap)
         levels = BoxLayout(size_hint_y=None, height=t.button, spacing=t.mm(2))
         for code, label in ((None, _("All levels")), ("commune", level_name("commune")),
@@ -71,9 +64,8 @@ class BrowseScreen(KioskScreen):
         if online_only:
             main.add_widget(self.body(_("Showing only procedures you can submit online."),
                                       muted=True))
-        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
-        rows = GridLayout(cols=1, size_hint_y=None, spacing=t.mm(2))
-        rows.bind(minimum_height=rows.setter("height"))
+        page.add_widget(main)
+        rows = self.scrolling_column(main, spacing=t.mm(2))
         procedures = self._procedures(field, level, online_only)
         for procedure in procedures[:self.shown]:
             rows.add_widget(ProcedureRow(procedure, t, self._open))
@@ -84,10 +76,6 @@ class BrowseScreen(KioskScreen):
             rows.add_widget(BigButton(
                 _("Show more ({n} more)").format(n=len(procedures) - self.shown), t,
                 self._more, kind="secondary", action_id="browse:more"))
-        scroll.add_widget(rows)
-        main.add_widget(scroll)
-        page.add_widget(main)
-        self.add_widget(page)
 
     def _procedures(self, field: str | None, level: str | None, online_only: bool
                     ) -> list[Procedure]:

@@ -8,7 +8,6 @@ from typing import Any
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.scrollview import ScrollView
 
 from kiosk.catalogue.model import Component, Procedure
 from kiosk.i18n import _
@@ -36,17 +35,9 @@ class DetailScreen(KioskScreen):
 
     def refresh(self) -> None:
         t = self.theme
-        self.clear_widgets()
         procedure = self._procedure()
-        outer = Surface(orientation="vertical" if t.portrait else "horizontal",
-                        background=t.palette.background, padding=t.padding, spacing=t.gap)
-        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)),
-                            scroll_type=["bars", "content"])
-        column = GridLayout(cols=1, size_hint_y=None, spacing=t.gap)
-        column.bind(minimum_height=column.setter("height"))
-        scroll.add_widget(column)
-        outer.add_widget(scroll)
-        self.add_widget(outer)
+        outer = self.backdrop("vertical" if t.portrait else "horizontal")
+        column = self.scrolling_column(outer)
         if procedure is None:
             column.add_widget(self.heading(_("This procedure is not in the catalogue.")))
             return

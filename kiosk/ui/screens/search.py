@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.scrollview import ScrollView
 
 from kiosk.catalogue.model import Procedure
 from kiosk.i18n import _
@@ -36,19 +35,13 @@ class SearchScreen(KioskScreen):
 
     def refresh(self) -> None:
         t = self.theme
-        self.clear_widgets()
-        page = Surface(orientation="vertical", background=t.palette.background,
-                       padding=t.padding, spacing=t.gap)
+        page = self.backdrop("vertical")
         box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
                       radius=t.mm(2), padding=(t.mm(4), 0))
         self.typed = Text("", size=t.text_heading, color=t.palette.text, bold=True)
         box.add_widget(self.typed)
         page.add_widget(box)
-        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
-        self.results = GridLayout(cols=1, size_hint_y=None, spacing=t.mm(2))
-        self.results.bind(minimum_height=self.results.setter("height"))
-        scroll.add_widget(self.results)
-        page.add_widget(scroll)
+        self.results = self.scrolling_column(page, spacing=t.mm(2))
         self.keyboard = VietnameseKeyboard(t, self.on_text, size_hint_y=None)
         # as tall as its keys need, a little more on a tall portrait screen
         self.keyboard.bind(minimum_height=lambda *_: setattr(
@@ -56,7 +49,6 @@ class SearchScreen(KioskScreen):
         self.keyboard.height = max(self.keyboard.minimum_height, t.height * 0.3)
         self.keyboard.text = self.query
         page.add_widget(self.keyboard)
-        self.add_widget(page)
         self.rows.clear()  # built for the previous language or text size
         self.show_results()
 
