@@ -1,0 +1,39 @@
+"""`kiosk tour` renders every screen, in its own process, at exactly the size asked for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-marks",
+            "search-nothing-found", "detail", "detail-legal-basis", "detail-not-online",
+            "viewer-form", "viewer-sample", "handoff-online", "help", "idle-countdown",
+            "operator-pin", "operator-pin-wrong", "attract", "home-large-text",
+            "home-english", "home-offline", "detail-offline"]
+
+
+def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
+                           str(tmp_path), "--size", "1280x800"], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    shots = sorted(tmp_path.glob("*.png"))
+    names = [p.stem.split("-", 1)[1] for p in shots]
+    assert set(EXPECTED) <= set(names), set(EXPECTED) - set(names)
+    for shot in shots:
+        with Image.open(shot) as image:
+            assert image.size == (1280, 800), shot.name
+            colours = image.convert("L").getextrema()
+            assert colours[1] - colours[0] > 100, f"{shot.name} is blank"
+    assert f"{len(shots)} screens at 1280x800" in done.stdout
+
+
+def test_a_bad_size_is_refused_in_one_line(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
+                           str(tmp_path), "--size", "huge"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1 and "WIDTHxHEIGHT" in done.stderr
+    assert "Traceback" not in done.stderr
