@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -70,6 +71,23 @@ class OperatorSection:
 
 
 @dataclass(frozen=True)
+class ScannerSection:
+    # a device index ("0") or a video file / image-sequence pattern ("/x/frame_%03d.png")
+    camera: str = "0"
+    width: int = 1280
+    height: int = 720
+    frame_budget_ms: int = 60
+    retry_seconds: float = 3.0
+    # receipt QR codes: a bare dossier code, or a URL on one of these hosts
+    receipt_hosts: list[str] = field(default_factory=lambda: ["dichvucong.gov.vn"])
+    receipt_param: str = "ma_ho_so"
+    # 0: the code is never in the path; N: the Nth path segment; -1: the last one
+    receipt_path_segment: int = -1
+    code_pattern: str = (r"^[0-9A-Z]{1,4}(\.[0-9A-Z]{1,4}){1,4}-[0-9]{6}-[0-9]{4,6}$")
+    max_payload: int = 512
+
+
+@dataclass(frozen=True)
 class ApiSection:
     base_url: str = "http://127.0.0.1:8700/v1"
     key: str = ""
@@ -103,6 +121,7 @@ class Config:
     session: SessionSection = field(default_factory=SessionSection)
     display: DisplaySection = field(default_factory=DisplaySection)
     operator: OperatorSection = field(default_factory=OperatorSection)
+    scanner: ScannerSection = field(default_factory=ScannerSection)
     source: str = "<defaults>"
 
     @property
@@ -133,6 +152,12 @@ def _section_values(cls: type, raw: Any, prefix: str, problems: list[str]) -> di
             problems.append(f"{prefix}.{key} is not a known setting")
             continue
         wanted = hints[key]
+        if typing.get_origin(wanted) is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"{prefix}.{key} must be a list of text, not {value!r}")
+            else:
+                values[key] = value
+            continue
         if wanted is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         # bool is an int in Python, but `retries = true` is a mistake worth naming
@@ -166,6 +191,10 @@ def _check(config: Config, problems: list[str]) -> None:
                         "session.countdown_seconds at least 5")
     if not 0 <= config.display.diagonal_inches <= 100:
         problems.append("display.diagonal_inches must be between 0 (unknown) and 100")
+    try:
+        re.compile(config.scanner.code_pattern)
+    except re.error as err:
+        problems.append(f"scanner.code_pattern is not a valid pattern ({err})")
     if config.operator.pin_hash and config.operator.pin_hash.count("$") != 3:
         problems.append("operator.pin_hash must be made by `kiosk hash-pin`")
 
