@@ -111,6 +111,40 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    import dataclasses
+    from datetime import date
+
+    from kiosk import i18n
+    from kiosk.status.lookup import look_up
+    from kiosk.status.words import describe
+    from kiosk.store.central_api import CentralApi
+    from kiosk.store.client import ApiClient, ClientSettings
+
+    config = _config(args)
+    i18n.set_language(args.language or config.kiosk.language)
+    client = ApiClient(ClientSettings.from_config(config))
+    try:
+        found = look_up(CentralApi(client), args.code.strip(), args.pin)
+    finally:
+        client.close()
+    if found.dossier is None:
+        if args.json:
+            print(json.dumps({"code": args.code, "outcome": found.outcome,
+                              "message": i18n._(found.message)}, ensure_ascii=False))
+        raise CommandFailed(i18n._(found.message))
+    view = describe(found.dossier, date.today())
+    if args.json:
+        print(json.dumps({"outcome": "found", **dataclasses.asdict(view)}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{view.code}  {view.procedure}")
+    print(f"{view.applicant}: {view.headline}")
+    print(view.next_step)
+    for when, words, note in view.history:
+        print(f"  {when}  {words}{' – ' + note if note else ''}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from kiosk.cli.demo import run_demo
 
@@ -199,6 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
     p.add_argument("--size", action="append", metavar="WxH", help="window size; repeat for "
                    "several (default: 1920x1080, 1080x1920 and 1280x800, in subfolders)")
+
+    p = command("status", cmd_status, "Look a dossier up at the central API and print where "
+                "it stands, as the kiosk's status screen says it.")
+    p.add_argument("code", help="the dossier code on the receipt, e.g. 000.00.20.H29-201117-0001")
+    p.add_argument("--pin", help="the lookup PIN, if the receipt has one")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--language", choices=["vi", "en"], help="language of the words "
+                   "(default: kiosk.language)")
 
     command("hash-pin", cmd_hash_pin, "Read an operator PIN (4-12 digits) and print the "
             "salted hash for operator.pin_hash.")

@@ -36,7 +36,9 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "detail": ("kiosk.ui.screens.detail", "DetailScreen"),
            "viewer": ("kiosk.ui.screens.viewer", "ViewerScreen"),
            "handoff": ("kiosk.ui.screens.handoff", "HandoffScreen"),
-           "help": ("kiosk.ui.screens.help", "HelpScreen")}
+           "help": ("kiosk.ui.screens.help", "HelpScreen"),
+           "scan": ("kiosk.ui.screens.scan", "ScanScreen"),
+           "status": ("kiosk.ui.screens.status", "StatusScreen")}
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
 SECRET_WINDOW = 3.0
 KEY_ESCAPE, KEY_F4 = 27, 285

@@ -16,7 +16,9 @@ from kiosk.catalogue.model import Procedure
 from kiosk.config import Config
 
 if TYPE_CHECKING:
+    from kiosk.scanner.receipt import ReceiptRules
     from kiosk.store.catalogue_store import FormFile
+    from kiosk.store.central_api import CentralApi
     from kiosk.store.connectivity import Connectivity
     from kiosk.store.forms_cache import FormsCache
     from kiosk.store.local_catalogue import LocalCatalogue
@@ -42,6 +44,19 @@ class KioskServices:
         from kiosk.store.connectivity import Connectivity
 
         return Connectivity(ClientSettings.from_config(self.config))
+
+    @cached_property
+    def api(self) -> CentralApi:
+        from kiosk.store.central_api import CentralApi
+        from kiosk.store.client import ApiClient, ClientSettings
+
+        return CentralApi(ApiClient(ClientSettings.from_config(self.config)))
+
+    @cached_property
+    def receipt_rules(self) -> ReceiptRules:
+        from kiosk.scanner.receipt import ReceiptRules
+
+        return ReceiptRules.from_config(self.config.scanner)
 
     @cached_property
     def forms(self) -> FormsCache:

@@ -27,10 +27,10 @@ class HomeScreen(KioskScreen):
             lambda: self.nav.go("browse"), height=tall, action_id="home:browse"))
         offline = _("Needs the network, which is down now")
         check = BigButton(
-            _("Check my dossier") + "\n" + (_("Ask at the counter for now") if online
+            _("Check my dossier") + "\n" + (_("Scan the QR code on your receipt") if online
                                             else offline), t,
-            lambda: None, height=tall, kind="secondary", action_id="home:dossier")
-        check.enabled = False  # the receipt scanner comes with the scanner issue
+            lambda: self.nav.go("scan"), height=tall, action_id="home:dossier")
+        check.enabled = online
         tiles.add_widget(check)
         submit = BigButton(
             _("Submit online") + "\n" + (_("Procedures you can do online") if online

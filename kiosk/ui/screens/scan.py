@@ -1,0 +1,239 @@
+"""Check my dossier: hold the receipt's QR code to the camera, or type the code.
+
+The camera worker reads and decodes frames in its own thread; this screen only shows the
+newest frame (a live preview with a framing guide) and reacts to what the worker found.
+The look-up runs in a thread too, so the screen never freezes while the network answers.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.image import Image
+
+from kiosk.i18n import _
+from kiosk.scanner.receipt import read_receipt
+from kiosk.status.lookup import Lookup, look_up
+from kiosk.status.words import describe
+from kiosk.ui.keyboard import VietnameseKeyboard
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import BigButton, Frame, Surface, Text
+
+PREVIEW_FPS = 20
+
+
+class ScanScreen(KioskScreen):
+    """Modes: "camera" (scan the QR), "code" (type it), "pin" (the receipt's lookup PIN)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.worker: Any = None
+        self.preview_event: Any = None
+        self.mode = "camera"
+        self.code = ""
+        self.typed = ""
+        self.message = ""
+        self.busy = False
+
+    def open(self, **params: Any) -> None:
+        super().open(**params)
+        self.mode, self.code, self.typed, self.message, self.busy = "camera", "", "", "", False
+
+    def reset(self) -> None:
+        super().reset()
+        self.stop_camera()
+        self.mode, self.code, self.typed, self.message, self.busy = "camera", "", "", "", False
+
+    def on_leave(self, *_: Any) -> None:
+        self.stop_camera()
+
+    # --- building ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        t = self.theme
+        page = self.backdrop("vertical")
+        page.add_widget(Text(_("Check my dossier"), size=t.text_title, color=t.palette.text,
+                             bold=True))
+        self.note = Text(self.message, size=t.text_body, color=t.palette.accent)
+        if self.mode == "camera":
+            self._camera_view(page)
+        else:
+            self._typing_view(page)
+        page.add_widget(self.note)
+        if self.mode == "camera":
+            self.start_camera()
+        else:
+            self.stop_camera()
+
+    def _camera_view(self, page: Surface) -> None:
+        t = self.theme
+        body = BoxLayout(orientation="vertical" if t.portrait else "horizontal", spacing=t.gap)
+        stage = FloatLayout()
+        self.preview = Image(fit_mode="contain", size_hint=(1, 1),
+                             pos_hint={"x": 0, "y": 0})
+        stage.add_widget(self.preview)
+        guide = AnchorLayout(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
+        side = min(t.width, t.height) * 0.35
+        guide.add_widget(Frame(t.palette.online, width=max(3, t.mm(1.2)), size_hint=(None, None),
+                               size=(side, side)))
+        stage.add_widget(guide)
+        body.add_widget(stage)
+        help_box = BoxLayout(orientation="vertical", spacing=t.gap,
+                             size_hint=(0.42, 1) if not t.portrait else (1, 0.4))
+        for line in (_("1. Find the QR code on your receipt (giấy hẹn trả kết quả)."),
+                     _("2. Hold it inside the green square, about a hand's width from the "
+                       "camera."),
+                     _("3. Keep it still for a moment. The kiosk reads it by itself.")):
+            help_box.add_widget(self.body(line))
+        self.camera_state = self.body("", muted=True)
+        help_box.add_widget(self.camera_state)
+        help_box.add_widget(BigButton(_("Type the code instead"), t, self._type_instead,
+                                      kind="secondary", action_id="scan:type"))
+        body.add_widget(help_box)
+        page.add_widget(body)
+
+    def _typing_view(self, page: Surface) -> None:
+        t = self.theme
+        asking = _("Type the dossier code printed on your receipt:") if self.mode == "code" \
+            else _("Type the lookup PIN printed on your receipt:")
+        page.add_widget(self.body(asking))
+        box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
+                      radius=t.mm(2), padding=(t.mm(4), 0))
+        self.shown = Text(self.typed or " ", size=t.text_heading, color=t.palette.text,
+                          bold=True)
+        box.add_widget(self.shown)
+        page.add_widget(box)
+        row = BoxLayout(size_hint_y=None, height=t.button, spacing=t.gap)
+        row.add_widget(BigButton(_("Look it up"), t, self._submit_typed,
+                                 action_id="scan:submit"))
+        if self.mode == "code":
+            row.add_widget(BigButton(_("Scan the QR code instead"), t, self._scan_instead,
+                                     kind="secondary", action_id="scan:camera"))
+        page.add_widget(row)
+        keyboard = VietnameseKeyboard(t, self._typing, size_hint_y=None)
+        keyboard.caps = True  # dossier codes are upper case
+        keyboard.digits = True
+        keyboard.text = self.typed
+        keyboard.bind(minimum_height=lambda *_: setattr(keyboard, "height",
+                                                         keyboard.minimum_height))
+        keyboard.height = keyboard.minimum_height
+        page.add_widget(keyboard)
+
+    # --- camera --------------------------------------------------------------------------
+
+    def start_camera(self) -> None:
+        if self.worker is not None:
+            return
+        from kiosk.scanner.camera import CameraWorker
+        from kiosk.scanner.decode import decode_frame
+
+        scanner = self.services.config.scanner
+        budget = scanner.frame_budget_ms
+        self.worker = CameraWorker(
+            scanner.camera, width=scanner.width, height=scanner.height,
+            retry_seconds=scanner.retry_seconds,
+            decode=lambda frame: decode_frame(frame, budget).payloads,
+            on_result=lambda payloads: Clock.schedule_once(lambda _: self.found(payloads)))
+        self.worker.start()
+        self.preview_event = Clock.schedule_interval(self._show_frame, 1 / PREVIEW_FPS)
+
+    def stop_camera(self) -> None:
+        if self.preview_event is not None:
+            self.preview_event.cancel()
+            self.preview_event = None
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    def _show_frame(self, _: float) -> None:
+        worker = self.worker
+        if worker is None:
+            return
+        if worker.state in ("no_camera", "failed"):
+            self.camera_state.text = _("The camera is not working right now. You can type "
+                                       "the code instead.")
+        elif self.camera_state.text:
+            self.camera_state.text = ""
+        frame = worker.latest_frame()
+        if frame is None:
+            return
+        height, width = frame.shape[:2]
+        texture = self.preview.texture
+        if texture is None or texture.size != (width, height):
+            texture = Texture.create(size=(width, height), colorfmt="bgr")
+            texture.flip_vertical()  # OpenCV rows run top to bottom
+            self.preview.texture = texture
+        texture.blit_buffer(frame.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
+        self.preview.canvas.ask_update()
+
+    # --- what was found or typed ---------------------------------------------------------
+
+    def found(self, payloads: list[bytes]) -> None:
+        if self.busy or self.mode != "camera" or self.manager is None \
+                or self.manager.current != self.name:
+            return
+        for payload in payloads:
+            receipt = read_receipt(payload, self.services.receipt_rules)
+            if receipt.code:
+                self.code = receipt.code
+                self._look_up(None)
+                return
+        self.note.text = _("This QR code is not a receipt code. Please use the QR code on "
+                           "your receipt, or type the code.")
+
+    def _typing(self, text: str) -> None:
+        self.typed = text.strip().upper() if self.mode == "code" else text.strip()
+        self.shown.text = self.typed or " "
+
+    def _submit_typed(self) -> None:
+        if self.mode == "pin":
+            self._look_up(self.typed)
+            return
+        receipt = read_receipt(self.typed, self.services.receipt_rules)
+        if not receipt.code:
+            self.note.text = _("This is not a dossier code. It looks like "
+                               "000.00.20.H29-201117-0001.")
+            return
+        self.code = receipt.code
+        self._look_up(None)
+
+    def _look_up(self, pin: str | None) -> None:
+        self.busy = True
+        self.note.text = _("Looking up your dossier…")
+        code, api = self.code, self.services.api
+
+        def work() -> None:
+            result = look_up(api, code, pin)
+            Clock.schedule_once(lambda _: self._answer(result))
+
+        threading.Thread(target=work, name="dossier-lookup", daemon=True).start()
+
+    def _answer(self, result: Lookup) -> None:
+        self.busy = False
+        if self.manager is None or self.manager.current != self.name:
+            return  # the person left (or the session ended) while we waited
+        if result.dossier is not None:
+            self.stop_camera()
+            self.nav.go("status", view=describe(result.dossier, date.today()))
+            return
+        if result.outcome in ("pin_required", "pin_incorrect"):
+            self.mode, self.typed = "pin", ""
+            self.message = _(result.message)
+            self.refresh()
+            return
+        self.note.text = _(result.message)
+
+    def _type_instead(self) -> None:
+        self.mode, self.typed, self.message = "code", "", ""
+        self.refresh()
+
+    def _scan_instead(self) -> None:
+        self.mode, self.typed, self.message = "camera", "", ""
+        self.refresh()

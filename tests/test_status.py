@@ -1,0 +1,105 @@
+"""Dossier status: plain words for 1–10, overdue, next steps; look-ups against the real
+reference server; `kiosk status`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+from conftest import kiosk_config
+
+from kiosk import i18n
+from kiosk.catalogue.dossier import Dossier, Status
+from kiosk.server.catalogue_files import demo_dossiers
+from kiosk.server.run import RunningServer
+from kiosk.status.lookup import look_up
+from kiosk.status.words import STATUS_WORDS, describe
+from kiosk.store.central_api import CentralApi
+from kiosk.store.client import ApiClient, ClientSettings
+
+TODAY = date.today()
+
+
+def api(server_url: str, tmp_path) -> CentralApi:  # type: ignore[no-untyped-def]
+    return CentralApi(ApiClient(ClientSettings.from_config(kiosk_config(server_url, tmp_path))))
+
+
+def test_every_status_has_plain_words_and_a_next_step_in_both_languages() -> None:
+    assert set(STATUS_WORDS) == set(Status)
+    for language in ("vi", "en"):
+        i18n.set_language(language)
+        for title, step in STATUS_WORDS.values():
+            assert i18n._(title) and i18n._(step)
+    i18n.set_language("vi")
+    assert i18n._(STATUS_WORDS[Status.PROCESSING][0]) != STATUS_WORDS[Status.PROCESSING][0]
+
+
+def dossier(**extra: object) -> Dossier:
+    data = {"code": "000.00.20.H29-261120-0001", "procedure_code": "1.001193",
+            "procedure_name": "Đăng ký khai sinh", "applicant_name": "Nguyễn V** A**",
+            "status": 4, "received": (TODAY - timedelta(days=5)).isoformat(),
+            "appointment": (TODAY + timedelta(days=2)).isoformat(),
+            "history": [{"at": (TODAY - timedelta(days=5)).isoformat(), "status": 2}]}
+    data.update(extra)
+    return Dossier.from_dict(data)
+
+
+def test_describe_says_when_and_what_next() -> None:
+    i18n.set_language("vi")
+    view = describe(dossier(), TODAY)
+    due = (TODAY + timedelta(days=2)).strftime("%d/%m/%Y")
+    assert view.headline == f"Đang xử lý – dự kiến trả kết quả ngày {due}"
+    assert not view.overdue and view.applicant == "Nguyễn V** A**"
+    late = describe(dossier(appointment=(TODAY - timedelta(days=3)).isoformat()), TODAY)
+    assert late.overdue and "3" in late.headline
+    more = describe(dossier(status=5, note="Bổ sung bản sao Giấy chứng sinh.",
+                            counter="Quầy số 2"), TODAY)
+    assert "Bổ sung bản sao Giấy chứng sinh." in more.next_step and "Quầy số 2" in more.next_step
+    done = describe(dossier(status=10, completed=TODAY.isoformat()), TODAY)
+    assert not done.overdue and "dự kiến" not in done.headline
+
+
+def test_look_ups_say_plainly_what_happened(demo_api: RunningServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    central = api(demo_api.base_url, tmp_path)
+    dossiers = demo_dossiers(TODAY)
+    open_one = next(d for d, pin in dossiers if not pin)
+    found = look_up(central, open_one.code)
+    assert found.outcome == "found" and found.dossier is not None
+    assert found.dossier.applicant_name != open_one.applicant_name  # masked by the server
+    assert found.dossier.applicant_name.split()[0] == open_one.applicant_name.split()[0]
+    with_pin, pin = next((d, p) for d, p in dossiers if p)
+    assert look_up(central, with_pin.code).outcome == "pin_required"
+    assert look_up(central, with_pin.code, "000000" if pin != "000000" else "111111"
+                   ).outcome == "pin_incorrect"
+    assert look_up(central, with_pin.code, pin).outcome == "found"
+    assert look_up(central, "000.00.20.H29-201117-9999").outcome == "not_found"
+    offline = api("http://127.0.0.1:9/v1", tmp_path)
+    assert look_up(offline, open_one.code).outcome == "offline"
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_demo_dossiers_cover_every_status_through_the_api(demo_api: RunningServer, tmp_path,  # type: ignore[no-untyped-def]
+                                                          status: Status) -> None:
+    d, pin = next((d, p) for d, p in demo_dossiers(TODAY) if d.status == status)
+    result = look_up(api(demo_api.base_url, tmp_path), d.code, pin)
+    assert result.dossier is not None and result.dossier.status == status
+
+
+def test_kiosk_status_command(demo_api: RunningServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import write_config
+
+    config = write_config(tmp_path / "k.toml", demo_api.base_url, tmp_path / "d")
+    d = next(d for d, pin in demo_dossiers(TODAY) if not pin and d.status == Status.PROCESSING)
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "status", d.code, "--json",
+                           "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["status"] == 4 and shown["code"] == d.code and "**" in shown["applicant"]
+    missing = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "status",
+                              "000.00.20.H29-201117-9999", "--config", str(config),
+                              "--language", "en"], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "No dossier has this code" in missing.stderr
+    assert missing.stderr.count("\n") == 1
