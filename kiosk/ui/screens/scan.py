@@ -131,16 +131,16 @@ class ScanScreen(KioskScreen):
     def start_camera(self) -> None:
         if self.worker is not None:
             return
-        from kiosk.scanner.camera import CameraWorker
+        from kiosk.scanner.camera import CameraWorker, is_device
         from kiosk.scanner.decode import decode_frame
 
         scanner = self.services.config.scanner
         budget = scanner.frame_budget_ms
-        self.worker = CameraWorker(
-            scanner.camera, width=scanner.width, height=scanner.height,
-            retry_seconds=scanner.retry_seconds,
-            decode=lambda frame: decode_frame(frame, budget).payloads,
-            on_result=lambda payloads: Clock.schedule_once(lambda _: self.found(payloads)))
+        # the worker calls back from its own thread: hand results to the UI thread
+        self.worker = CameraWorker.from_settings(
+            scanner, decode=lambda frame: decode_frame(frame, budget).payloads,
+            on_result=lambda payloads: Clock.schedule_once(lambda _: self.found(payloads)),
+            loop=not is_device(scanner.camera))  # a demo video plays again and again
         self.worker.start()
         self.preview_event = Clock.schedule_interval(self._show_frame, 1 / PREVIEW_FPS)
 
