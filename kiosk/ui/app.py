@@ -174,7 +174,7 @@ class KioskApp(App):
             return True  # the touch that wakes the kiosk does nothing else
         return False
 
-    def _every_second(self, _: float) -> None:
+    def _every_second(self, dt: float) -> None:
         self.header.tick()
         if self.header.online != self.services.connectivity.online:
             self.header.show_online(self.services.connectivity.online)

@@ -61,9 +61,13 @@ class Driver:
         self.frames(1)
 
     def type(self, text: str) -> None:
-        """Type on the on-screen keyboard, letter by letter (no accents)."""
+        """Type on the on-screen keyboard, key by key (no accents), switching between the
+        letter and the digit layouts as a person would."""
         for char in text:
-            self.tap("key:space" if char == " " else f"key:{char}")
+            key = "key:space" if char == " " else f"key:{char.lower()}"
+            if not self.exists(key):
+                self.tap("key:digits" if self.exists("key:digits") else "key:letters")
+            self.tap(key)
 
     def scroll_to_end(self) -> None:
         for widget in self.widgets():

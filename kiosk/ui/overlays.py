@@ -112,7 +112,7 @@ class AttractLoop(Overlay):
         self.cycle = Clock.schedule_interval(self._next, 4.0)
         self._pulse()
 
-    def _next(self, _: float) -> None:
+    def _next(self, dt: float) -> None:
         self.step = (self.step + 1) % len(self.MESSAGES)
         self.line.text = _(self.MESSAGES[self.step])
         self._pulse()

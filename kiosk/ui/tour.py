@@ -53,6 +53,58 @@ class Tour:
                 stop_api()
         return self.shots
 
+    def _wait(self, done: Callable[[], bool], frames: int = 300) -> None:
+        for _ in range(frames):
+            if done():
+                return
+            self.driver.frames(1)
+
+    def _dossiers(self, app: KioskApp) -> None:
+        """The receipt scanner on a demo video, and the status screens it leads to."""
+        from datetime import date
+
+        from kiosk.catalogue.dossier import Status
+        from kiosk.scanner.receipt_image import receipt_video
+        from kiosk.server.catalogue_files import demo_dossiers
+
+        d = self.driver
+        dossiers = [(x, pin) for x, pin in demo_dossiers(date.today()) if not pin]
+        normal = next(x for x, _ in dossiers if x.status == Status.PROCESSING
+                      and not x.is_overdue(date.today()))
+        late = next(x for x, _ in dossiers if x.is_overdue(date.today())
+                    and not x.status.is_closed)
+        more = next(x for x, _ in dossiers if x.status == Status.SUPPLEMENT_REQUESTED)
+        self.normal_code = normal.code
+        video = receipt_video(self.out / "receipt.avi",
+                              f"https://dichvucong.gov.vn/p/tra-cuu?ma_ho_so={normal.code}",
+                              normal.code, empty_frames=40, receipt_frames=400)
+        scanner = dataclasses.replace(app.services.config.scanner, camera=str(video))
+        app.services.config = dataclasses.replace(app.services.config, scanner=scanner)
+        try:
+            app.go("scan")
+            self._wait(lambda: app.screen.preview.texture is not None)
+            self.shot("scan")
+            self._wait(lambda: app.screens.current == "status")
+            self.shot("status-normal")
+            for name, dossier in (("status-overdue", late), ("status-supplement", more)):
+                app.go("scan")
+                d.frames()
+                d.tap("scan:type")
+                d.type(dossier.code)
+                d.tap("scan:submit")
+                self._wait(lambda: app.screens.current == "status")
+                self.shot(name)
+            app.go("scan")
+            d.frames()
+            d.tap("scan:type")
+            d.type("000.00.20.H29-201117-9999")
+            self.shot("scan-typing-code")
+            d.tap("scan:submit")
+            self._wait(lambda: "…" not in app.screen.note.text)
+            self.shot("scan-unknown-code")
+        finally:
+            (self.out / "receipt.avi").unlink(missing_ok=True)
+
     def shot(self, name: str) -> None:
         path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
         self.shots.append(self.driver.screenshot(path))
@@ -147,7 +199,17 @@ class Tour:
         d.frames()
         self.shot("detail-english")
         app.reset_session()
+        self._dossiers(app)
+        app.reset_session()
         stop_api()
+        app.go("scan")
+        d.frames()
+        d.tap("scan:type")
+        d.type(self.normal_code)
+        d.tap("scan:submit")
+        self._wait(lambda: "…" not in app.screen.note.text)
+        self.shot("scan-lookup-offline")
+        app.reset_session()
         app.services.connectivity.check()
         app._every_second(0)
         app.home()

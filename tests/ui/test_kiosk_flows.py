@@ -147,3 +147,15 @@ def test_offline_keeps_browse_and_search_and_says_what_needs_the_network(
         assert not driver.find("detail:submit").enabled
     finally:
         connectivity.online = was
+
+
+def test_the_attract_loop_cycles_its_messages_and_a_touch_ends_it(driver: Driver) -> None:
+    app = driver.app
+    app.idle.last_touch -= app.idle.attract_seconds + 1
+    app._every_second(0)
+    assert app.attract.visible
+    first = app.attract.line.text
+    app.attract._next(0)
+    assert app.attract.line.text != first
+    driver.tap_at(10, 10)
+    assert not app.attract.visible and screen(driver) == "home"

@@ -19,7 +19,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
 
 from kiosk.i18n import _
-from kiosk.scanner.receipt import read_receipt
+from kiosk.scanner.receipt import read_receipt, read_receipts
 from kiosk.status.lookup import Lookup, look_up
 from kiosk.status.words import describe
 from kiosk.ui.keyboard import VietnameseKeyboard
@@ -152,7 +152,7 @@ class ScanScreen(KioskScreen):
             self.worker.stop()
             self.worker = None
 
-    def _show_frame(self, _: float) -> None:
+    def _show_frame(self, dt: float) -> None:
         worker = self.worker
         if worker is None:
             return
@@ -179,14 +179,14 @@ class ScanScreen(KioskScreen):
         if self.busy or self.mode != "camera" or self.manager is None \
                 or self.manager.current != self.name:
             return
-        for payload in payloads:
-            receipt = read_receipt(payload, self.services.receipt_rules)
-            if receipt.code:
-                self.code = receipt.code
-                self._look_up(None)
-                return
-        self.note.text = _("This QR code is not a receipt code. Please use the QR code on "
-                           "your receipt, or type the code.")
+        receipt = read_receipts(payloads, self.services.receipt_rules)
+        if receipt.code:
+            self.code = receipt.code
+            self._look_up(None)
+            return
+        # never opened, never fetched: the person is told and nothing is requested
+        self.note.text = _(receipt.refusal or "") + " " + _(
+            "Please use the QR code on your receipt, or type the code.")
 
     def _typing(self, text: str) -> None:
         self.typed = text.strip().upper() if self.mode == "code" else text.strip()

@@ -1,0 +1,119 @@
+"""Check my dossier: a receipt video through the real camera path into the real app."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kiosk.catalogue.dossier import Status
+from kiosk.scanner.receipt_image import receipt_video
+from kiosk.server.catalogue_files import demo_dossiers
+from kiosk.ui.driver import Driver
+
+TODAY = date.today()
+
+
+def wait(driver: Driver, done: Callable[[], bool], seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if done():
+            return True
+        driver.frames(1)
+    return False
+
+
+@pytest.fixture
+def camera(driver: Driver, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Point the kiosk's camera at a video of a receipt with the given QR text."""
+    services = driver.app.services
+    original = services.config
+
+    def use(payload: str, code: str) -> Path:
+        video = receipt_video(tmp_path / "receipt.avi", payload, code, empty_frames=10,
+                              receipt_frames=200)
+        scanner = dataclasses.replace(original.scanner, camera=str(video))
+        services.config = dataclasses.replace(original, scanner=scanner)
+        return video
+
+    yield use
+    driver.app.reset_session()
+    services.config = original
+
+
+def a_dossier(status: Status) -> str:
+    return next(d.code for d, pin in demo_dossiers(TODAY) if d.status == status and not pin)
+
+
+def test_a_receipt_under_the_camera_opens_its_status(driver: Driver, camera) -> None:  # type: ignore[no-untyped-def]
+    code = a_dossier(Status.PROCESSING)
+    camera(f"https://dichvucong.gov.vn/p/tra-cuu?ma_ho_so={code}", code)
+    driver.tap("home:dossier")
+    assert driver.app.screens.current == "scan"
+    assert wait(driver, lambda: driver.app.screens.current == "status")
+    view = driver.app.screen.params["view"]
+    assert view.code == code and view.status == 4 and "**" in view.applicant
+    driver.tap("status:done")
+    assert driver.app.screens.current == "home"
+    assert driver.app.screens.get_screen("scan").worker is None  # the camera is released
+
+
+def test_a_hostile_qr_is_refused_without_a_request(driver: Driver, camera,  # type: ignore[no-untyped-def]
+                                                   monkeypatch) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(driver.app.services.api, "dossier",
+                        lambda code, pin=None: asked.append(code))
+    code = a_dossier(Status.PROCESSING)
+    camera(f"https://evil.example/tra-cuu?ma_ho_so={code}", code)
+    driver.tap("home:dossier")
+    scan = driver.app.screen
+    assert wait(driver, lambda: "http" not in scan.note.text and bool(scan.note.text))
+    assert driver.app.screens.current == "scan" and asked == []
+
+
+def test_the_code_can_be_typed_and_unknown_codes_are_explained(driver: Driver, camera  # type: ignore[no-untyped-def]
+                                                              ) -> None:
+    camera("nothing", "nothing")
+    driver.tap("home:dossier")
+    driver.tap("scan:type")
+    driver.type("000.00.20.H29-201117-9999")
+    scan = driver.app.screen
+    assert scan.typed == "000.00.20.H29-201117-9999"
+    driver.tap("scan:submit")
+    assert wait(driver, lambda: not scan.busy)
+    from kiosk import i18n
+
+    assert scan.note.text == i18n._("No dossier has this code. Check the code on your "
+                                    "receipt, or ask at the counter.")
+    code = a_dossier(Status.SUPPLEMENT_REQUESTED)
+    driver.tap("key:clear")
+    driver.type(code)
+    driver.tap("scan:submit")
+    assert wait(driver, lambda: driver.app.screens.current == "status")
+    assert driver.app.screen.params["view"].status == 5
+
+
+def test_a_missing_camera_says_so_and_the_kiosk_goes_on(driver: Driver, camera) -> None:  # type: ignore[no-untyped-def]
+    camera("x", "x").unlink()
+    driver.tap("home:dossier")
+    scan = driver.app.screen
+    assert wait(driver, lambda: bool(scan.camera_state.text), seconds=10)
+    driver.tap("scan:type")
+    assert scan.mode == "code"
+
+
+def test_the_status_screen_leaves_at_idle_time_out(driver: Driver, camera) -> None:  # type: ignore[no-untyped-def]
+    code = a_dossier(Status.PROCESSING)
+    camera(code, code)
+    driver.tap("home:dossier")
+    assert wait(driver, lambda: driver.app.screens.current == "status")
+    app = driver.app
+    app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
+    app._every_second(0)
+    driver.frames()
+    assert app.screens.current == "home"
+    assert "view" not in app.screens.get_screen("status").params
