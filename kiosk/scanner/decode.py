@@ -213,6 +213,7 @@ class Pipeline:
             spent = (time.perf_counter() - start) * 1000
             if index and budget_ms is not None and \
                     spent + self._expected_ms(step, megapixels) > budget_ms:
+                self._forget(step)
                 continue  # a cheaper step further down may still fit
             tried.append(step.name)
             began = time.perf_counter()
@@ -224,6 +225,13 @@ class Pipeline:
 
     def _expected_ms(self, step: Step, megapixels: float) -> float:
         return self._estimates.get(step.name, step.ms_per_megapixel) * megapixels
+
+    def _forget(self, step: Step) -> None:
+        # a skipped step is never timed again; without this, one slow run (a busy moment)
+        # would keep it skipped for good
+        with self._lock:
+            old = self._estimates.get(step.name, step.ms_per_megapixel)
+            self._estimates[step.name] = 0.95 * old
 
     def _learn(self, step: Step, ms_per_megapixel: float) -> None:
         # jump up at once to a slow run, come down slowly: the budget is a promise to the

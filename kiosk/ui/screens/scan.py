@@ -19,7 +19,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
 
 from kiosk.i18n import _
-from kiosk.scanner.receipt import read_receipt, read_receipts
+from kiosk.scanner.receipt import NOT_RECEIPT, read_receipt, read_receipts
 from kiosk.status.lookup import Lookup, look_up
 from kiosk.status.words import describe
 from kiosk.ui.keyboard import VietnameseKeyboard
@@ -185,7 +185,7 @@ class ScanScreen(KioskScreen):
             self._look_up(None)
             return
         # never opened, never fetched: the person is told and nothing is requested
-        self.note.text = _(receipt.refusal or "") + " " + _(
+        self.note.text = _(receipt.refusal or NOT_RECEIPT) + " " + _(
             "Please use the QR code on your receipt, or type the code.")
 
     def _typing(self, text: str) -> None:
