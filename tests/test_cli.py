@@ -125,7 +125,7 @@ def test_import_catalogue_and_serve(tmp_path: Path) -> None:
 def test_help_texts_list_every_command() -> None:
     done = kiosk("--help")
     for command in ("demo", "run", "tour", "serve-api", "import-catalogue", "sync", "search",
-                    "add-kiosk", "hash-pin"):
+                    "add-kiosk", "hash-pin", "scan", "status"):
         assert command in done.stdout
 
 

@@ -234,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", action="append", metavar="WxH", help="window size; repeat for "
                    "several (default: 1920x1080, 1080x1920 and 1280x800, in subfolders)")
 
+    from kiosk.cli.scan import add_parser as add_scan
+
+    add_scan(sub, common)
+
     p = command("status", cmd_status, "Look a dossier up at the central API and print where "
                 "it stands, as the kiosk's status screen says it.")
     p.add_argument("code", help="the dossier code on the receipt, e.g. 000.00.20.H29-201117-0001")

@@ -147,8 +147,8 @@ def _half(gray: np.ndarray) -> list[bytes]:
 
 
 def _adaptive(gray: np.ndarray) -> list[bytes]:
-    # a block of about a twentieth of the frame: bigger than a module of a code that
-    # fills a tenth of it, smaller than a shadow's edge
+    # blocks of 1/24 of the short side (31 px at 720p): wider than a module of any code
+    # a camera can read, narrow enough to follow a shadow's edge or a glare gradient
     block = max(15, min(gray.shape) // 24) | 1
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                    cv2.THRESH_BINARY, block, 5)
@@ -193,6 +193,7 @@ class Pipeline:
     first: Step = FIRST_STEP
     fallbacks: Sequence[Step] = FALLBACKS
     _estimates: dict[str, float] = field(default_factory=dict, repr=False)
+    _fastest: dict[str, float] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -228,10 +229,11 @@ class Pipeline:
 
     def _forget(self, step: Step) -> None:
         # a skipped step is never timed again; without this, one slow run (a busy moment)
-        # would keep it skipped for good
+        # would keep it skipped for good. Never below its fastest run: that was real.
         with self._lock:
             old = self._estimates.get(step.name, step.ms_per_megapixel)
-            self._estimates[step.name] = 0.95 * old
+            fastest = self._fastest.get(step.name, step.ms_per_megapixel)
+            self._estimates[step.name] = max(fastest, 0.95 * old)
 
     def _learn(self, step: Step, ms_per_megapixel: float) -> None:
         # jump up at once to a slow run, come down slowly: the budget is a promise to the
@@ -239,6 +241,8 @@ class Pipeline:
         with self._lock:
             old = self._estimates.get(step.name, step.ms_per_megapixel)
             self._estimates[step.name] = max(ms_per_megapixel, 0.8 * old + 0.2 * ms_per_megapixel)
+            self._fastest[step.name] = min(ms_per_megapixel,
+                                           self._fastest.get(step.name, ms_per_megapixel))
 
 
 _PIPELINE = Pipeline()

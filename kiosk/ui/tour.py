@@ -103,6 +103,9 @@ class Tour:
             self._wait(lambda: "…" not in app.screen.note.text)
             self.shot("scan-unknown-code")
         finally:
+            app.reset_session()  # stops the camera before its video goes
+            app.services.config = dataclasses.replace(
+                app.services.config, scanner=dataclasses.replace(scanner, camera="0"))
             (self.out / "receipt.avi").unlink(missing_ok=True)
 
     def shot(self, name: str) -> None:

@@ -22,7 +22,10 @@ SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]
 
 
 def visible(widget: Widget) -> bool:
-    """On screen: attached, not transparent, and inside every scrolling viewport."""
+    """On screen: attached, not transparent, and inside every scrolling viewport.
+
+    A widget pushed above or below the window counts as visible, so that layouts which
+    overflow the screen are caught by `problems`."""
     node: Widget | None = widget
     while node is not None and node is not Window:
         if node.opacity == 0 or getattr(node, "disabled_hidden", False):
@@ -38,7 +41,17 @@ def visible(widget: Widget) -> bool:
             if y + widget.height <= py or y >= py + parent.height:
                 return False
         parent = parent.parent
-    return x < Window.width and y < Window.height and x + widget.width > 0
+    return x < Window.width and x + widget.width > 0
+
+
+def scrolls(widget: Widget) -> bool:
+    """Inside a scrolling view (or the view itself), where being taller than it is fine."""
+    node: Widget | None = widget
+    while node is not None and node is not Window:
+        if isinstance(node, ScrollView):
+            return True
+        node = node.parent
+    return False
 
 
 def problems(driver: Driver) -> list[str]:
@@ -48,6 +61,10 @@ def problems(driver: Driver) -> list[str]:
         if not visible(w):
             continue
         name = getattr(w, "action_id", "") or type(w).__name__
+        wy = w.to_window(*w.pos)[1]
+        if not scrolls(w) and (wy + w.height > Window.height + 1 or wy < -1):
+            found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: outside the window "
+                         f"(y {wy:.0f}..{wy + w.height:.0f})")
         pressable = isinstance(w, ButtonBehavior) and getattr(w, "action_id", "")
         if pressable and (w.width < theme.touch - 1 or w.height < theme.touch - 1):
             found.append(f"{name}: {w.width:.0f}x{w.height:.0f} px is under the "
@@ -115,9 +132,30 @@ def pin_pad(d: Driver) -> None:
     d.app.pin_pad.show()
 
 
+def scan(d: Driver) -> None:
+    d.app.go("scan")
+
+
+def scan_typing(d: Driver) -> None:
+    d.app.go("scan")
+    d.frames()
+    d.tap("scan:type")
+    d.type("000.00.20.H29-2011")
+
+
+def status(d: Driver) -> None:
+    from datetime import date
+
+    from kiosk.server.catalogue_files import demo_dossiers
+    from kiosk.status.words import describe
+
+    dossier = next(x for x, _ in demo_dossiers(date.today()) if x.status == 5)
+    d.app.go("status", view=describe(dossier, date.today()))
+
+
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
-                                           countdown, pin_pad]
+                                           countdown, pin_pad, scan, scan_typing, status]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -128,6 +166,7 @@ def sized(request: pytest.FixtureRequest, driver: Driver) -> Driver:
     yield driver
     driver.app.countdown.hide()
     driver.app.pin_pad.hide()
+    driver.app.reset_session()  # releases the camera if a scan screen opened it
 
 
 @pytest.mark.parametrize("show", SCREENS, ids=lambda f: f.__name__)

@@ -59,8 +59,9 @@ class ScanScreen(KioskScreen):
     def refresh(self) -> None:
         t = self.theme
         page = self.backdrop("vertical")
-        page.add_widget(Text(_("Check my dossier"), size=t.text_title, color=t.palette.text,
-                             bold=True))
+        if self.mode == "camera":  # the keyboard needs the room when typing
+            page.add_widget(Text(_("Check my dossier"), size=t.text_title,
+                                 color=t.palette.text, bold=True))
         self.note = Text(self.message, size=t.text_body, color=t.palette.accent)
         if self.mode == "camera":
             self._camera_view(page)
