@@ -300,7 +300,9 @@ def _perspective(rng: np.random.Generator, slip: Slip) -> np.ndarray:
 def _blur(rng: np.random.Generator, slip: Slip) -> np.ndarray:
     level = _level(rng)
     scene, qr = _held(rng, slip, width=(480, 700))
-    # blur in proportion to the module size, which is what decoders care about
+    # blur in proportion to the module size, which is what decoders care about; 29
+    # modules (version 3) is the middle of what receipts hold (25 for a bare code, 37 for
+    # a portal URL, 45+ for a text note)
     module = _qr_side(qr) / 29
     kind = rng.choice(["gaussian", "motion", "both"])
     if kind in ("motion", "both"):
@@ -373,11 +375,15 @@ def _shadow(rng: np.random.Generator, slip: Slip) -> np.ndarray:
         angle = rng.uniform(0, 2 * np.pi)
         at = middle + side * rng.uniform(-0.35, 0.35, size=2)
         inside = ((xs - at[0]) * np.cos(angle) + (ys - at[1]) * np.sin(angle)) > 0
-    else:  # a head or a phone over part of the code
+        soft = rng.uniform(0.5, 30)  # penumbra: a hand near the paper casts a hard edge
+    else:  # fingers or a phone held over part of the code: an elongated, softer blob
         at = middle + side * rng.uniform(-0.6, 0.6, size=2)
-        inside = ((xs - at[0]) / (side * rng.uniform(0.4, 0.9))) ** 2 \
-            + ((ys - at[1]) / (side * rng.uniform(0.4, 0.9))) ** 2 < 1
-    soft = rng.uniform(0.5, 30)  # penumbra: a near hand casts a hard edge
+        angle = rng.uniform(0, np.pi)
+        u = (xs - at[0]) * np.cos(angle) + (ys - at[1]) * np.sin(angle)
+        v = (ys - at[1]) * np.cos(angle) - (xs - at[0]) * np.sin(angle)
+        inside = (u / (side * rng.uniform(0.6, 1.4))) ** 2 \
+            + (v / (side * rng.uniform(0.3, 0.7))) ** 2 < 1
+        soft = rng.uniform(6, 35)
     mask = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), soft)
     left = _lerp(0.5, 0.06, level)  # the light that is left in the shadow
     colour = np.array([min(1.0, left * 1.15), left, left * 0.95], np.float32)  # bluish

@@ -224,6 +224,8 @@ class ScanScreen(KioskScreen):
             self.stop_camera()
             self.nav.go("status", view=describe(result.dossier, date.today()))
             return
+        if result.outcome == "offline":
+            self.services.connectivity.check_soon()  # so the top bar says it too
         if result.outcome in ("pin_required", "pin_incorrect"):
             self.mode, self.typed = "pin", ""
             self.message = _(result.message)
