@@ -338,8 +338,9 @@ def _glare(rng: np.random.Generator, slip: Slip) -> np.ndarray:
     a = side * _lerp(0.08, 0.38, level)
     b = a * rng.uniform(0.45, 0.9)
     angle = rng.uniform(0, np.pi)
-    at = middle + side * rng.uniform(0.1, 0.45) * np.array([np.cos(t := rng.uniform(0, 6.3)),
-                                                            np.sin(t)])
+    off = side * rng.uniform(0.1, 0.45)  # from the code's centre, so it covers part of it
+    toward = rng.uniform(0, 6.3)
+    at = middle + off * np.array([np.cos(toward), np.sin(toward)])
     ys, xs = _grid()
     u = (xs - at[0]) * np.cos(angle) + (ys - at[1]) * np.sin(angle)
     v = -(xs - at[0]) * np.sin(angle) + (ys - at[1]) * np.cos(angle)
@@ -403,9 +404,10 @@ def _small(rng: np.random.Generator, slip: Slip) -> np.ndarray:
 
 
 def _crumple(rng: np.random.Generator, slip: Slip, level: float) -> Slip:
-    """The slip crumpled and smoothed out again: a height map of soft bumps and creases,
-    which displaces the print (seen from above, a raised point moves away from the
-    camera's axis) and shades it (slopes facing the lamp are brighter)."""
+    """The slip crumpled and smoothed out again: a height map (slip pixels, ~0.1 mm) of
+    soft bumps and creases, which displaces the print (seen from above, a raised point
+    moves away from the camera's axis) and shades it (slopes facing the lamp are
+    brighter)."""
     h, w = slip.image.shape[:2]
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     height = _lerp(3, 14, level) * _smooth_noise(rng, (h, w), int(rng.integers(3, 7)))
@@ -416,8 +418,11 @@ def _crumple(rng: np.random.Generator, slip: Slip, level: float) -> Slip:
         height += rng.choice([-1, 1]) * _lerp(2, 10, level) * np.exp(
             -distance / rng.uniform(20, 70))  # a crease: a sharp ridge or valley
     gy, gx = np.gradient(height)
-    view = rng.uniform(-0.6, 0.6, size=2)  # the camera looks a little obliquely
-    wobble = _lerp(1, 6, level)
+    # parallax: a point raised by h, seen at r from the camera's axis, moves by h·r/f
+    # (r/f is up to ~0.35 where a receipt is held); plus a little uneven smoothing-out
+    toward = rng.uniform(0, 2 * np.pi)
+    view = rng.uniform(0.05, 0.35) * np.array([np.cos(toward), np.sin(toward)])
+    wobble = _lerp(0.5, 4, level)
     map_x = (xs + view[0] * height + wobble * _smooth_noise(rng, (h, w), 4)).astype(np.float32)
     map_y = (ys + view[1] * height + wobble * _smooth_noise(rng, (h, w), 4)).astype(np.float32)
     image = cv2.remap(slip.image, map_x, map_y, cv2.INTER_LINEAR,
@@ -433,9 +438,9 @@ def _crumple(rng: np.random.Generator, slip: Slip, level: float) -> Slip:
     lit = np.clip(normal @ lamp.astype(np.float32), 0, 1) / lamp[2]
     shade = _lerp(0.25, 0.6, level)
     image = image * (1 - shade + shade * lit)[..., None]
-    # the QR's corners move with the print; close enough to use them for placement
-    qr = slip.qr.copy()
-    return Slip(image.astype(np.float32), mask, qr)
+    # the print moves by a few pixels at most: the flat slip's QR corners still say where
+    # the code is, which is all placement needs
+    return Slip(image.astype(np.float32), mask, slip.qr.copy())
 
 
 def _crumpled(rng: np.random.Generator, slip: Slip) -> np.ndarray:
