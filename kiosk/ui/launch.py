@@ -17,6 +17,9 @@ def prepare_kivy(*, width: int, height: int, fullscreen: bool, offscreen: bool) 
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     # Kivy's own log mode replaces sys.stderr, which would swallow our one-line errors
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    # SDL would turn SIGTERM and SIGINT into a window-close request, which the kiosk
+    # refuses: systemd and Ctrl+C could then never stop it
+    os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
     if offscreen:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"
     from kivy.config import Config as KivyConfig

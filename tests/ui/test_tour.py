@@ -37,3 +37,23 @@ def test_a_bad_size_is_refused_in_one_line(tmp_path: Path) -> None:
                           timeout=60)
     assert done.returncode == 1 and "WIDTHxHEIGHT" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_sigterm_stops_the_app_despite_the_lockdown(tmp_path: Path) -> None:
+    """SDL turns SIGTERM into a close request, which the kiosk refuses; systemd must still
+    be able to stop it."""
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
+                                str(tmp_path), "--size", "1280x800"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("*.png")) and time.monotonic() < deadline:
+        time.sleep(0.2)  # the app is up once it has drawn its first screen
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == -signal.SIGTERM
