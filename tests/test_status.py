@@ -9,7 +9,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-from conftest import kiosk_config
+from conftest import kiosk_config, write_config
 
 from kiosk import i18n
 from kiosk.catalogue.dossier import Dossier, Status
@@ -89,8 +89,6 @@ def test_demo_dossiers_cover_every_status_through_the_api(demo_api: RunningServe
 
 
 def test_kiosk_status_command(demo_api: RunningServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from conftest import write_config
-
     config = write_config(tmp_path / "k.toml", demo_api.base_url, tmp_path / "d")
     d = next(d for d, pin in demo_dossiers(TODAY) if not pin and d.status == Status.PROCESSING)
     done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "status", d.code, "--json",
