@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kivy.base import EventLoop
 from kivy.core.window import Window
+from kivy.graphics.opengl import glFlush
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
@@ -29,6 +30,12 @@ class Driver:
     def frames(self, count: int = 3) -> None:
         for _ in range(count):
             EventLoop.idle()
+            # Offscreen (SDL's offscreen window is an EGL pbuffer) the buffer swap flushes
+            # nothing, so Mesa's llvmpipe piled frame after frame into one scene that holds
+            # every texture it drew, deleted ones too, until it referenced 64 MB of them:
+            # with screens rebuilt on each visit, RSS swung by up to ~150 MB. A display's
+            # swap flushes every frame; do the same here.
+            glFlush()
 
     def widgets(self) -> Iterator[Widget]:
         for top in list(Window.children):

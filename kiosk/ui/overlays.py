@@ -29,6 +29,12 @@ class Overlay(AnchorLayout):
         super().__init__(anchor_x="center", anchor_y="center")
         self.app = app
         self.visible = False
+        # One backdrop for the overlay's lifetime, bound once: drawing a new one on each
+        # show bound two more lambdas every time, and each kept its old Rectangle alive.
+        with self.canvas.before:
+            self._dim = Color(0, 0, 0, 0)
+            self._backdrop = Rectangle(pos=self.pos, size=self.size)
+        self.bind(pos=self._fit_backdrop, size=self._fit_backdrop)
 
     def card(self) -> Surface:
         t = self.app.theme
@@ -56,12 +62,10 @@ class Overlay(AnchorLayout):
             self.app.root_layout.remove_widget(self)
 
     def draw_backdrop(self, alpha: float = 0.55) -> None:
-        self.canvas.before.clear()
-        with self.canvas.before:
-            Color(0, 0, 0, alpha)
-            rect = Rectangle(pos=self.pos, size=self.size)
-        self.bind(pos=lambda *_: setattr(rect, "pos", self.pos),
-                  size=lambda *_: setattr(rect, "size", self.size))
+        self._dim.a = alpha
+
+    def _fit_backdrop(self, *_: Any) -> None:
+        self._backdrop.pos, self._backdrop.size = self.pos, self.size
 
 
 class IdleCountdown(Overlay):

@@ -255,9 +255,13 @@ class PdfViewer(Surface):
 
     def close(self) -> None:
         """Free the page textures and hand control back to the app."""
+        self.release()
+        self._on_close()
+
+    def release(self) -> None:
+        """Free the page textures without handing control back (the viewer is left)."""
         self._release()
         self._show()
-        self._on_close()
 
     def show_page(self, index: int) -> None:
         if self._textures:
