@@ -17,6 +17,7 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.image import Image
+from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.scanner.receipt import NOT_RECEIPT, read_receipt, read_receipts
@@ -68,6 +69,8 @@ class ScanScreen(KioskScreen):
         else:
             self._typing_view(page)
         page.add_widget(self.note)
+        if self.mode != "camera":
+            page.add_widget(Widget())  # the spare height goes below, not above the field
         if self.mode == "camera":
             self.start_camera()
         else:
