@@ -28,6 +28,7 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.services import KioskServices
 from kiosk.ui.theme import Theme
+from kiosk.ui.watchdog import UiWatchdog
 
 # Screens other than home are built on first use: their modules (search index, PDF
 # renderer, QR codes) need not load before the first frame.
@@ -92,10 +93,12 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         self.screen.refresh()
+        self.watchdog = UiWatchdog.start()  # systemd: READY=1 after the first frame, pings
         # after the first frame: the network check loads the HTTP stack
         Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5)
 
     def on_stop(self) -> None:
+        self.watchdog.stop()
         self.services.stop()
 
     @property
