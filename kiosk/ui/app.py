@@ -21,6 +21,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import i18n
 from kiosk.config.pin import PinLock
+from kiosk.system import memory
 from kiosk.ui.header import Header
 from kiosk.ui.idle import IdleTimer
 from kiosk.ui.overlays import AttractLoop, IdleCountdown, PinPad
@@ -40,6 +41,8 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "help": ("kiosk.ui.screens.help", "HelpScreen"),
            "scan": ("kiosk.ui.screens.scan", "ScanScreen"),
            "status": ("kiosk.ui.screens.status", "StatusScreen")}
+TIDY_SECONDS = 4.0  # after a reset, once the screen has settled (scroll effects and fades)
+GIVE_BACK_SECONDS = 0.5  # a few frames, in which Kivy deletes the dead textures' GL storage
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
 SECRET_WINDOW = 3.0
 KEY_ESCAPE, KEY_F4 = 27, 285
@@ -62,6 +65,7 @@ class KioskApp(App):
                                 config.operator.lockout_minutes * 60)
         self.secret_taps: list[float] = []
         self.operator_exit = False
+        self.tidied = 0  # times memory was tidied after a session (the benchmark waits on it)
         i18n.set_language(self.default_language)
 
     # --- building ------------------------------------------------------------------------
@@ -152,6 +156,26 @@ class KioskApp(App):
         self.theme = self._theme()
         self.idle.touch()
         self.home()
+        self._drop_hidden_screens()
+        Clock.schedule_once(self._tidy, TIDY_SECONDS)
+
+    def _drop_hidden_screens(self) -> None:
+        """The next person starts from fresh screens: nothing typed or shown stays in a
+        widget tree, and the old trees' memory can be reclaimed."""
+        for screen in list(self.screens.screens):
+            if screen.name != self.screens.current:
+                self.screens.remove_widget(screen)
+        # a finished transition still holds the screen it left (and cannot let go of it)
+        self.screens.transition = NoTransition()
+
+    def _tidy(self, _dt: float) -> None:
+        if self.screens.current == "home" and not self.history:
+            memory.collect()
+            Clock.schedule_once(self._give_back, GIVE_BACK_SECONDS)
+
+    def _give_back(self, _dt: float) -> None:
+        memory.give_back()
+        self.tidied += 1
 
     def set_language(self, language: str) -> None:
         i18n.set_language(language)

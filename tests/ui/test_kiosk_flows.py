@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import time
+
 from kivy.core.window import Window
+from kivy.uix.widget import Widget
 
 from kiosk import i18n
+from kiosk.ui.app import TIDY_SECONDS
 from kiosk.ui.driver import Driver
 
 
@@ -76,9 +81,28 @@ def test_idle_countdown_offers_more_time_then_resets(driver: Driver) -> None:
     app._every_second(0)
     driver.frames()
     assert screen(driver) == "home"
+    # the next person starts from fresh screens: nothing typed stays in a widget tree
+    assert app.screens.screen_names == ["home"]
+    app._screen("search")
     assert app.screens.get_screen("search").query == ""
     assert i18n.language() == "vi"
     assert not app.large_text
+
+
+def test_after_a_session_no_widget_keeps_what_was_typed(driver: Driver) -> None:
+    app = driver.app
+    driver.tap("home:search")
+    driver.type("ket hon")
+    tidied = app.tidied
+    app.reset_session()
+    # the app tidies once scroll effects have come to rest (Kivy's clock holds them)
+    deadline = time.monotonic() + TIDY_SECONDS + 10
+    while app.tidied == tidied and time.monotonic() < deadline:
+        driver.frames(1)
+    assert app.tidied == tidied + 1
+    left = [w for w in gc.get_objects()
+            if isinstance(w, Widget) and "ket hon" in str(getattr(w, "text", ""))]
+    assert left == []
 
 
 def test_escape_alt_f4_and_close_requests_do_not_exit(driver: Driver) -> None:

@@ -116,4 +116,4 @@ def test_the_status_screen_leaves_at_idle_time_out(driver: Driver, camera) -> No
     app._every_second(0)
     driver.frames()
     assert app.screens.current == "home"
-    assert "view" not in app.screens.get_screen("status").params
+    assert not app.screens.has_screen("status")  # with what it showed
