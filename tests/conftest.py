@@ -10,7 +10,7 @@ import pytest
 from catalogue_samples import catalogue
 
 from kiosk.catalogue.model import Catalogue
-from kiosk.config import Config, parse_config
+from kiosk.config import Config, parse_config, with_secrets
 from kiosk.server.catalogue_files import DEMO_API_KEY
 from kiosk.server.db import ServerDB
 from kiosk.server.run import RunningServer, open_db, start_in_thread
@@ -18,21 +18,43 @@ from kiosk.server.run import RunningServer, open_db, start_in_thread
 REPO = Path(__file__).resolve().parents[1]
 
 
-def config_text(base_url: str, data_dir: Path, **api: Any) -> str:
-    """A kiosk config for tests: short timeouts, the demo key, a data folder of its own."""
-    settings = {"key": DEMO_API_KEY, "connect_timeout": 2.0, "read_timeout": 3.0,
+TEST_OUTBOX_KEY = "dGVzdC1vdXRib3gta2V5LXRoaXJ0eS10d28tYnl0ZXM="
+
+
+def _toml(sections: dict[str, dict[str, Any]]) -> str:
+    def value(v: Any) -> str:
+        return f'"{v}"' if isinstance(v, str) else repr(v).lower() if isinstance(v, bool) \
+            else repr(v)
+    return "".join(f"[{name}]\n" + "".join(f"{k} = {value(v)}\n" for k, v in keys.items())
+                   for name, keys in sections.items())
+
+
+def config_text(base_url: str, data_dir: Path, secrets_file: Path | str = "",
+                sections: dict[str, dict[str, Any]] | None = None, **api: Any) -> str:
+    """A kiosk config for tests: short timeouts, a data folder of its own; `sections` adds
+    or changes keys of other sections."""
+    settings = {"base_url": base_url, "connect_timeout": 2.0, "read_timeout": 3.0,
                 "total_timeout": 10.0, "retries": 1, **api}
-    lines = "\n".join(f'{k} = "{v}"' if isinstance(v, str) else f"{k} = {v!r}"
-                      for k, v in settings.items())
-    return f'[kiosk]\ndata_dir = "{data_dir}"\n[api]\nbase_url = "{base_url}"\n{lines}\n'
+    kiosk = {"data_dir": str(data_dir), "secrets_file": str(secrets_file or "none.toml")}
+    extra = dict(sections or {})
+    return _toml({"kiosk": {**kiosk, **extra.pop("kiosk", {})}, "api": settings, **extra})
 
 
-def kiosk_config(base_url: str, data_dir: Path, **api: Any) -> Config:
-    return parse_config(config_text(base_url, data_dir, **api), environ={})
+def secrets_text(key: str = DEMO_API_KEY, outbox_key: str = TEST_OUTBOX_KEY) -> str:
+    return _toml({"api": {"key": key}, "outbox": {"key": outbox_key}})
 
 
-def write_config(path: Path, base_url: str, data_dir: Path, **api: Any) -> Path:
-    path.write_text(config_text(base_url, data_dir, **api), encoding="utf-8")
+def kiosk_config(base_url: str, data_dir: Path, key: str = DEMO_API_KEY, **api: Any) -> Config:
+    return with_secrets(parse_config(config_text(base_url, data_dir, **api), environ={}),
+                        secrets_text(key))
+
+
+def write_config(path: Path, base_url: str, data_dir: Path, key: str = DEMO_API_KEY,
+                 **api: Any) -> Path:
+    """The config file and, beside it, its secrets file."""
+    secrets = path.with_name(path.stem + "-secrets.toml")
+    secrets.write_text(secrets_text(key), encoding="utf-8")
+    path.write_text(config_text(base_url, data_dir, secrets, **api), encoding="utf-8")
     return path
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import catalogue_samples as samples
+import conftest
 import faulty_server as fs
 import pytest
 from faulty_server import Behaviour, FaultyServer
@@ -103,33 +104,12 @@ def central(base_url: str, **changes: Any) -> CentralApi:
 
 
 def write_config(path: Path, base_url: str, data_dir: Path) -> Path:
-    """config/kiosk.toml's keys, with short timeouts, small pages and answers up to 1 MB."""
-    path.write_text(f"""
-[kiosk]
-name = "Bộ phận Một cửa (kiểm thử)"
-id = "faults-kiosk"
-language = "vi"
-data_dir = "{data_dir}"
-
-[api]
-base_url = "{base_url}"
-key = "{KEY}"
-connect_timeout = {TIMEOUTS["connect_timeout"]}
-read_timeout = {TIMEOUTS["read_timeout"]}
-total_timeout = {TIMEOUTS["total_timeout"]}
-retries = {TIMEOUTS["retries"]}
-max_response_mb = 1.0
-
-[sync]
-interval_minutes = 30
-page_size = {PAGE}
-forms_cache_mb = 10.0
-max_form_mb = 1.0
-
-[search]
-limit = 20
-""", encoding="utf-8")
-    return path
+    """Short timeouts, small pages and answers up to 1 MB."""
+    return conftest.write_config(
+        path, base_url, data_dir, key=KEY, max_response_mb=1.0,
+        sections={"kiosk": {"id": "faults-kiosk"},
+                  "sync": {"page_size": PAGE, "forms_cache_mb": 10.0, "max_form_mb": 1.0}},
+        **TIMEOUTS)
 
 
 def kiosk(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:

@@ -68,3 +68,26 @@ def test_a_missing_or_binary_file_is_a_config_error(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(str(binary), environ={})
+
+
+def test_secrets_live_in_their_own_file(tmp_path: Path) -> None:
+    main = tmp_path / "kiosk.toml"
+    main.write_text('[kiosk]\nsecrets_file = "s.toml"\n[api]\nkey = "k"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"api.key is a secret"):
+        load_config(str(main), environ={})
+    main.write_text('[kiosk]\nsecrets_file = "s.toml"\n', encoding="utf-8")
+    assert load_config(str(main), environ={}).api.key == ""  # no secrets file yet
+    (tmp_path / "s.toml").write_text('[api]\nkey = "k1"\n[outbox]\nkey = "o1"\n',
+                                     encoding="utf-8")
+    config = load_config(str(main), environ={})
+    assert (config.api.key, config.outbox.key) == ("k1", "o1")
+    assert config.secrets_source == str(tmp_path / "s.toml")
+    other = tmp_path / "other.toml"
+    other.write_text('[api]\nkey = "k2"\nbase_url = "http://x/v1"\n[search]\nlimit = 3\n',
+                     encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(str(main), environ={"KIOSK_SECRETS": str(other)})
+    problems = " | ".join(caught.value.problems)
+    assert "api.base_url belongs in the main config" in problems
+    assert "[search] is not a section of the secrets file" in problems
+    assert str(other) in str(caught.value)

@@ -75,7 +75,8 @@ def cmd_add_kiosk(args: argparse.Namespace) -> int:
 
     key = secrets.token_urlsafe(24)
     open_db(Path(args.db), seed=False).add_api_key(key, args.kiosk_id)
-    print(f"API key for kiosk {args.kiosk_id}: {key}  (put it in that kiosk's api.key)")
+    print(f"API key for kiosk {args.kiosk_id}: {key}  (put it in that kiosk's secrets file, "
+          "[api] key)")
     return EXIT_OK
 
 
@@ -88,6 +89,49 @@ def cmd_sync(args: argparse.Namespace) -> int:
                             f"{result.forms.failed[0]}")
     print(result.summary())
     return EXIT_OK
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    import time
+
+    from kiosk.store.client import ApiClient, ClientSettings
+    from kiosk.store.delivery import deliver_due
+    from kiosk.store.outbox import Outbox, OutboxError
+
+    config = _config(args)
+    try:
+        outbox = Outbox.from_config(config)
+        if args.action == "flush":
+            outbox.retry_now()
+            client = ApiClient(ClientSettings.from_config(config))
+            try:
+                done = deliver_due(outbox, client)
+            finally:
+                client.close()
+            for d in done:
+                print(f"{d.reference}  {d.outcome}" + (f"  ({d.error})" if d.error else ""))
+        items = outbox.summaries()
+    except OutboxError as err:
+        raise CommandFailed(str(err)) from None
+    now = time.time()
+    if not items:
+        print("the outbox is empty: everything has reached the central API")
+        return EXIT_OK
+    print(f"{'REFERENCE':<10} {'KIND':<11} {'WAITING':>8} {'TRIES':>5} {'NEXT TRY':>9}  "
+          "LAST ERROR")
+    for item in items:
+        next_try = "refused" if item.refused else _minutes(max(0.0, item.next_try - now))
+        print(f"{item.reference:<10} {item.kind:<11} {_minutes(now - item.created):>8} "
+              f"{item.attempts:>5} {next_try:>9}  {item.last_error}")
+    refused = sum(item.refused for item in items)
+    print(f"{len(items)} waiting" + (f", {refused} refused by the API (staff must look at "
+                                     "them: the reference is on the person's slip)"
+                                     if refused else ""))
+    return EXIT_FAILED if args.action == "flush" else EXIT_OK
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -246,8 +290,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", choices=["vi", "en"], help="language of the words "
                    "(default: kiosk.language)")
 
+    p = command("outbox", cmd_outbox, "List what waits on this kiosk to reach the central API "
+                "(submissions, ratings), without personal data; `flush` sends it now.")
+    p.add_argument("action", nargs="?", choices=["list", "flush"], default="list",
+                   help="list (default) or flush: try every waiting item now; exit 1 if "
+                        "some still wait")
+
     command("hash-pin", cmd_hash_pin, "Read an operator PIN (4-12 digits) and print the "
-            "salted hash for operator.pin_hash.")
+            "salted hash for [operator] pin_hash in the secrets file.")
 
     p = command("serve-api", cmd_serve_api, "Run the reference central API. With no --db it "
                 "serves the demo data from a fresh temporary database.")

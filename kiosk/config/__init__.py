@@ -1,5 +1,12 @@
 """Configuration: which file, its keys, their checks."""
 
-from kiosk.config.settings import Config, ConfigError, config_path, load_config, parse_config
+from kiosk.config.settings import (
+    Config,
+    ConfigError,
+    config_path,
+    load_config,
+    parse_config,
+    with_secrets,
+)
 
-__all__ = ["Config", "ConfigError", "config_path", "load_config", "parse_config"]
+__all__ = ["Config", "ConfigError", "config_path", "load_config", "parse_config", "with_secrets"]

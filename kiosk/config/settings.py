@@ -2,7 +2,11 @@
 
 Which file: `--config FILE`, else `KIOSK_CONFIG`, else `/etc/kiosk/kiosk.toml`, else the
 example `config/kiosk.toml` beside the code (the demo setup). `KIOSK_API_URL` and
-`KIOSK_DATA_DIR` override `api.base_url` and `kiosk.data_dir`. Unknown keys and values of
+`KIOSK_DATA_DIR` override `api.base_url` and `kiosk.data_dir`.
+
+Secrets (the API key, the operator PIN's hash, the outbox key) live in a second file,
+`kiosk.secrets_file` (`KIOSK_SECRETS` overrides it), readable by root and the kiosk only;
+the main config, which anyone may read, refuses them. Unknown keys and values of
 the wrong type are reported by their dotted name, all at once, so an operator fixes the
 file in one go. Relative paths are relative to the config file's folder.
 """
@@ -38,6 +42,7 @@ class KioskSection:
     id: str = "kiosk"
     language: str = "vi"
     data_dir: str = "/var/lib/kiosk"
+    secrets_file: str = "/etc/kiosk/secrets.toml"
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,16 @@ class ApiSection:
 
 
 @dataclass(frozen=True)
+class OutboxSection:
+    key: str = ""  # from the secrets file: encrypts what waits to be sent
+    # pauses between tries of an item the API did not take: doubling from the first
+    retry_first_seconds: float = 15.0
+    retry_max_seconds: float = 900.0
+    # how long the screen waits for the API's answer before saying "queued"
+    answer_wait_seconds: float = 8.0
+
+
+@dataclass(frozen=True)
 class SyncSection:
     interval_minutes: int = 30
     page_size: int = 500
@@ -122,7 +137,9 @@ class Config:
     display: DisplaySection = field(default_factory=DisplaySection)
     operator: OperatorSection = field(default_factory=OperatorSection)
     scanner: ScannerSection = field(default_factory=ScannerSection)
+    outbox: OutboxSection = field(default_factory=OutboxSection)
     source: str = "<defaults>"
+    secrets_source: str = ""  # the secrets file read, or "" when there was none
 
     @property
     def data_dir(self) -> Path:
@@ -136,11 +153,20 @@ class Config:
     def forms_dir(self) -> Path:
         return self.data_dir / "forms"
 
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "outbox.sqlite"
+
+
+# (section, key) pairs that only the secrets file may hold
+SECRETS = {("api", "key"), ("operator", "pin_hash"), ("outbox", "key")}
+
 
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 
 
-def _section_values(cls: type, raw: Any, prefix: str, problems: list[str]) -> dict[str, Any]:
+def _section_values(cls: type, raw: Any, prefix: str, problems: list[str],
+                    secrets: bool = False) -> dict[str, Any]:
     if not isinstance(raw, dict):
         problems.append(f"{prefix} must be a table ([{prefix}])")
         return {}
@@ -148,6 +174,11 @@ def _section_values(cls: type, raw: Any, prefix: str, problems: list[str]) -> di
     known = {f.name for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if ((prefix, key) in SECRETS) != secrets and key in known:
+            problems.append(f"{prefix}.{key} is a secret: it belongs in the secrets file "
+                            "(kiosk.secrets_file), which only root and the kiosk can read"
+                            if not secrets else f"{prefix}.{key} belongs in the main config")
+            continue
         if key not in known:
             problems.append(f"{prefix}.{key} is not a known setting")
             continue
@@ -197,6 +228,11 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append(f"scanner.code_pattern is not a valid pattern ({err})")
     if config.operator.pin_hash and config.operator.pin_hash.count("$") != 3:
         problems.append("operator.pin_hash must be made by `kiosk hash-pin`")
+    if not 0 < config.outbox.retry_first_seconds <= config.outbox.retry_max_seconds:
+        problems.append("outbox.retry_first_seconds must be more than 0 and at most "
+                        "outbox.retry_max_seconds")
+    if config.outbox.answer_wait_seconds <= 0:
+        problems.append("outbox.answer_wait_seconds must be more than 0")
 
 
 def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None,
@@ -225,9 +261,36 @@ def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None
     if not data_dir.is_absolute():
         data_dir = (base_dir or Path.cwd()) / data_dir
     overrides["kiosk"]["data_dir"] = str(data_dir.resolve())
+    secrets_file = Path(environ.get("KIOSK_SECRETS") or config.kiosk.secrets_file).expanduser()
+    if not secrets_file.is_absolute():
+        secrets_file = (base_dir or Path.cwd()) / secrets_file
+    overrides["kiosk"]["secrets_file"] = str(secrets_file.resolve())
     config = dataclasses.replace(
         config, api=dataclasses.replace(config.api, **overrides["api"]),
         kiosk=dataclasses.replace(config.kiosk, **overrides["kiosk"]))
+    _check(config, problems)
+    if problems:
+        raise ConfigError(source, problems)
+    return config
+
+
+def with_secrets(config: Config, text: str, source: str = "<secrets>") -> Config:
+    """The config with the secrets file's values; raise ConfigError naming bad keys."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(source, [f"not valid TOML ({err})"]) from None
+    problems: list[str] = []
+    replaced: dict[str, Any] = {}
+    sections = {section for section, _ in SECRETS}
+    for name, value in raw.items():
+        if name not in sections:
+            problems.append(f"[{name}] is not a section of the secrets file")
+            continue
+        section = getattr(config, name)
+        values = _section_values(type(section), value, name, problems, secrets=True)
+        replaced[name] = dataclasses.replace(section, **values)
+    config = dataclasses.replace(config, **replaced, secrets_source=source)
     _check(config, problems)
     if problems:
         raise ConfigError(source, problems)
@@ -253,4 +316,14 @@ def load_config(explicit: str | None = None,
         raise ConfigError(str(path), [f"cannot be read ({err.strerror or err})"]) from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), ["is not UTF-8 text"]) from None
-    return parse_config(text, str(path), path.resolve().parent, environ)
+    config = parse_config(text, str(path), path.resolve().parent, environ)
+    secrets = Path(config.kiosk.secrets_file)
+    try:
+        secrets_text = secrets.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return config  # no key, no PIN: `kiosk doctor` says what is missing
+    except OSError as err:
+        raise ConfigError(str(secrets), [f"cannot be read ({err.strerror or err})"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(secrets), ["is not UTF-8 text"]) from None
+    return with_secrets(config, secrets_text, str(secrets))
