@@ -100,7 +100,7 @@ def test_bad_requests_get_4xx_json(small_api: RunningServer, path: str, params: 
     (json.dumps({"procedure_code": "1.001193", "agency": "000.00.20.H29",
                  "applicant": {"full_name": "A"}}).encode(),
      {"Idempotency-Key": "k-12345678"}, 400),  # not an online procedure
-    (b"x" * (2 * 1024 * 1024), {"Idempotency-Key": "k-12345678"}, 413),
+    (b"x" * (17 * 1024 * 1024), {"Idempotency-Key": "k-12345678"}, 413),
     (b"[]", {"Idempotency-Key": "k-12345678"}, 400),
 ])
 def test_bad_posts_get_4xx_json(small_api: RunningServer, body: bytes, headers: dict[str, str],
@@ -128,6 +128,43 @@ def test_submissions_are_idempotent(small_api: RunningServer) -> None:
     code = first.json()["dossier_code"]
     shown = get(small_api, f"dossiers/{code}").json()
     assert shown["applicant_name"] == "Trần T** B**" and shown["status"] == 1
+
+
+def test_a_submission_with_photos_fits_and_a_huge_one_is_refused(
+        small_api: RunningServer) -> None:
+    online = procedure("1.000894", "Đăng ký kết hôn", online_level="full", channels=[
+        {"method": "online", "time": 5, "time_unit": "working_day"}])
+    small_api.db.import_catalogue(Catalogue.from_dict(catalogue(online)), {})
+    page = "A" * 400_000  # a page photo, base64
+    body = {"procedure_code": "1.000894", "agency": "000.00.20.H29",
+            "applicant": {"full_name": "Trần Thị Bình"},
+            "documents": [{"component": "Tờ khai", "pages": [page] * 8}]}
+    sent = requests.post(f"{small_api.base_url}/submissions", json=body, timeout=10,
+                         headers={**KEY, "Idempotency-Key": "sub-photos-0001"})
+    assert sent.status_code == 201
+    body["documents"] = [{"component": "Tờ khai", "pages": [page] * 60}]
+    huge = requests.post(f"{small_api.base_url}/submissions", json=body, timeout=10,
+                         headers={**KEY, "Idempotency-Key": "sub-photos-0002"})
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "too_large"
+
+
+def test_a_handoff_link_opens_the_procedure_then_expires(small_api: RunningServer) -> None:
+    code = get(small_api, "procedures").json()["items"][0]["code"]
+    made = requests.post(f"{small_api.base_url}/handoffs", json={"procedure_code": code},
+                         headers=KEY, timeout=5)
+    assert made.status_code == 201
+    link = made.json()["url"]
+    page = requests.get(link, timeout=5)
+    assert page.status_code == 200 and code in page.text and "Tiếp tục" in page.text
+    token = link.rsplit("/", 1)[1]
+    small_api.db.conn.execute("UPDATE handoffs SET expires_at = '2020-01-01T00:00:00+00:00' "
+                              "WHERE token = ?", (token,))
+    assert requests.get(link, timeout=5).status_code == 410
+    unknown = requests.post(f"{small_api.base_url}/handoffs", headers=KEY, timeout=5,
+                            json={"procedure_code": "9.999999"})
+    assert unknown.status_code == 400
+    assert requests.post(f"{small_api.base_url}/handoffs", json={"procedure_code": code},
+                         timeout=5).status_code == 401
 
 
 def test_ratings_and_heartbeats_are_stored(small_api: RunningServer) -> None:

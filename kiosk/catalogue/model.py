@@ -244,6 +244,9 @@ class AgencyRef:
                    r.text("receiving_address", required=False, empty=True))
 
 
+APPLICANT_FIELDS = ("full_name", "citizen_id", "date_of_birth", "phone", "address", "email")
+
+
 @dataclass(frozen=True)
 class Procedure:
     """An administrative procedure (thủ tục hành chính) as in the national database."""
@@ -264,6 +267,8 @@ class Procedure:
     updated_at: datetime
     kind: str = ""
     keywords: tuple[str, ...] = ()
+    # what an online submission asks of the applicant; () means the usual fields
+    applicant_fields: tuple[str, ...] = ()
     demo: bool = False
 
     @classmethod
@@ -294,8 +299,13 @@ class Procedure:
             updated_at=r.timestamp("updated_at"),  # type: ignore[arg-type]
             kind=r.text("kind", required=False, empty=True),
             keywords=r.texts("keywords", required=False),
+            applicant_fields=r.texts("applicant_fields", required=False),
             demo=r.flag("demo", default=False),
         )
+        for i, name in enumerate(procedure.applicant_fields):
+            if name not in APPLICANT_FIELDS:
+                raise ValidationError(f"{r._at('applicant_fields')}[{i}]",
+                                      f"must be one of {', '.join(APPLICANT_FIELDS)}")
         if procedure.online_level != "none" and not procedure.channel("online"):
             raise ValidationError(r._at("online_level"),
                                   "is online but no channel has method 'online'")

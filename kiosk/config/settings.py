@@ -43,6 +43,8 @@ class KioskSection:
     language: str = "vi"
     data_dir: str = "/var/lib/kiosk"
     secrets_file: str = "/etc/kiosk/secrets.toml"
+    # the agency that receives dossiers submitted at this kiosk; "" turns submission off
+    agency: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from html import escape
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -27,6 +28,9 @@ from kiosk.catalogue.model import PROCEDURE_CODE
 from kiosk.server.db import ServerDB
 
 MAX_BODY = 1024 * 1024
+# a submission carries photos of its papers (the kiosk keeps each page under 300 KB)
+MAX_SUBMISSION_BODY = 16 * 1024 * 1024
+HANDOFF_MINUTES = 15
 PIN_ATTEMPTS = 5
 PIN_WINDOW = timedelta(minutes=15)
 _KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -69,6 +73,16 @@ class RatingIn(BaseModel):
     dossier_code: str | None = None
 
 
+class HandoffIn(BaseModel):
+    procedure_code: Annotated[str, Field(min_length=3, max_length=64)]
+    case: Annotated[str, Field(max_length=500)] = ""
+
+
+class HandoffOut(BaseModel):
+    url: str
+    expires_at: str
+
+
 class HeartbeatIn(BaseModel):
     version: Annotated[str, Field(max_length=32)]
     uptime_s: Annotated[float, Field(ge=0)]
@@ -92,8 +106,9 @@ def create_app(db: ServerDB) -> FastAPI:
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Any) -> Response:
         declared = request.headers.get("content-length", "")
-        if declared and (not declared.isdigit() or int(declared) > MAX_BODY):
-            return _error(413, "too_large", f"request bodies are limited to {MAX_BODY} bytes")
+        limit = MAX_SUBMISSION_BODY if request.url.path == "/v1/submissions" else MAX_BODY
+        if declared and (not declared.isdigit() or int(declared) > limit):
+            return _error(413, "too_large", f"request bodies are limited to {limit} bytes")
         return await call_next(request)
 
     @app.exception_handler(ApiProblem)
@@ -273,12 +288,47 @@ def create_app(db: ServerDB) -> FastAPI:
                                   "", body.agency)
         return _json(json.dumps({"received": True}), 201 if new else 200)
 
+    @app.post("/v1/handoffs", tags=["kiosk"], status_code=201, responses=ERRORS)
+    def handoff(body: HandoffIn, kiosk: Kiosk, request: Request) -> HandoffOut:
+        """A short-lived link that lets a person continue a submission on their own phone
+        (the kiosk shows it as a QR code). It carries no personal data."""
+        if not PROCEDURE_CODE.match(body.procedure_code) or \
+                db.procedure(body.procedure_code) is None:
+            raise ApiProblem(400, "unknown_procedure", f"no procedure {body.procedure_code}")
+        token = secrets.token_urlsafe(12)
+        expires = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=HANDOFF_MINUTES)
+        db.add_handoff(token, kiosk, body.procedure_code, body.case, expires.isoformat())
+        return HandoffOut(url=f"{str(request.base_url).rstrip('/')}/h/{token}",
+                          expires_at=expires.isoformat())
+
+    @app.get("/h/{token}", include_in_schema=False)
+    def handoff_page(token: str) -> Response:
+        """Where a hand-off QR lands on the person's phone: the procedure to continue, or
+        a plain "this link has expired"."""
+        found = db.handoff(token) if len(token) <= 64 else None
+        if found is None or datetime.fromisoformat(found[2]) < datetime.now(UTC):
+            return Response(_page("Liên kết đã hết hạn", "Mã QR này chỉ dùng được trong "
+                                  f"{HANDOFF_MINUTES} phút. Vui lòng tạo mã mới tại kiosk."),
+                            status_code=410, media_type="text/html; charset=utf-8")
+        code, case, _ = found
+        name = json.loads(db.procedure(code) or "{}").get("name", code)
+        return Response(_page(f"Tiếp tục nộp hồ sơ: {name}",
+                              f"Mã thủ tục {code}" + (f" — {case}" if case else "")
+                              + ". Đăng nhập Cổng Dịch vụ công quốc gia bằng VNeID để nộp."),
+                        media_type="text/html; charset=utf-8")
+
     @app.post("/v1/heartbeats", tags=["kiosk"], status_code=204, responses=ERRORS)
     def heartbeat(body: HeartbeatIn, kiosk: Kiosk) -> Response:
         db.add_heartbeat(kiosk, body.model_dump_json())
         return Response(status_code=204)
 
     return app
+
+
+def _page(title: str, text: str) -> str:
+    return (f"<!doctype html><html lang=vi><meta charset=utf-8><meta name=viewport "
+            f"content='width=device-width'><title>{escape(title)}</title>"
+            f"<h1>{escape(title)}</h1><p>{escape(text)}</p></html>")
 
 
 def _public(record: Dossier) -> dict[str, Any]:

@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS ratings (
 CREATE TABLE IF NOT EXISTS heartbeats (
     id INTEGER PRIMARY KEY, kiosk_id TEXT NOT NULL, body TEXT NOT NULL,
     received_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS handoffs (
+    token TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, procedure_code TEXT NOT NULL,
+    case_name TEXT NOT NULL, expires_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_keys (
     key_sha256 TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, created_at TEXT NOT NULL);
 """
@@ -277,13 +280,24 @@ class ServerDB:
                              (key, kiosk_id, extra, body, _now()))
         return answer, True
 
+    def add_handoff(self, token: str, kiosk_id: str, procedure_code: str, case_name: str,
+                    expires_at: str) -> None:
+        self.conn.execute("INSERT INTO handoffs VALUES (?, ?, ?, ?, ?)",
+                          (token, kiosk_id, procedure_code, case_name, expires_at))
+
+    def handoff(self, token: str) -> tuple[str, str, str] | None:
+        """(procedure code, case, expiry) of a hand-off link."""
+        row = self.conn.execute("SELECT procedure_code, case_name, expires_at FROM handoffs "
+                                "WHERE token = ?", (token,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
     def add_heartbeat(self, kiosk_id: str, body: str) -> None:
         self.conn.execute("INSERT INTO heartbeats (kiosk_id, body, received_at) "
                           "VALUES (?, ?, ?)", (kiosk_id, body, _now()))
 
     def count(self, table: str) -> int:
         if table not in ("procedures", "forms", "agencies", "dossiers", "submissions",
-                         "ratings", "heartbeats"):
+                         "ratings", "heartbeats", "handoffs"):
             raise ValueError(table)
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

@@ -51,6 +51,12 @@ def _parse(kind: Any, item: Any, where: str) -> Any:
         raise ApiBadAnswer(f"the central API sent a malformed {err}") from None
 
 
+@dataclass(frozen=True)
+class Handoff:
+    url: str
+    expires_at: str
+
+
 class CentralApi:
     def __init__(self, client: ApiClient) -> None:
         self.client = client
@@ -128,6 +134,16 @@ class CentralApi:
         if not answer.body.startswith(b"%PDF-"):
             raise ApiBadAnswer(f"the central API's form {code} is not a PDF")
         return answer.body
+
+    def handoff(self, procedure_code: str, case: str = "") -> Handoff:
+        """A short-lived link to continue this procedure on a phone."""
+        body = _object(self.client.post("handoffs", {"procedure_code": procedure_code,
+                                                     "case": case}).json(), "hand-off")
+        url, expires = body.get("url"), body.get("expires_at")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")) \
+                or not isinstance(expires, str):
+            raise ApiBadAnswer("the central API's hand-off lacks a web address or expiry")
+        return Handoff(url, expires)
 
     def dossier(self, code: str, pin: str | None = None) -> Dossier:
         answer = self.client.get(f"dossiers/{code}", {"pin": pin} if pin else None)
