@@ -91,7 +91,7 @@ def payload(rng: np.random.Generator) -> tuple[str, bytes]:
 # --- building blocks --------------------------------------------------------------------
 
 @cache
-def _grid() -> tuple[np.ndarray, np.ndarray]:
+def grid() -> tuple[np.ndarray, np.ndarray]:
     """Each frame pixel's y and x (float32, read-only): shared, as every photo needs them."""
     ys, xs = np.mgrid[0:HEIGHT, 0:WIDTH].astype(np.float32)
     ys.flags.writeable = xs.flags.writeable = False
@@ -101,13 +101,13 @@ def _grid() -> tuple[np.ndarray, np.ndarray]:
 @cache
 def _corner_distance() -> np.ndarray:
     """Squared distance from the frame's centre, 1 at the corners: for vignetting."""
-    ys, xs = _grid()
+    ys, xs = grid()
     r2 = ((xs - WIDTH / 2) ** 2 + (ys - HEIGHT / 2) ** 2) / ((WIDTH / 2) ** 2 + (HEIGHT / 2) ** 2)
     r2.flags.writeable = False
     return r2
 
 
-def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cells: int) -> np.ndarray:
+def smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cells: int) -> np.ndarray:
     """Low-frequency noise with unit standard deviation: `cells` blobs across the width."""
     h, w = shape
     small = rng.standard_normal((max(2, cells * h // w + 1), cells + 1)).astype(np.float32)
@@ -126,10 +126,10 @@ def _desk(rng: np.random.Generator) -> np.ndarray:
         base = np.array([rng.uniform(50, 80), rng.uniform(85, 115), rng.uniform(120, 160)],
                         np.float32)
         streaks = 3.0
-    ys, xs = _grid()
+    ys, xs = grid()
     light = 1 + rng.uniform(-0.15, 0.15) * (xs / WIDTH - 0.5) \
         + rng.uniform(-0.15, 0.15) * (ys / HEIGHT - 0.5)
-    texture = 5 * _smooth_noise(rng, (HEIGHT, WIDTH), 8)
+    texture = 5 * smooth_noise(rng, (HEIGHT, WIDTH), 8)
     grain = cv2.resize(rng.standard_normal((HEIGHT, 16)).astype(np.float32), (WIDTH, HEIGHT),
                        interpolation=cv2.INTER_LINEAR)
     desk = base[None, None, :] * light[..., None] + (texture + streaks * grain)[..., None]
@@ -158,7 +158,7 @@ def _slip(rng: np.random.Generator, code: str, data: bytes) -> Slip:
     qr = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
     image = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR).astype(np.float32)
     tint = np.array([rng.uniform(0.9, 1.0), rng.uniform(0.95, 1.0), 1.0], np.float32)
-    unevenness = 1 + 0.02 * _smooth_noise(rng, image.shape[:2], 6)
+    unevenness = 1 + 0.02 * smooth_noise(rng, image.shape[:2], 6)
     image = image * tint * unevenness[..., None]
     return Slip(image, np.ones(image.shape[:2], np.float32), qr)
 
@@ -341,7 +341,7 @@ def _glare(rng: np.random.Generator, slip: Slip) -> np.ndarray:
     off = side * rng.uniform(0.1, 0.45)  # from the code's centre, so it covers part of it
     toward = rng.uniform(0, 6.3)
     at = middle + off * np.array([np.cos(toward), np.sin(toward)])
-    ys, xs = _grid()
+    ys, xs = grid()
     u = (xs - at[0]) * np.cos(angle) + (ys - at[1]) * np.sin(angle)
     v = -(xs - at[0]) * np.sin(angle) + (ys - at[1]) * np.cos(angle)
     r2 = (u / a) ** 2 + (v / b) ** 2
@@ -371,7 +371,7 @@ def _shadow(rng: np.random.Generator, slip: Slip) -> np.ndarray:
     level = _level(rng)
     scene, qr = _held(rng, slip)
     side, middle = _qr_side(qr), qr.mean(axis=0)
-    ys, xs = _grid()
+    ys, xs = grid()
     if rng.uniform() < 0.65:  # the edge of a hand, a sleeve or the kiosk's own hood
         angle = rng.uniform(0, 2 * np.pi)
         at = middle + side * rng.uniform(-0.35, 0.35, size=2)
@@ -410,7 +410,7 @@ def _crumple(rng: np.random.Generator, slip: Slip, level: float) -> Slip:
     brighter)."""
     h, w = slip.image.shape[:2]
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    height = _lerp(3, 14, level) * _smooth_noise(rng, (h, w), int(rng.integers(3, 7)))
+    height = _lerp(3, 14, level) * smooth_noise(rng, (h, w), int(rng.integers(3, 7)))
     for _ in range(int(rng.integers(1, 3 + round(4 * level)))):
         angle = rng.uniform(0, np.pi)
         c = rng.uniform(0.2, 0.8) * (w * abs(np.cos(angle)) + h * abs(np.sin(angle)))
@@ -423,8 +423,8 @@ def _crumple(rng: np.random.Generator, slip: Slip, level: float) -> Slip:
     toward = rng.uniform(0, 2 * np.pi)
     view = rng.uniform(0.05, 0.35) * np.array([np.cos(toward), np.sin(toward)])
     wobble = _lerp(0.5, 4, level)
-    map_x = (xs + view[0] * height + wobble * _smooth_noise(rng, (h, w), 4)).astype(np.float32)
-    map_y = (ys + view[1] * height + wobble * _smooth_noise(rng, (h, w), 4)).astype(np.float32)
+    map_x = (xs + view[0] * height + wobble * smooth_noise(rng, (h, w), 4)).astype(np.float32)
+    map_y = (ys + view[1] * height + wobble * smooth_noise(rng, (h, w), 4)).astype(np.float32)
     image = cv2.remap(slip.image, map_x, map_y, cv2.INTER_LINEAR,
                       borderMode=cv2.BORDER_CONSTANT)
     mask = cv2.remap(slip.mask, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
@@ -494,12 +494,12 @@ def _phone_screen(rng: np.random.Generator, slip: Slip) -> np.ndarray:
     for channel, column in ((2, 0), (1, 1), (0, 2)):  # BGR order: red, green, blue columns
         cell[:, column, channel] = 1.0
     cell[sub - 1] *= _lerp(0.85, 0.45, level)  # the dark gap between pixel rows
-    grid = np.tile(cell, (dh, dw, 1))
+    pixels = np.tile(cell, (dh, dw, 1))
     # an LCD leaks backlight through its black pixels; the camera, exposing for the room,
     # overexposes the panel (the brighter, the more its glow spreads into dark modules)
     black = _lerp(8, 70, level) * rng.uniform(0.6, 1.0)
     exposure = _lerp(1.3, 2.2, level) * rng.uniform(0.9, 1.1)
-    panel = black + panel * grid * (255 - black) / 255 * exposure
+    panel = black + panel * pixels * (255 - black) / 255 * exposure
     # the phone: a dark body with the panel inset and rounded corners
     bezel = 12 * sub
     body = np.full((dh * sub + 2 * bezel, dw * sub + 2 * bezel, 3), rng.uniform(15, 40),
@@ -520,7 +520,7 @@ def _phone_screen(rng: np.random.Generator, slip: Slip) -> np.ndarray:
     scene = scene + _lerp(0.4, 3.0, level) * cv2.GaussianBlur(bright, (0, 0),
                                                                rng.uniform(3, 10))
     # the backlight's PWM beating with the rolling shutter: soft horizontal bands
-    ys, xs = _grid()
+    ys, xs = grid()
     bands = 0.5 + 0.5 * np.sin(2 * np.pi * ys / rng.uniform(25, 90) + rng.uniform(0, 6.3))
     scene = scene * (1 - _lerp(0.02, 0.2, level) * bands[..., None] * alpha)
     # the room reflected in the glass: a faint diagonal sheen over the screen
