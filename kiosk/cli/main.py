@@ -282,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_scan(sub, common)
 
+    from kiosk.cli.doctor import add_parser as add_doctor
+
+    add_doctor(sub, common)
+
     p = command("status", cmd_status, "Look a dossier up at the central API and print where "
                 "it stands, as the kiosk's status screen says it.")
     p.add_argument("code", help="the dossier code on the receipt, e.g. 000.00.20.H29-201117-0001")
@@ -344,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     args = build_parser().parse_args(argv)
+    from kiosk.system.logs import setup_for_command
+
+    setup_for_command(args.command)
     if args.command == "search" and not args.stdin and args.query is None:
         print("kiosk search: give a QUERY or --stdin", file=sys.stderr)
         return EXIT_USAGE
