@@ -53,6 +53,18 @@ def test_the_domain_model_does_no_io(path: Path) -> None:
     assert all(m.startswith("kiosk.catalogue") for m in inside), inside
 
 
+@pytest.mark.parametrize("path", modules(PACKAGE / "submission"),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_submission_rules_do_no_io(path: Path) -> None:
+    """What a person types is checked without touching disk or network (nothing of it can
+    leak into a file or a request from here)."""
+    roots = {m.split(".")[0] for m in imported_modules(path)}
+    assert not roots & IO_MODULES, f"{path} imports {roots & IO_MODULES}"
+    inside = {m for m in imported_modules(path) if m.startswith("kiosk.")}
+    assert all(m.startswith(("kiosk.catalogue", "kiosk.submission", "kiosk.i18n"))
+               for m in inside), inside
+
+
 def test_the_boundary_check_catches_a_kivy_import(tmp_path: Path) -> None:
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text("def f():\n    from kivy.clock import Clock\n    return Clock\n")

@@ -32,6 +32,7 @@ Check = Callable[[str, bool, date], str | None]
 class Field:
     name: str
     label: str  # message id
+    short: str  # message id: the label on a small tab
     hint: str  # message id: an example of what to type
     keys: str  # which on-screen keyboard: "letters", "digits" or "date"
     max_length: int
@@ -137,16 +138,18 @@ def check_email(value: str, complete: bool, today: date) -> str | None:
 
 
 FIELDS: dict[str, Field] = {f.name: f for f in (
-    Field("full_name", N_("Full name"), N_("e.g. NGUYỄN VĂN AN"), "letters", 80, check_name),
-    Field("citizen_id", N_("Citizen ID number (CCCD)"), N_("12 digits"), "digits", 12,
-          check_citizen_id),
-    Field("date_of_birth", N_("Date of birth"), N_("day/month/year"), "date", 10,
-          check_birth_date),
-    Field("phone", N_("Phone number"), N_("e.g. 0912 345 678"), "digits", 13, check_phone),
-    Field("address", N_("Address"), N_("hamlet, commune, province"), "letters", 160,
-          check_address),
-    Field("email", N_("E-mail (if you have one)"), N_("e.g. ten@gmail.com"), "letters", 80,
-          check_email, required=False),
+    Field("full_name", N_("Full name"), N_("Name"), N_("e.g. NGUYỄN VĂN AN"), "letters", 80,
+          check_name),
+    Field("citizen_id", N_("Citizen ID number (CCCD)"), N_("CCCD"), N_("12 digits"),
+          "digits", 12, check_citizen_id),
+    Field("date_of_birth", N_("Date of birth"), N_("Born"), N_("day/month/year"), "date",
+          10, check_birth_date),
+    Field("phone", N_("Phone number"), N_("Phone"), N_("e.g. 0912 345 678"), "digits", 13,
+          check_phone),
+    Field("address", N_("Address"), N_("Address"), N_("hamlet, commune, province"),
+          "letters", 160, check_address),
+    Field("email", N_("E-mail (if you have one)"), N_("E-mail"), N_("e.g. ten@gmail.com"),
+          "letters", 80, check_email, required=False),
 )}
 DEFAULT_FIELDS = APPLICANT_FIELDS
 

@@ -17,6 +17,7 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import i18n
@@ -24,6 +25,7 @@ from kiosk.config.pin import PinLock
 from kiosk.system import memory
 from kiosk.ui.header import Header
 from kiosk.ui.idle import IdleTimer
+from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.overlays import AttractLoop, IdleCountdown, PinPad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -40,7 +42,8 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "handoff": ("kiosk.ui.screens.handoff", "HandoffScreen"),
            "help": ("kiosk.ui.screens.help", "HelpScreen"),
            "scan": ("kiosk.ui.screens.scan", "ScanScreen"),
-           "status": ("kiosk.ui.screens.status", "StatusScreen")}
+           "status": ("kiosk.ui.screens.status", "StatusScreen"),
+           "apply": ("kiosk.ui.screens.apply", "ApplyScreen")}
 TIDY_SECONDS = 4.0  # after a reset, once the screen has settled (scroll effects and fades)
 GIVE_BACK_SECONDS = 0.5  # a few frames, in which Kivy deletes the dead textures' GL storage
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
@@ -100,6 +103,7 @@ class KioskApp(App):
         self.watchdog = UiWatchdog.start()  # systemd: READY=1 after the first frame, pings
         # after the first frame: the network check loads the HTTP stack
         Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5)
+        Clock.schedule_once(lambda _: self.services.start_delivery(), 2.0)
 
     def on_stop(self) -> None:
         self.watchdog.stop()
@@ -150,6 +154,7 @@ class KioskApp(App):
         """A person has left: forget everything they did and greet the next one."""
         for screen in self.screens.screens:
             screen.reset()  # type: ignore[attr-defined]
+        self.services.forget_draft()
         self.countdown.hide()
         self.large_text = False
         i18n.set_language(self.default_language)
@@ -165,6 +170,11 @@ class KioskApp(App):
         for screen in list(self.screens.screens):
             if screen.name != self.screens.current:
                 self.screens.remove_widget(screen)
+                # whatever still holds a piece of the old tree for a moment (Kivy's clock
+                # runs a scroll effect to its end) holds no words of the last person's
+                for widget in screen.walk(restrict=True):
+                    if isinstance(widget, Label | VietnameseKeyboard):
+                        widget.text = ""
         # a finished transition still holds the screen it left (and cannot let go of it)
         self.screens.transition = NoTransition()
 

@@ -8,7 +8,8 @@ through the window, exactly as a finger would.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kivy.base import EventLoop
@@ -36,6 +37,15 @@ class Driver:
             # with screens rebuilt on each visit, RSS swung by up to ~150 MB. A display's
             # swap flushes every frame; do the same here.
             glFlush()
+
+    def until(self, done: Callable[[], bool], seconds: float = 20) -> bool:
+        """Draw frames until `done()` (a worker's answer, a camera frame) or time is up."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if done():
+                return True
+            self.frames(1)
+        return done()
 
     def widgets(self) -> Iterator[Widget]:
         for top in list(Window.children):

@@ -7,6 +7,7 @@ search index are loaded (start-up time on cheap hardware).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,13 +21,21 @@ if TYPE_CHECKING:
     from kiosk.store.catalogue_store import FormFile
     from kiosk.store.central_api import CentralApi
     from kiosk.store.connectivity import Connectivity
+    from kiosk.store.delivery import Sender
     from kiosk.store.forms_cache import FormsCache
     from kiosk.store.local_catalogue import LocalCatalogue
+    from kiosk.store.outbox import Outbox
+    from kiosk.submission.draft import Draft
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class KioskServices:
     config: Config
+    # the submission being put together by the person at the screen (personal data)
+    draft: Draft | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> KioskServices:
@@ -66,6 +75,50 @@ class KioskServices:
         return FormsCache(self.config.forms_dir, int(sync.forms_cache_mb * 1024 * 1024),
                           int(sync.max_form_mb * 1024 * 1024))
 
+    @cached_property
+    def outbox(self) -> Outbox:
+        """Raises OutboxError when it cannot be used (no key in the secrets file)."""
+        from kiosk.store.outbox import Outbox
+
+        return Outbox.from_config(self.config)
+
+    @cached_property
+    def sender(self) -> Sender:
+        from kiosk.store.client import ApiClient, ClientSettings
+        from kiosk.store.delivery import Sender
+
+        sender = Sender(self.outbox, ApiClient(ClientSettings.from_config(self.config)))
+        sender.start()
+        return sender
+
+    def start_delivery(self) -> None:
+        """Send what an earlier run left in the outbox (after a power cut, say)."""
+        from kiosk.store.outbox import OutboxError
+
+        if self.can_submit:
+            try:
+                self.sender.nudge()
+            except OutboxError as err:
+                log.error("outbox unavailable: %s", err)
+
+    @property
+    def can_submit(self) -> bool:
+        """This kiosk takes submissions (an agency is set and the outbox has its key)."""
+        return bool(self.config.kiosk.agency and self.config.outbox.key)
+
+    def start_draft(self, procedure: Procedure) -> Draft:
+        from kiosk.submission.draft import Draft
+
+        self.forget_draft()
+        self.draft = Draft(procedure)
+        return self.draft
+
+    def forget_draft(self) -> None:
+        """Completion, cancel or the idle time-out: the person's data goes."""
+        if self.draft is not None:
+            self.draft.clear()
+            self.draft = None
+
     @property
     def online(self) -> bool:
         """False until the first network check has answered yes."""
@@ -97,3 +150,5 @@ class KioskServices:
     def stop(self) -> None:
         if "connectivity" in self.__dict__:
             self.connectivity.stop()
+        if "sender" in self.__dict__:
+            self.sender.stop()

@@ -53,12 +53,6 @@ class Tour:
                 stop_api()
         return self.shots
 
-    def _wait(self, done: Callable[[], bool], frames: int = 300) -> None:
-        for _ in range(frames):
-            if done():
-                return
-            self.driver.frames(1)
-
     def _dossiers(self, app: KioskApp) -> None:
         """The receipt scanner on a demo video, and the status screens it leads to."""
         from datetime import date
@@ -82,9 +76,9 @@ class Tour:
         app.services.config = dataclasses.replace(app.services.config, scanner=scanner)
         try:
             app.go("scan")
-            self._wait(lambda: app.screen.preview.texture is not None)
+            self.driver.until(lambda: app.screen.preview.texture is not None)
             self.shot("scan")
-            self._wait(lambda: app.screens.current == "status")
+            self.driver.until(lambda: app.screens.current == "status")
             self.shot("status-normal")
             for name, dossier in (("status-overdue", late), ("status-supplement", more)):
                 app.go("scan")
@@ -92,7 +86,7 @@ class Tour:
                 d.tap("scan:type")
                 d.type(dossier.code)
                 d.tap("scan:submit")
-                self._wait(lambda: app.screens.current == "status")
+                self.driver.until(lambda: app.screens.current == "status")
                 self.shot(name)
             app.go("scan")
             d.frames()
@@ -100,13 +94,80 @@ class Tour:
             d.type("000.00.20.H29-201117-9999")
             self.shot("scan-typing-code")
             d.tap("scan:submit")
-            self._wait(lambda: "…" not in app.screen.note.text)
+            self.driver.until(lambda: "…" not in app.screen.note.text)
             self.shot("scan-unknown-code")
         finally:
             app.reset_session()  # stops the camera before its video goes
             app.services.config = dataclasses.replace(
                 app.services.config, scanner=dataclasses.replace(scanner, camera="0"))
             (self.out / "receipt.avi").unlink(missing_ok=True)
+
+    def _submission(self, app: KioskApp, queued: bool = False) -> None:
+        """Start an online submission: details (with a message), papers (one photographed
+        from a demo video of a page on a table), review, receipt."""
+        from kiosk.scanner.document_photos import document_photo
+        from kiosk.scanner.receipt_image import write_video
+        from kiosk.submission.draft import may_bring_original
+
+        d = self.driver
+        prefix = "apply-offline" if queued else "apply"
+        if not queued:
+            self.shot("apply-details")
+        d.tap("field:citizen_id")
+        d.type("9991")
+        if not queued:
+            self.shot("apply-details-message")
+        for name, value in (("full_name", "NGUYEN THI HOA"), ("citizen_id", "025190012345"),
+                            ("date_of_birth", "05091990"), ("phone", "0912345678"),
+                            ("address", "xom Dong, xa Minh Khai, Phu Tho")):
+            d.tap(f"field:{name}")
+            d.tap("key:clear")
+            d.type(value)
+        if not queued:
+            self.shot("apply-details-filled")
+        for _ in range(8):
+            if app.screen.step != "details":
+                break
+            d.tap("apply:next")
+        if app.screen.step == "case":
+            if not queued:
+                self.shot("apply-case")
+            d.tap("case:0")
+        draft = app.services.draft
+        assert draft is not None
+        if not queued:
+            self.shot("apply-papers")
+            video = write_video(self.out / "page.avi",
+                                [document_photo("cluttered", 3).image] * 40)
+            scanner = app.services.config.scanner
+            app.services.config = dataclasses.replace(
+                app.services.config, scanner=dataclasses.replace(scanner, camera=str(video)))
+            try:
+                d.tap("paper:photo:0")
+                self.driver.until(lambda: app.screen.preview.texture is not None)
+                self.shot("apply-camera")
+                d.tap("camera:take")
+                self.driver.until(lambda: app.screen.shot is not None)
+                self.shot("apply-camera-page")
+                d.tap("camera:keep")
+            finally:
+                app.screen.stop_camera()
+                app.services.config = dataclasses.replace(app.services.config,
+                                                          scanner=scanner)
+                (self.out / "page.avi").unlink(missing_ok=True)
+        for i in draft.missing_documents():
+            if may_bring_original(draft.components[i]):
+                d.tap(f"paper:bring:{i}")
+        if not queued:
+            self.shot("apply-papers-done")
+        d.tap("apply:next")
+        d.tap("apply:consent")
+        if not queued:
+            self.shot("apply-review")
+        d.tap("apply:send")
+        self.driver.until(lambda: app.screen.step == "receipt")
+        self.shot(f"{prefix}-receipt")
+        d.tap("apply:done")
 
     def shot(self, name: str) -> None:
         path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
@@ -165,6 +226,9 @@ class Tour:
         self.shot("viewer-sample-page2-zoom")
         d.tap("viewer:close")
         d.tap("detail:submit")
+        self._submission(app)
+        app.go("handoff", code=SAMPLE_PROCEDURE)
+        self.driver.until(lambda: app.screen.link is not None, 10)
         self.shot("handoff-online")
         app.home()
         d.frames()
@@ -210,7 +274,7 @@ class Tour:
         d.tap("scan:type")
         d.type(self.normal_code)
         d.tap("scan:submit")
-        self._wait(lambda: "…" not in app.screen.note.text)
+        self.driver.until(lambda: "…" not in app.screen.note.text)
         self.shot("scan-lookup-offline")
         app.reset_session()
         app.services.connectivity.check()
@@ -221,3 +285,5 @@ class Tour:
         app.go("detail", code=SAMPLE_PROCEDURE)
         d.frames()
         self.shot("detail-offline")
+        d.tap("detail:submit")
+        self._submission(app, queued=True)

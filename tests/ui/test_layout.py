@@ -153,9 +153,38 @@ def status(d: Driver) -> None:
     d.app.go("status", view=describe(dossier, date.today()))
 
 
+def apply_details(d: Driver) -> None:
+    d.app.go("apply", code="1.001193")
+    d.frames()
+    d.tap("field:citizen_id")
+    d.type("9991")  # a message under the box
+
+
+def apply_step(step: str) -> Callable[[Driver], None]:
+    def show(d: Driver) -> None:
+        d.app.go("apply", code="1.001193")
+        d.frames()
+        d.app.screen.go_step(step)
+    show.__name__ = f"apply_{step}"
+    return show
+
+
+def apply_receipt(d: Driver) -> None:
+    from kiosk.store.delivery import Delivery
+
+    d.app.go("apply", code="1.001193")
+    d.frames()
+    d.app.screen.delivery = Delivery("k", "K7P-3F9A", "delivered", {
+        "dossier_code": "000.00.20.H29-261125-0001", "appointment": "2026-11-28"})
+    d.app.screen.go_step("receipt")
+
+
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
-                                           countdown, pin_pad, scan, scan_typing, status]
+                                           countdown, pin_pad, scan, scan_typing, status,
+                                           apply_details, apply_step("case"),
+                                           apply_step("papers"), apply_step("review"),
+                                           apply_receipt]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,14 +15,6 @@ from kiosk.ui.driver import Driver
 
 TODAY = date.today()
 
-
-def wait(driver: Driver, done: Callable[[], bool], seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if done():
-            return True
-        driver.frames(1)
-    return False
 
 
 @pytest.fixture
@@ -54,7 +44,7 @@ def test_a_receipt_under_the_camera_opens_its_status(driver: Driver, camera) -> 
     camera(f"https://dichvucong.gov.vn/p/tra-cuu?ma_ho_so={code}", code)
     driver.tap("home:dossier")
     assert driver.app.screens.current == "scan"
-    assert wait(driver, lambda: driver.app.screens.current == "status")
+    assert driver.until(lambda: driver.app.screens.current == "status")
     view = driver.app.screen.params["view"]
     assert view.code == code and view.status == 4 and "**" in view.applicant
     driver.tap("status:done")
@@ -71,7 +61,7 @@ def test_a_hostile_qr_is_refused_without_a_request(driver: Driver, camera,  # ty
     camera(f"https://evil.example/tra-cuu?ma_ho_so={code}", code)
     driver.tap("home:dossier")
     scan = driver.app.screen
-    assert wait(driver, lambda: "http" not in scan.note.text and bool(scan.note.text))
+    assert driver.until(lambda: "http" not in scan.note.text and bool(scan.note.text))
     assert driver.app.screens.current == "scan" and asked == []
 
 
@@ -84,7 +74,7 @@ def test_the_code_can_be_typed_and_unknown_codes_are_explained(driver: Driver, c
     scan = driver.app.screen
     assert scan.typed == "000.00.20.H29-201117-9999"
     driver.tap("scan:submit")
-    assert wait(driver, lambda: not scan.busy)
+    assert driver.until(lambda: not scan.busy)
     from kiosk import i18n
 
     assert scan.note.text == i18n._("No dossier has this code. Check the code on your "
@@ -93,7 +83,7 @@ def test_the_code_can_be_typed_and_unknown_codes_are_explained(driver: Driver, c
     driver.tap("key:clear")
     driver.type(code)
     driver.tap("scan:submit")
-    assert wait(driver, lambda: driver.app.screens.current == "status")
+    assert driver.until(lambda: driver.app.screens.current == "status")
     assert driver.app.screen.params["view"].status == 5
 
 
@@ -101,7 +91,7 @@ def test_a_missing_camera_says_so_and_the_kiosk_goes_on(driver: Driver, camera) 
     camera("x", "x").unlink()
     driver.tap("home:dossier")
     scan = driver.app.screen
-    assert wait(driver, lambda: bool(scan.camera_state.text), seconds=10)
+    assert driver.until(lambda: bool(scan.camera_state.text), seconds=10)
     driver.tap("scan:type")
     assert scan.mode == "code"
 
@@ -110,7 +100,7 @@ def test_the_status_screen_leaves_at_idle_time_out(driver: Driver, camera) -> No
     code = a_dossier(Status.PROCESSING)
     camera(code, code)
     driver.tap("home:dossier")
-    assert wait(driver, lambda: driver.app.screens.current == "status")
+    assert driver.until(lambda: driver.app.screens.current == "status")
     app = driver.app
     app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
     app._every_second(0)

@@ -12,7 +12,10 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "search-nothing-found", "detail", "detail-legal-basis", "detail-not-online",
             "viewer-form", "viewer-sample", "handoff-online", "help", "idle-countdown",
             "operator-pin", "operator-pin-wrong", "attract", "home-large-text",
-            "home-english", "home-offline", "detail-offline"]
+            "home-english", "home-offline", "detail-offline", "apply-details",
+            "apply-details-message", "apply-details-filled", "apply-case", "apply-papers",
+            "apply-camera", "apply-camera-page", "apply-papers-done", "apply-review",
+            "apply-receipt", "apply-offline-receipt"]
 
 
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:

@@ -142,16 +142,21 @@ class DetailScreen(KioskScreen):
             side.height = t.mm(75)
         else:
             side.width = t.mm(85)
-        online_ok = p.is_online and self.services.online
+        # at a kiosk that takes submissions, the outbox keeps them until the network is back;
+        # elsewhere the person continues on their phone, which needs the network
+        here = self.services.can_submit
         if not p.is_online:
             label = _("Online submission: not offered for this procedure")
+        elif here:
+            label = _("Start online submission")
         elif not self.services.online:
             label = _("Online submission needs the network, which is down now")
         else:
             label = _("Start online submission")
-        submit = BigButton(label, t, lambda: self.nav.go("handoff", code=p.code),
+        submit = BigButton(label, t, lambda: self.nav.go("apply" if here else "handoff",
+                                                         code=p.code),
                            height=t.mm(30), action_id="detail:submit")
-        submit.enabled = online_ok
+        submit.enabled = p.is_online and (here or self.services.online)
         side.add_widget(submit)
         qr_box = BoxLayout(orientation="vertical", spacing=t.mm(1))
         if p.is_online:

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.graphics.texture import Texture
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
@@ -23,11 +22,10 @@ from kiosk.i18n import _
 from kiosk.scanner.receipt import NOT_RECEIPT, read_receipt, read_receipts
 from kiosk.status.lookup import Lookup, look_up
 from kiosk.status.words import describe
+from kiosk.ui.camera_feed import CameraFeed
 from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Frame, Surface, Text
-
-PREVIEW_FPS = 20
 
 
 class ScanScreen(KioskScreen):
@@ -36,7 +34,6 @@ class ScanScreen(KioskScreen):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.worker: Any = None
-        self.preview_event: Any = None
         self.mode = "camera"
         self.code = ""
         self.typed = ""
@@ -134,48 +131,26 @@ class ScanScreen(KioskScreen):
 
     def start_camera(self) -> None:
         if self.worker is not None:
+            self.worker.view = self.preview
             return
-        from kiosk.scanner.camera import CameraWorker, is_device
         from kiosk.scanner.decode import decode_frame
 
         scanner = self.services.config.scanner
         budget = scanner.frame_budget_ms
-        # the worker calls back from its own thread: hand results to the UI thread
-        self.worker = CameraWorker.from_settings(
-            scanner, decode=lambda frame: decode_frame(frame, budget).payloads,
-            on_result=lambda payloads: Clock.schedule_once(lambda _: self.found(payloads)),
-            loop=not is_device(scanner.camera))  # a demo video plays again and again
+        self.worker = CameraFeed(scanner,
+                                 decode=lambda frame: decode_frame(frame, budget).payloads,
+                                 on_found=self.found, on_trouble=self._trouble)
+        self.worker.view = self.preview
         self.worker.start()
-        self.preview_event = Clock.schedule_interval(self._show_frame, 1 / PREVIEW_FPS)
 
     def stop_camera(self) -> None:
-        if self.preview_event is not None:
-            self.preview_event.cancel()
-            self.preview_event = None
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
 
-    def _show_frame(self, dt: float) -> None:
-        worker = self.worker
-        if worker is None:
-            return
-        if worker.state in ("no_camera", "failed"):
-            self.camera_state.text = _("The camera is not working right now. You can type "
-                                       "the code instead.")
-        elif self.camera_state.text:
-            self.camera_state.text = ""
-        frame = worker.latest_frame()
-        if frame is None:
-            return
-        height, width = frame.shape[:2]
-        texture = self.preview.texture
-        if texture is None or texture.size != (width, height):
-            texture = Texture.create(size=(width, height), colorfmt="bgr")
-            texture.flip_vertical()  # OpenCV rows run top to bottom
-            self.preview.texture = texture
-        texture.blit_buffer(frame.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
-        self.preview.canvas.ask_update()
+    def _trouble(self, broken: bool) -> None:
+        self.camera_state.text = _("The camera is not working right now. You can type the "
+                                   "code instead.") if broken else ""
 
     # --- what was found or typed ---------------------------------------------------------
 

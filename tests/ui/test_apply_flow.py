@@ -1,0 +1,168 @@
+"""Online submission at the kiosk: the real app, the real camera path on a video of a
+document, the real outbox and the reference server over loopback."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from kivy.uix.widget import Widget
+
+from kiosk import i18n
+from kiosk.scanner.document_photos import document_photo
+from kiosk.scanner.receipt_image import write_video
+from kiosk.store.client import ApiClient, ClientSettings
+from kiosk.submission.draft import may_bring_original
+from kiosk.ui.app import TIDY_SECONDS
+from kiosk.ui.driver import Driver
+
+PROCEDURE = "1.001193"  # Đăng ký khai sinh: online, three cases
+TODAY = date.today()
+
+
+
+@pytest.fixture
+def document_camera(driver: Driver, tmp_path: Path) -> Iterator[None]:
+    """The kiosk's camera looks at a page on a cluttered table."""
+    services = driver.app.services
+    original = services.config
+    video = write_video(tmp_path / "page.avi", [document_photo("cluttered", 3).image] * 40)
+    services.config = dataclasses.replace(
+        original, scanner=dataclasses.replace(original.scanner, camera=str(video)))
+    yield
+    driver.app.reset_session()
+    services.config = original
+
+
+def texts(driver: Driver) -> list[str]:
+    return [str(getattr(w, "text", "")) for w in driver.widgets()]
+
+
+def fill_details(driver: Driver) -> None:
+    for name, value in (("full_name", "NGUYEN THI HOA"), ("citizen_id", "025190012345"),
+                        ("date_of_birth", "05091990"), ("phone", "0912345678"),
+                        ("address", "xom Dong, xa Minh Khai")):
+        driver.tap(f"field:{name}")
+        driver.tap("key:clear")
+        driver.type(value)
+    screen = driver.app.screen
+    for _ in range(len(screen.draft.fields) + 1):  # "Next box" until the papers
+        if screen.step != "details":
+            return
+        driver.tap("apply:next")
+    raise AssertionError(f"the details are not accepted: {screen.draft.problems(TODAY)}")
+
+
+def answer_papers(driver: Driver) -> None:
+    draft = driver.app.services.draft
+    assert draft is not None
+    for i in draft.missing_documents():
+        if may_bring_original(draft.components[i]):
+            driver.tap(f"paper:bring:{i}")
+        else:
+            photograph(driver, i)
+
+
+def photograph(driver: Driver, index: int) -> None:
+    screen = driver.app.screen
+    driver.tap(f"paper:photo:{index}")
+    assert driver.until(lambda: screen.worker is not None
+                and screen.worker.latest_frame() is not None)
+    driver.tap("camera:take")
+    assert driver.until(lambda: screen.shot is not None)
+    driver.tap("camera:keep")
+
+
+def test_a_dossier_from_the_details_to_the_receipt(driver: Driver, document_camera: None
+                                                   ) -> None:
+    app = driver.app
+    app.go("detail", code=PROCEDURE)
+    driver.frames()
+    driver.tap("detail:submit")
+    assert app.screens.current == "apply" and app.screen.step == "details"
+    driver.type("NGUYEN THI HOA")
+    driver.tap("field:citizen_id")
+    driver.type("9991")
+    assert i18n._("A citizen ID number starts with a province code, such as 001 or 025. "
+                  "Please check the first digits.") in texts(driver)
+    fill_details(driver)
+    assert app.screen.step == "case"
+    driver.tap("case:0")
+    photograph(driver, 0)
+    draft = app.services.draft
+    assert draft is not None and len(draft.documents[0].pages) == 1
+    assert draft.documents[0].pages[0][:2] == b"\xff\xd8"  # a JPEG, straightened
+    answer_papers(driver)
+    driver.tap("apply:next")
+    assert app.screen.step == "review"
+    assert not driver.find("apply:send").enabled  # consent first
+    driver.tap("apply:consent")
+    driver.tap("apply:send")
+    assert driver.until(lambda: app.screen.step == "receipt")
+    delivery = app.screen.delivery
+    assert delivery.outcome == "delivered"
+    code = delivery.answer["dossier_code"]
+    assert code in texts(driver)
+    assert app.services.draft is None  # the person's data is in the outbox, then gone
+    assert app.services.outbox.summaries() == []
+    shown = app.services.api.dossier(code)
+    assert shown.status == 1 and shown.procedure_code == PROCEDURE
+    assert "**" in shown.applicant_name  # masked by the API, as on every public screen
+    driver.tap("apply:done")
+    assert app.screens.current == "home"
+
+
+def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
+    app = driver.app
+    services = app.services
+    sender = services.sender
+    working = sender.client
+    sender.client = ApiClient(dataclasses.replace(ClientSettings.from_config(services.config),
+                                                  base_url="http://127.0.0.1:9/v1"))
+    try:
+        app.go("apply", code=PROCEDURE)
+        driver.frames()
+        fill_details(driver)
+        driver.tap("case:0")
+        answer_papers(driver)
+        driver.tap("apply:next")
+        driver.tap("apply:consent")
+        driver.tap("apply:send")
+        assert driver.until(lambda: app.screen.step == "receipt", 30)
+        delivery = app.screen.delivery
+        assert delivery.outcome == "queued"
+        assert delivery.reference in texts(driver)
+        assert i18n._("Your dossier is saved and will be sent") in texts(driver)
+        [waiting] = services.outbox.summaries()
+        assert waiting.reference == delivery.reference and waiting.attempts >= 1
+        payload = services.outbox.get(waiting.key).payload  # type: ignore[union-attr]
+    finally:
+        sender.client = working
+    services.outbox.retry_now()
+    sender.nudge()
+    assert driver.until(lambda: services.outbox.summaries() == [], 30)
+    # the same key again is answered from what the API stored: 200, not a new 201
+    again = working.post("submissions", payload, headers={"Idempotency-Key": waiting.key})
+    assert again.status == 200
+
+
+def test_the_idle_time_out_forgets_the_applicant(driver: Driver) -> None:
+    app = driver.app
+    app.go("apply", code=PROCEDURE)
+    driver.frames()
+    driver.type("NGUYEN THI HOA")
+    assert app.services.draft is not None
+    tidied = app.tidied
+    app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
+    app._every_second(0)
+    assert app.screens.current == "home" and app.services.draft is None
+    deadline = time.monotonic() + TIDY_SECONDS + 10
+    while app.tidied == tidied and time.monotonic() < deadline:
+        driver.frames(1)
+    assert not [w for w in gc.get_objects() if isinstance(w, Widget)
+                and "NGUYEN THI HOA" in str(getattr(w, "text", ""))]
