@@ -45,6 +45,7 @@ class Request:
     target: str  # path and query, as sent
     headers: dict[str, str]  # lower-case names
     index: int  # 1 for the first request the server received
+    body: bytes = b""  # up to 1 MB of it
 
     @property
     def path(self) -> str:
@@ -264,7 +265,8 @@ class FaultyServer:
                 break
             rest += chunk
         with self._lock:
-            request = Request(parts[0], parts[1], headers, len(self.requests) + 1)
+            request = Request(parts[0], parts[1], headers, len(self.requests) + 1,
+                              rest[:MB])
             self.requests.append(request)
         return request
 
@@ -453,7 +455,7 @@ def forward(cut: float | None = None) -> Behaviour:
         conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=10)
         try:
             skip = {"host", "connection", "accept-encoding", "content-length"}
-            conn.request(ex.request.method, ex.request.target,
+            conn.request(ex.request.method, ex.request.target, body=ex.request.body or None,
                          headers={k: v for k, v in ex.request.headers.items() if k not in skip})
             response = conn.getresponse()
             body = response.read()
