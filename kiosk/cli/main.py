@@ -134,6 +134,48 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
+def cmd_fleet(args: argparse.Namespace) -> int:
+    from kiosk.store.client import ApiClient, ClientSettings
+
+    client = ApiClient(ClientSettings.from_config(_config(args)))
+    try:
+        kiosks = client.get("kiosks").json().get("items")
+        usage = client.get("usage", {"since": args.since} if args.since else None).json()
+    finally:
+        client.close()
+    if not isinstance(kiosks, list) or not isinstance(usage.get("items"), list):
+        raise CommandFailed("the central API's answer is not a list of kiosks and usage")
+    silent = any(k["last_seen"] and not k["alive"] for k in kiosks)  # seen, then gone
+    if args.json:
+        print(json.dumps({"kiosks": kiosks, "usage": usage}, ensure_ascii=False))
+        return EXIT_FAILED if silent else EXIT_OK
+    print(f"{'KIOSK':<20} {'STATE':<6} {'LAST SEEN':<16} {'VERSION':<8} {'FREE DISK':>9} "
+          f"{'CAMERA':<8} LAST SYNC")
+    for k in kiosks:
+        beat, age = k["heartbeat"] or {}, k["age_s"]
+        seen = "never" if age is None else f"{_minutes(age)} ago" if age < 7200 else \
+            k["last_seen"][:16].replace("T", " ")
+        mb = beat.get("free_disk_mb")
+        disk = "" if mb is None else f"{mb / 1024:.1f} GB" if mb >= 1024 else f"{mb:.0f} MB"
+        state = "alive" if k["alive"] else "SILENT" if age is not None else "-"
+        print(f"{k['kiosk_id']:<20} {state:<6} {seen:<16} "
+              f"{beat.get('version', ''):<8} {disk:>9} {beat.get('camera') or '':<8} "
+              f"{(beat.get('last_sync') or '')[:16].replace('T', ' ')}".rstrip())
+    totals = usage["totals"]
+    print(f"\nsince {usage['since']}: {totals.get('search', 0)} searches "
+          f"({totals.get('search_no_result', 0)} found nothing), "
+          f"{totals.get('procedure_viewed', 0)} procedures viewed, "
+          f"{totals.get('dossier_lookup', 0)} dossier look-ups, "
+          f"{totals.get('submission_started', 0)} submissions started, "
+          f"{totals.get('submission_sent', 0)} sent")
+    viewed = [i for i in usage["items"] if i["event"] == "procedure_viewed" and i["detail"]]
+    if viewed and args.top > 0:
+        print("most viewed:")
+    for item in viewed[:args.top]:
+        print(f"{item['count']:>7}  {item['detail']:<12} {item['name']}")
+    return EXIT_FAILED if silent else EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from kiosk.store.local_catalogue import LocalCatalogue
 
@@ -202,8 +244,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not has_display():
         raise CommandFailed("no display (DISPLAY and WAYLAND_DISPLAY are not set): start the "
                             "kiosk in a graphical session (see systemd/)")
-    run_app(config, fullscreen=config.display.fullscreen and not args.window)
-    return EXIT_OK
+    # 64: the operator left the kiosk for the desktop (systemd does not restart it)
+    return run_app(config, fullscreen=config.display.fullscreen and not args.window)
 
 
 def cmd_tour(args: argparse.Namespace) -> int:
@@ -299,6 +341,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["list", "flush"], default="list",
                    help="list (default) or flush: try every waiting item now; exit 1 if "
                         "some still wait")
+
+    p = command("fleet", cmd_fleet, "The province's view from the central API: each kiosk "
+                "(alive or silent, last heartbeat, version, free disk, camera) and the usage "
+                "counts; exit 1 if a kiosk has gone silent.")
+    p.add_argument("--json", action="store_true", help="print {kiosks, usage} as JSON")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="count usage from this day "
+                   "(default: 30 days ago)")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="the N most viewed "
+                   "procedures (10)")
 
     command("hash-pin", cmd_hash_pin, "Read an operator PIN (4-12 digits) and print the "
             "salted hash for [operator] pin_hash in the secrets file.")

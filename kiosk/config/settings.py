@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.system.schedule import parse_clock
+
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
 
@@ -68,6 +70,18 @@ class DisplaySection:
     diagonal_inches: float = 0.0
     width: int = 1280
     height: int = 800
+    # the screen sleeps from sleep_from to sleep_until ("HH:MM"; empty: never)
+    sleep_from: str = ""
+    sleep_until: str = ""
+    # commands that turn the panel off and on (no shell), e.g. "wlopm --off *"
+    sleep_command: str = ""
+    wake_command: str = ""
+
+
+@dataclass(frozen=True)
+class MaintenanceSection:
+    # restart the kiosk once a day at this time ("HH:MM", when nobody is using it)
+    restart_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +143,12 @@ class SearchSection:
 
 
 @dataclass(frozen=True)
+class HeartbeatSection:
+    # minutes between heartbeats (with the usage counts) to the central API
+    interval_minutes: int = 10
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     api: ApiSection = field(default_factory=ApiSection)
@@ -140,6 +160,8 @@ class Config:
     operator: OperatorSection = field(default_factory=OperatorSection)
     scanner: ScannerSection = field(default_factory=ScannerSection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
+    heartbeat: HeartbeatSection = field(default_factory=HeartbeatSection)
+    maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     source: str = "<defaults>"
     secrets_source: str = ""  # the secrets file read, or "" when there was none
 
@@ -158,6 +180,10 @@ class Config:
     @property
     def outbox_path(self) -> Path:
         return self.data_dir / "outbox.sqlite"
+
+    @property
+    def usage_path(self) -> Path:
+        return self.data_dir / "usage.sqlite"
 
 
 # (section, key) pairs that only the secrets file may hold
@@ -233,8 +259,19 @@ def _check(config: Config, problems: list[str]) -> None:
     if not 0 < config.outbox.retry_first_seconds <= config.outbox.retry_max_seconds:
         problems.append("outbox.retry_first_seconds must be more than 0 and at most "
                         "outbox.retry_max_seconds")
+    for name, value in (("display.sleep_from", config.display.sleep_from),
+                        ("display.sleep_until", config.display.sleep_until),
+                        ("maintenance.restart_at", config.maintenance.restart_at)):
+        try:
+            parse_clock(value)
+        except ValueError:
+            problems.append(f"{name} must be a time of day like 22:00, or empty")
+    if bool(config.display.sleep_from.strip()) != bool(config.display.sleep_until.strip()):
+        problems.append("display.sleep_from and display.sleep_until go together")
     if config.outbox.answer_wait_seconds <= 0:
         problems.append("outbox.answer_wait_seconds must be more than 0")
+    if not 1 <= config.heartbeat.interval_minutes <= 1440:
+        problems.append("heartbeat.interval_minutes must be between 1 and 1440")
 
 
 def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None,

@@ -31,6 +31,10 @@ MAX_BODY = 1024 * 1024
 # a submission carries photos of its papers (the kiosk keeps each page under 300 KB)
 MAX_SUBMISSION_BODY = 16 * 1024 * 1024
 HANDOFF_MINUTES = 15
+# a kiosk is alive while heard from within this many of its heartbeat intervals: one or two
+# lost heartbeats (a network blip) are no alarm
+ALIVE_INTERVALS = 3
+DEFAULT_HEARTBEAT_S = 600.0
 PIN_ATTEMPTS = 5
 PIN_WINDOW = timedelta(minutes=15)
 _KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -83,13 +87,29 @@ class HandoffOut(BaseModel):
     expires_at: str
 
 
+class UsageCountIn(BaseModel):
+    day: date
+    event: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
+    # a procedure code or nothing: the server refuses anything that could be personal data
+    detail: Annotated[str, Field(max_length=64, pattern=f"^$|{PROCEDURE_CODE.pattern}")] = ""
+    count: Annotated[int, Field(ge=1, le=1_000_000)]
+
+
 class HeartbeatIn(BaseModel):
     version: Annotated[str, Field(max_length=32)]
     uptime_s: Annotated[float, Field(ge=0)]
-    last_sync: str | None = None
+    # the kiosk's own heartbeat interval: how long a silence means it is down
+    interval_s: Annotated[float, Field(ge=1, le=7 * 86400)] | None = None
+    last_sync: Annotated[str, Field(max_length=40)] | None = None
     free_disk_mb: Annotated[float, Field(ge=0)] | None = None
     camera: Annotated[str, Field(max_length=32)] | None = None
-    usage: dict[str, int] = {}
+    batch_id: Annotated[str, Field(pattern=r"^[0-9A-Za-z_-]{8,64}$")] | None = None
+    usage: Annotated[list[UsageCountIn], Field(max_length=5000)] = []
+
+
+class HeartbeatOut(BaseModel):
+    batch_id: str | None
+    counted: bool | None  # false: this batch had been counted before; null: no batch
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -317,10 +337,60 @@ def create_app(db: ServerDB) -> FastAPI:
                               + ". Đăng nhập Cổng Dịch vụ công quốc gia bằng VNeID để nộp."),
                         media_type="text/html; charset=utf-8")
 
-    @app.post("/v1/heartbeats", tags=["kiosk"], status_code=204, responses=ERRORS)
-    def heartbeat(body: HeartbeatIn, kiosk: Kiosk) -> Response:
-        db.add_heartbeat(kiosk, body.model_dump_json())
+    @app.post("/v1/heartbeats", tags=["kiosk"], status_code=204,
+              responses={**ERRORS, 200: {"model": HeartbeatOut}})
+    def heartbeat(body: HeartbeatIn, kiosk: Kiosk,
+                  prefer: Annotated[str | None, Header()] = None) -> Response:
+        """A kiosk says it is alive, with its anonymous usage counts. Counts come as a batch
+        with a `batch_id`; each (kiosk, batch_id) is counted once, so a kiosk sends a batch
+        again until it has an answer. 204, or with `Prefer: return=representation` 200 and
+        whether this batch was counted now."""
+        if body.usage and not body.batch_id:
+            raise ApiProblem(400, "bad_request", "usage needs a batch_id")
+        counted = None if body.batch_id is None else db.add_usage(
+            kiosk, body.batch_id,
+            [(c.day.isoformat(), c.event, c.detail, c.count) for c in body.usage])
+        db.add_heartbeat(kiosk, body.model_dump_json(exclude={"usage"}))
+        if prefer and "return=representation" in prefer:
+            return _json(HeartbeatOut(batch_id=body.batch_id, counted=counted)
+                         .model_dump_json())
         return Response(status_code=204)
+
+    # The province's view of its kiosks. The reference server takes any kiosk's key here;
+    # a real deployment gives these to a province key only.
+
+    @app.get("/v1/kiosks", tags=["province"], responses=ERRORS)
+    def kiosks(_: Kiosk) -> dict[str, Any]:
+        """Every kiosk with a key or a heartbeat: its last heartbeat, when it came
+        (`age_s` seconds ago, by the server's clock), and `alive`: heard from within
+        3 of its heartbeat intervals (its `interval_s`, else 10 minutes). A kiosk never
+        heard from has `last_seen` null and is not alive."""
+        now = datetime.now(UTC)
+        items = []
+        for kiosk_id, received, body in db.last_heartbeats():
+            beat = json.loads(body) if body else None
+            age = None if received is None else \
+                max(0.0, (now - datetime.fromisoformat(received)).total_seconds())
+            interval = (beat or {}).get("interval_s") or DEFAULT_HEARTBEAT_S
+            items.append({"kiosk_id": kiosk_id, "alive": age is not None and
+                          age <= ALIVE_INTERVALS * interval, "last_seen": received,
+                          "age_s": age, "heartbeat": beat})
+        return {"items": items}
+
+    @app.get("/v1/usage", tags=["province"], responses=ERRORS)
+    def usage(_: Kiosk, since: Annotated[date | None, Query(
+              description="first day counted, YYYY-MM-DD (default: 30 days ago)")] = None,
+              ) -> dict[str, Any]:
+        """Usage counts of all kiosks from `since` on: `totals` per event, and `items` per
+        event and detail (a procedure code, with its name), largest first."""
+        since = since or date.today() - timedelta(days=30)
+        rows = db.usage_totals(since.isoformat())
+        totals: dict[str, int] = {}
+        for event, _detail, count, _name in rows:
+            totals[event] = totals.get(event, 0) + count
+        return {"since": since.isoformat(), "totals": totals,
+                "items": [{"event": event, "detail": detail, "name": name or "",
+                           "count": count} for event, detail, count, name in rows]}
 
     return app
 

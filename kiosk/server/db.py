@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS ratings (
 CREATE TABLE IF NOT EXISTS heartbeats (
     id INTEGER PRIMARY KEY, kiosk_id TEXT NOT NULL, body TEXT NOT NULL,
     received_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS heartbeats_kiosk ON heartbeats (kiosk_id, id);
+CREATE TABLE IF NOT EXISTS usage_batches (
+    kiosk_id TEXT NOT NULL, batch_id TEXT NOT NULL, received_at TEXT NOT NULL,
+    PRIMARY KEY (kiosk_id, batch_id));
+CREATE TABLE IF NOT EXISTS usage (
+    kiosk_id TEXT NOT NULL, day TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL,
+    count INTEGER NOT NULL, PRIMARY KEY (kiosk_id, day, event, detail));
 CREATE TABLE IF NOT EXISTS handoffs (
     token TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, procedure_code TEXT NOT NULL,
     case_name TEXT NOT NULL, expires_at TEXT NOT NULL);
@@ -292,12 +299,50 @@ class ServerDB:
         return None if row is None else (row[0], row[1], row[2])
 
     def add_heartbeat(self, kiosk_id: str, body: str) -> None:
-        self.conn.execute("INSERT INTO heartbeats (kiosk_id, body, received_at) "
-                          "VALUES (?, ?, ?)", (kiosk_id, body, _now()))
+        """Keep a kiosk's last heartbeat (the earlier ones say nothing more)."""
+        conn = self.conn
+        with _transaction(conn):
+            cursor = conn.execute("INSERT INTO heartbeats (kiosk_id, body, received_at) "
+                                  "VALUES (?, ?, ?)", (kiosk_id, body, _now()))
+            conn.execute("DELETE FROM heartbeats WHERE kiosk_id = ? AND id < ?",
+                         (kiosk_id, cursor.lastrowid))
+
+    def last_heartbeats(self) -> list[tuple[str, str | None, str | None]]:
+        """(kiosk id, received at, body) for every kiosk with a key or a heartbeat; a kiosk
+        never heard from has None for both."""
+        return list(self.conn.execute(
+            "SELECT k.kiosk_id, h.received_at, h.body FROM (SELECT kiosk_id FROM api_keys "
+            "UNION SELECT kiosk_id FROM heartbeats) AS k LEFT JOIN heartbeats AS h ON h.id = "
+            "(SELECT max(id) FROM heartbeats WHERE kiosk_id = k.kiosk_id) ORDER BY k.kiosk_id"))
+
+    def add_usage(self, kiosk_id: str, batch_id: str,
+                  counts: Iterable[tuple[str, str, str, int]]) -> bool:
+        """Add a kiosk's batch of (day, event, detail, count) once: False when this batch
+        was counted before (the kiosk sent it again, not knowing it had arrived)."""
+        conn = self.conn
+        with _transaction(conn):
+            if conn.execute("SELECT 1 FROM usage_batches WHERE kiosk_id = ? AND batch_id = ?",
+                            (kiosk_id, batch_id)).fetchone():
+                return False
+            conn.execute("INSERT INTO usage_batches VALUES (?, ?, ?)",
+                         (kiosk_id, batch_id, _now()))
+            conn.executemany("INSERT INTO usage VALUES (?, ?, ?, ?, ?) ON CONFLICT "
+                             "(kiosk_id, day, event, detail) DO UPDATE SET "
+                             "count = count + excluded.count",
+                             [(kiosk_id, *count) for count in counts])
+        return True
+
+    def usage_totals(self, since: str) -> list[tuple[str, str, int, str | None]]:
+        """(event, detail, count, procedure name) over every kiosk from the day `since`
+        (YYYY-MM-DD) on, largest first."""
+        return list(self.conn.execute(
+            "SELECT u.event, u.detail, sum(u.count), p.name FROM usage AS u LEFT JOIN "
+            "procedures AS p ON u.detail != '' AND p.code = u.detail WHERE u.day >= ? "
+            "GROUP BY u.event, u.detail ORDER BY 3 DESC, 1, 2", (since,)))
 
     def count(self, table: str) -> int:
         if table not in ("procedures", "forms", "agencies", "dossiers", "submissions",
-                         "ratings", "heartbeats", "handoffs"):
+                         "ratings", "heartbeats", "handoffs", "usage_batches"):
             raise ValueError(table)
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 

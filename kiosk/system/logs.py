@@ -30,6 +30,7 @@ import os
 import re
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TextIO
@@ -246,6 +247,25 @@ def level_number(level: str | int) -> int:
     return number if isinstance(number, int) else logging.INFO
 
 
+class RecentLines(logging.Handler):
+    """The last `size` lines, redacted, for the operator screen's log tail."""
+
+    def __init__(self, size: int = 200) -> None:
+        super().__init__()
+        self.setFormatter(LineFormatter(journal=False))
+        self.addFilter(Redact())
+        self.lines: deque[str] = deque(maxlen=size)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record).splitlines()[0])
+        except Exception:  # logging must never break the kiosk
+            self.handleError(record)
+
+
+RECENT = RecentLines()
+
+
 def setup_logging(level: str | int = "info", stream: TextIO | None = None, *,
                   environ: Mapping[str, str] | None = None,
                   clock: Callable[[], float] = time.monotonic) -> JournalHandler:
@@ -260,7 +280,10 @@ def setup_logging(level: str | int = "info", stream: TextIO | None = None, *,
         root.removeHandler(old)
         old.close()
     root.addHandler(handler)
-    root.setLevel(number)
+    if RECENT not in root.handlers:
+        RECENT.setLevel(logging.INFO)
+        root.addHandler(RECENT)
+    root.setLevel(min(number, logging.INFO))
     # Kivy's own log mode would put its handlers on the root logger (every line twice)
     # and take over sys.stderr; in PYTHON mode it only logs to the "kivy" logger, which
     # propagates here. It must be set before Kivy is first imported.

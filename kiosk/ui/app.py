@@ -10,6 +10,7 @@ each screen builds itself from the services it is given.
 from __future__ import annotations
 
 import importlib
+from datetime import datetime
 from typing import Any
 
 from kivy.app import App
@@ -23,10 +24,11 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import i18n
 from kiosk.config.pin import PinLock
 from kiosk.system import memory
+from kiosk.system.schedule import in_window, parse_clock, restart_due
 from kiosk.ui.header import Header
 from kiosk.ui.idle import IdleTimer
 from kiosk.ui.keyboard import VietnameseKeyboard
-from kiosk.ui.overlays import AttractLoop, IdleCountdown, PinPad
+from kiosk.ui.overlays import AttractLoop, IdleCountdown, NightCover, PinPad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.services import KioskServices
@@ -43,12 +45,14 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "help": ("kiosk.ui.screens.help", "HelpScreen"),
            "scan": ("kiosk.ui.screens.scan", "ScanScreen"),
            "status": ("kiosk.ui.screens.status", "StatusScreen"),
-           "apply": ("kiosk.ui.screens.apply", "ApplyScreen")}
+           "apply": ("kiosk.ui.screens.apply", "ApplyScreen"),
+           "operator": ("kiosk.ui.screens.operator", "OperatorScreen")}
 TIDY_SECONDS = 4.0  # after a reset, once the screen has settled (scroll effects and fades)
 GIVE_BACK_SECONDS = 0.5  # a few frames, in which Kivy deletes the dead textures' GL storage
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
 SECRET_WINDOW = 3.0
 KEY_ESCAPE, KEY_F4 = 27, 285
+EXIT_TO_DESKTOP = 64  # systemd/kiosk.service: RestartPreventExitStatus=64
 
 
 class KioskApp(App):
@@ -68,6 +72,8 @@ class KioskApp(App):
                                 config.operator.lockout_minutes * 60)
         self.secret_taps: list[float] = []
         self.operator_exit = False
+        self.exit_status = 0  # what `kiosk run` exits with
+        self.started_at = datetime.now()
         self.tidied = 0  # times memory was tidied after a session (the benchmark waits on it)
         i18n.set_language(self.default_language)
 
@@ -91,6 +97,7 @@ class KioskApp(App):
         self.root_layout.add_widget(shell)
         self.countdown = IdleCountdown(self)
         self.attract = AttractLoop(self)
+        self.night = NightCover(self)
         self.pin_pad = PinPad(self)
         Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_key,
                     size=self._on_resize)
@@ -104,6 +111,7 @@ class KioskApp(App):
         # after the first frame: the network check loads the HTTP stack
         Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5)
         Clock.schedule_once(lambda _: self.services.start_delivery(), 2.0)
+        Clock.schedule_once(lambda _: self.services.start_heartbeat(), 3.0)
 
     def on_stop(self) -> None:
         self.watchdog.stop()
@@ -206,8 +214,9 @@ class KioskApp(App):
 
     def _on_any_touch(self, *_: Any) -> bool:
         self.idle.touch()
-        if self.attract.visible:
+        if self.attract.visible or self.night.visible:
             self.attract.hide()
+            self.night.hide()
             return True  # the touch that wakes the kiosk does nothing else
         return False
 
@@ -221,9 +230,26 @@ class KioskApp(App):
         elif state.kind == "expired":
             self.reset_session()
         elif state.kind == "attract":
-            self.attract.show()
+            if self._night():
+                self.attract.hide()
+                self.night.show()
+            elif self._restart_due():
+                self.leave(restart=True)
+            else:
+                self.night.hide()
+                self.attract.show()
         elif self.countdown.visible:
             self.countdown.hide()
+
+    def _night(self) -> bool:
+        display = self.services.config.display
+        return in_window(datetime.now().time(), parse_clock(display.sleep_from),
+                         parse_clock(display.sleep_until))
+
+    def _restart_due(self) -> bool:
+        """The nightly restart, taken only on an idle home screen (nobody is cut off)."""
+        at = parse_clock(self.services.config.maintenance.restart_at)
+        return restart_due(datetime.now(), self.started_at, at)
 
     def keep_going(self) -> None:
         self.idle.touch()
@@ -246,9 +272,17 @@ class KioskApp(App):
             self.secret_taps.clear()
             self.pin_pad.show()
 
-    def try_operator_exit(self, pin: str) -> bool:
+    def operator_sign_in(self, pin: str) -> bool:
+        """The right PIN opens the operator's screen (the idle reset closes it again)."""
         if not self.pin_lock.check(pin):
             return False
-        self.operator_exit = True
-        self.stop()
+        self.pin_pad.hide()
+        self.go("operator")
         return True
+
+    def leave(self, restart: bool) -> None:
+        """The operator stops the kiosk: to be started again (systemd's Restart=always
+        does it), or for the desktop (an exit status systemd is told not to restart on)."""
+        self.operator_exit = True
+        self.exit_status = 0 if restart else EXIT_TO_DESKTOP
+        self.stop()

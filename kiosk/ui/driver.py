@@ -7,8 +7,10 @@ through the window, exactly as a finger would.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from kivy.graphics.opengl import glFlush
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
+from kivy.weakproxy import WeakProxy
 
 from kiosk.ui.app import KioskApp
 
@@ -46,6 +49,15 @@ class Driver:
                 return True
             self.frames(1)
         return done()
+
+    @staticmethod
+    def alive_with_text(text: str) -> list[Widget]:
+        """Every widget still in memory, on screen or not, whose text contains `text`
+        (after a full collection): what a session reset must leave none of."""
+        gc.collect()
+        proxies = (WeakProxy, weakref.ProxyType, weakref.CallableProxyType)
+        return [w for w in gc.get_objects() if type(w) not in proxies
+                and isinstance(w, Widget) and text in str(getattr(w, "text", ""))]
 
     def widgets(self) -> Iterator[Widget]:
         for top in list(Window.children):

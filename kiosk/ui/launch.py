@@ -39,13 +39,16 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_app(config: Config, *, fullscreen: bool) -> None:
+def run_app(config: Config, *, fullscreen: bool) -> int:
+    """Run the kiosk until it is stopped; returns the exit status the operator chose."""
     prepare_kivy(width=config.display.width, height=config.display.height,
                  fullscreen=fullscreen, offscreen=False)
     from kiosk.ui.app import KioskApp
     from kiosk.ui.services import KioskServices
 
-    KioskApp(KioskServices.from_config(config)).run()
+    app = KioskApp(KioskServices.from_config(config))
+    app.run()
+    return app.exit_status
 
 
 def run_tour(config: Config, out: Path, width: int, height: int) -> list[Path]:

@@ -13,6 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.i18n import N_, _
+from kiosk.system.schedule import run_quietly
 from kiosk.ui.widgets import BigButton, Surface, Text
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class PinPad(Overlay):
         if key == "del":
             self.entered = self.entered[:-1]
         elif key == "OK":
-            if self.app.try_operator_exit(self.entered):
+            if self.app.operator_sign_in(self.entered):
                 return
             self.entered = ""
             self.message.text = _("Wrong PIN.")
@@ -176,3 +177,24 @@ class PinPad(Overlay):
         elif len(self.entered) < 12:
             self.entered += key
         self.display.text = "•" * len(self.entered)
+
+
+class NightCover(Overlay):
+    """The screen at night: black (and the panel off, if the operator gave a command), with
+    a faint line saying that a touch brings it back."""
+
+    def show(self) -> None:
+        if self.visible:
+            return
+        t = self.app.theme
+        self.draw_backdrop(1.0)
+        self.clear_widgets()
+        self.add_widget(Text(BOTH_LANGUAGES_HINT, size=t.text_body, color=(0.55, 0.55, 0.6, 1),
+                             halign="center", size_hint_x=0.9))
+        self._attach()
+        run_quietly(self.app.services.config.display.sleep_command)
+
+    def hide(self) -> None:
+        if self.visible:
+            run_quietly(self.app.services.config.display.wake_command)
+        super().hide()

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from kiosk.store.connectivity import Connectivity
     from kiosk.store.delivery import Sender
     from kiosk.store.forms_cache import FormsCache
+    from kiosk.store.heartbeat import Heartbeat
     from kiosk.store.local_catalogue import LocalCatalogue
     from kiosk.store.outbox import Outbox
+    from kiosk.store.usage import UsageLog
     from kiosk.submission.draft import Draft
 
 
@@ -101,6 +103,24 @@ class KioskServices:
             except OutboxError as err:
                 log.error("outbox unavailable: %s", err)
 
+    @cached_property
+    def usage(self) -> UsageLog:
+        """Anonymous counts; counting never raises (a full disk drops the count)."""
+        from kiosk.store.usage import UsageLog
+
+        return UsageLog(self.config.usage_path)
+
+    @cached_property
+    def heartbeat(self) -> Heartbeat:
+        from kiosk.store.heartbeat import Heartbeat
+
+        return Heartbeat(self.config, self.usage)
+
+    def start_heartbeat(self) -> None:
+        """Tell the central API, every heartbeat.interval_minutes, that this kiosk is alive,
+        with its usage counts."""
+        self.heartbeat.start()
+
     @property
     def can_submit(self) -> bool:
         """This kiosk takes submissions (an agency is set and the outbox has its key)."""
@@ -152,3 +172,5 @@ class KioskServices:
             self.connectivity.stop()
         if "sender" in self.__dict__:
             self.sender.stop()
+        if "heartbeat" in self.__dict__:
+            self.heartbeat.stop()

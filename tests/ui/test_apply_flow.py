@@ -4,14 +4,12 @@ document, the real outbox and the reference server over loopback."""
 from __future__ import annotations
 
 import dataclasses
-import gc
 import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from kivy.uix.widget import Widget
 
 from kiosk import i18n
 from kiosk.scanner.document_photos import document_photo
@@ -164,5 +162,4 @@ def test_the_idle_time_out_forgets_the_applicant(driver: Driver) -> None:
     deadline = time.monotonic() + TIDY_SECONDS + 10
     while app.tidied == tidied and time.monotonic() < deadline:
         driver.frames(1)
-    assert not [w for w in gc.get_objects() if isinstance(w, Widget)
-                and "NGUYEN THI HOA" in str(getattr(w, "text", ""))]
+    assert driver.alive_with_text("NGUYEN THI HOA") == []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import gc
+import dataclasses
 import time
+from datetime import datetime, timedelta
+from pathlib import Path
 
 from kivy.core.window import Window
-from kivy.uix.widget import Widget
 
 from kiosk import i18n
 from kiosk.ui.app import TIDY_SECONDS
@@ -100,9 +101,7 @@ def test_after_a_session_no_widget_keeps_what_was_typed(driver: Driver) -> None:
     while app.tidied == tidied and time.monotonic() < deadline:
         driver.frames(1)
     assert app.tidied == tidied + 1
-    left = [w for w in gc.get_objects()
-            if isinstance(w, Widget) and "ket hon" in str(getattr(w, "text", ""))]
-    assert left == []
+    assert driver.alive_with_text("ket hon") == []
 
 
 def test_escape_alt_f4_and_close_requests_do_not_exit(driver: Driver) -> None:
@@ -113,7 +112,7 @@ def test_escape_alt_f4_and_close_requests_do_not_exit(driver: Driver) -> None:
     assert not driver.app.operator_exit
 
 
-def test_operator_exit_needs_the_pin_and_locks_after_failures(driver: Driver,
+def test_the_operator_screen_needs_the_pin_and_locks_after_failures(driver: Driver,
                                                               monkeypatch) -> None:  # type: ignore[no-untyped-def]
     app = driver.app
     stopped: list[bool] = []
@@ -137,9 +136,74 @@ def test_operator_exit_needs_the_pin_and_locks_after_failures(driver: Driver,
     for key in "246810":
         driver.tap(f"pin:{key}")
     driver.tap("pin:OK")
-    assert stopped and app.operator_exit
+    assert not stopped and app.screens.current == "operator" and not app.pin_pad.visible
+    assert i18n._("Operator") in [str(getattr(w, "text", "")) for w in driver.widgets()]
+    driver.tap("operator:desktop")
+    assert stopped and app.operator_exit and app.exit_status == 64
+    app.operator_exit, app.exit_status = False, 0
+
+
+def test_the_operator_screen_syncs_checks_the_network_and_shows_the_log(
+        driver: Driver, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    app = driver.app
+    stopped: list[bool] = []
+    monkeypatch.setattr(app, "stop", lambda *a: stopped.append(True))
+    app.go("operator")
+    driver.frames()
+    words = " ".join(str(getattr(w, "text", "")) for w in driver.widgets())
+    assert "demo-kiosk-01" in words and i18n._("Network: online") in words
+    driver.tap("operator:network")
+    assert driver.until(lambda: "ms" in app.screen.message.text)
+    driver.tap("operator:sync")
+    assert driver.until(lambda: app.screen.note.startswith(i18n._("Synced: {summary}")
+                                                           .split("{")[0]))
+    driver.tap("operator:log")
+    assert driver.until(lambda: len(app.screen._log()) > 0)
+    driver.tap("operator:restart")
+    assert stopped and app.operator_exit and app.exit_status == 0
     app.operator_exit = False
-    app.pin_pad.hide()
+
+
+def test_at_night_the_screen_sleeps_a_touch_wakes_it_and_the_restart_waits_for_quiet(
+        driver: Driver, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = driver.app
+    services = app.services
+    original = services.config
+    now = datetime.now()
+    marker = tmp_path / "panel"
+    display = dataclasses.replace(
+        original.display, sleep_from=(now - timedelta(hours=1)).strftime("%H:%M"),
+        sleep_until=(now + timedelta(hours=1)).strftime("%H:%M"),
+        sleep_command=f"touch {marker}-off", wake_command=f"touch {marker}-on")
+    services.config = dataclasses.replace(original, display=display)
+    stopped: list[bool] = []
+    monkeypatch.setattr(app, "stop", lambda *a: stopped.append(True))
+    try:
+        app.idle.last_touch -= app.idle.attract_seconds + 1
+        app._every_second(0)
+        assert app.night.visible and not app.attract.visible
+        assert driver.until(lambda: Path(f"{marker}-off").exists(), 5)
+        driver.tap_at(10, 10)
+        assert not app.night.visible and app.screens.current == "home"
+        assert driver.until(lambda: Path(f"{marker}-on").exists(), 5)
+        # daytime, the restart time passed while someone was using the kiosk: it waits
+        # for the quiet home screen, then restarts
+        services.config = dataclasses.replace(original, maintenance=dataclasses.replace(
+            original.maintenance, restart_at=(now - timedelta(minutes=1)).strftime("%H:%M")))
+        app.started_at = now - timedelta(hours=2)
+        app.go("help")
+        app.idle.last_touch -= app.idle.idle_seconds - 5
+        app._every_second(0)
+        assert not stopped
+        app.home()
+        app.idle.last_touch -= app.idle.attract_seconds + 1
+        app._every_second(0)
+        assert stopped and app.exit_status == 0
+    finally:
+        services.config = original
+        app.operator_exit = False
+        app.started_at = datetime.now()
+        app.night.hide()
 
 
 def test_offline_keeps_browse_and_search_and_says_what_needs_the_network(

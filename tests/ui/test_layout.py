@@ -179,12 +179,16 @@ def apply_receipt(d: Driver) -> None:
     d.app.screen.go_step("receipt")
 
 
+def operator(d: Driver) -> None:
+    d.app.go("operator")
+
+
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
                                            countdown, pin_pad, scan, scan_typing, status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
-                                           apply_receipt]
+                                           apply_receipt, operator]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -59,6 +59,7 @@ class ApplyScreen(KioskScreen):
             procedure = self.services.catalogue.procedure(code)
             if procedure is not None:
                 self.services.start_draft(procedure)
+                self.services.usage.count("submission_started", procedure.code)
         self.step, self.note, self.shot, self.delivery = "details", "", None, None
         self.field = self.draft.fields[0].name if self.draft and self.draft.fields else ""
 
@@ -518,6 +519,8 @@ class ApplyScreen(KioskScreen):
             self.refresh()
             return
         self.delivery = delivery
+        self.services.usage.count("submission_sent", self.draft.procedure.code if self.draft
+                                  else "")
         self.services.forget_draft()  # what was given is in the (encrypted) outbox now
         self.go_step("receipt")
 

@@ -26,6 +26,8 @@ from kiosk.ui.widgets import Badge, BigButton, Surface, Text
 
 class DetailScreen(KioskScreen):
     def open(self, **params: Any) -> None:
+        if params.get("code") != self.params.get("code"):  # back from a form: the same view
+            self.services.usage.count("procedure_viewed", params.get("code", ""))
         super().open(**params)
         self.legal_open = False
 

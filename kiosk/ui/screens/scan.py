@@ -184,6 +184,8 @@ class ScanScreen(KioskScreen):
         self._look_up(None)
 
     def _look_up(self, pin: str | None) -> None:
+        if pin is None:  # the PIN asked for afterwards continues the same look-up
+            self.services.usage.count("dossier_lookup")
         self.busy = True
         self.note.text = _("Looking up your dossier…")
         code, api = self.code, self.services.api

@@ -21,6 +21,8 @@ SHOWN = 12
 
 class SearchScreen(KioskScreen):
     query = ""
+    found = True  # whether the query shown found something
+    counted = ""  # the last query counted, so coming back to its results counts it once
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -29,8 +31,9 @@ class SearchScreen(KioskScreen):
         self.rows: dict[str, ProcedureRow] = {}
 
     def reset(self) -> None:
+        self.on_pre_leave()  # a person who walked away from a query still counts it
         super().reset()
-        self.query = ""
+        self.query = self.counted = ""
         self.rows.clear()
 
     def refresh(self) -> None:
@@ -77,6 +80,7 @@ class SearchScreen(KioskScreen):
             if row is None:
                 row = self.rows[procedure.code] = ProcedureRow(procedure, t, self._open)
             self.results.add_widget(row)
+        self.found = bool(procedures)
         if not procedures:
             self._suggest(_("Nothing found for “{query}”. Check the spelling, use fewer "
                             "words, or try one of these:").format(query=self.query))
@@ -106,5 +110,12 @@ class SearchScreen(KioskScreen):
         super().open(**params)
         if "query" in params:
             self.query = params["query"]
+
+    def on_pre_leave(self, *_: Any) -> None:
+        # a search counts once the person leaves its results (a result opened, home, back,
+        # the time-out), not at every key press; the words typed are never stored
+        if self.query.strip() and self.query != self.counted:
+            self.counted = self.query
+            self.services.usage.count_search(self.found)
 
 

@@ -1,0 +1,243 @@
+"""The operator's screen, behind the PIN: how the kiosk is, and what staff can do about it.
+
+Status (version, uptime, configuration, catalogue and last sync, network, outbox), sync
+now, a network check, a camera test that shows what it decodes, the tail of the log, and
+the two ways out: restart the kiosk, or leave it for the desktop (systemd does not start it
+again). Slow work runs in threads; the screen says what it is doing. The idle reset brings
+the kiosk back to the public home screen, so an operator who walks away leaves nothing
+open.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+
+from kiosk import __version__
+from kiosk.i18n import _
+from kiosk.ui.camera_feed import CameraFeed
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import BigButton, Divider, Text
+
+STARTED = time.monotonic()
+LOG_LINES = 12
+
+
+class OperatorScreen(KioskScreen):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.mode = "status"  # or "camera", "log"
+        self.note = ""
+        self.decoded: list[str] = []
+        self.worker: CameraFeed | None = None
+
+    def open(self, **params: Any) -> None:
+        super().open(**params)
+        self.mode, self.note, self.decoded = "status", "", []
+
+    def reset(self) -> None:
+        super().reset()
+        self.stop_camera()
+        self.mode, self.note, self.decoded = "status", "", []
+
+    def on_leave(self, *_: Any) -> None:
+        self.stop_camera()
+
+    def show(self, mode: str) -> None:
+        self.mode = mode
+        self.refresh()
+
+    def refresh(self) -> None:
+        t = self.theme
+        page = self.backdrop("horizontal" if not t.portrait else "vertical")
+        actions = GridLayout(cols=1 if not t.portrait else 2, spacing=t.mm(2),
+                             size_hint=(None, 1) if not t.portrait else (1, None))
+        if t.portrait:
+            actions.bind(minimum_height=actions.setter("height"))
+        else:
+            actions.width = t.mm(80)
+        for label, run, action in ((_("Status"), lambda: self.show("status"), "status"),
+                                   (_("Sync the catalogue now"), self._sync, "sync"),
+                                   (_("Check the network"), self._network, "network"),
+                                   (_("Test the camera"), lambda: self.show("camera"),
+                                    "camera"),
+                                   (_("Recent log"), lambda: self.show("log"), "log"),
+                                   (_("Restart the kiosk"), self._restart, "restart"),
+                                   (_("Leave the kiosk (to the desktop)"), self._desktop,
+                                    "desktop"),
+                                   (_("Back to the kiosk"), self.nav.home, "close")):
+            kind = "primary" if action == self.mode else "secondary"
+            actions.add_widget(BigButton(label, t, run, kind=kind, height=t.touch,
+                                         action_id=f"operator:{action}"))
+        body = BoxLayout(orientation="vertical", spacing=t.gap)
+        body.add_widget(Text(_("Operator"), size=t.text_title, color=t.palette.text,
+                             bold=True))
+        self.message = Text(self.note, size=t.text_body, color=t.palette.accent, bold=True)
+        body.add_widget(self.message)
+        if self.mode == "camera":
+            self._camera(body)
+        else:
+            self.stop_camera()
+            column = self.scrolling_column(body, spacing=t.mm(1))
+            for line in (self._status() if self.mode == "status" else self._log()):
+                column.add_widget(Text(line, size=t.text_small, color=t.palette.text))
+        if t.portrait:
+            page.add_widget(body)
+            page.add_widget(actions)
+        else:
+            page.add_widget(actions)
+            page.add_widget(body)
+
+    # --- what is shown -------------------------------------------------------------------
+
+    def _status(self) -> list[str]:
+        services = self.services
+        config = services.config
+        lines = [_("Version {version}, running for {minutes} minutes").format(
+                     version=__version__, minutes=int((time.monotonic() - STARTED) // 60)),
+                 _("Kiosk {id}: {name}").format(id=config.kiosk.id, name=config.kiosk.name),
+                 _("Configuration: {file}").format(file=config.source),
+                 _("Central API: {url}").format(url=config.api.base_url)]
+        online = services.online
+        lines.append(_("Network: online") if online else _("Network: offline ({reason})")
+                     .format(reason=services.connectivity.reason or "?"))
+        from kiosk.store.catalogue_store import StoreError
+
+        try:
+            info = services.catalogue.store.info()
+            lines.append(_("Catalogue: {procedures} procedures, {forms} forms, synced "
+                           "{when}").format(procedures=info.procedures, forms=info.forms,
+                                            when=_when(info.synced_at)))
+        except StoreError as err:
+            lines.append(_("Catalogue: not available ({reason})").format(reason=err))
+        if services.can_submit:
+            from kiosk.store.outbox import OutboxError
+
+            try:
+                waiting = services.outbox.summaries()
+                refused = sum(item.refused for item in waiting)
+                lines.append(_("Outbox: {n} waiting to be sent, {refused} refused by the "
+                               "API").format(n=len(waiting), refused=refused))
+            except OutboxError as err:
+                lines.append(_("Outbox: not available ({reason})").format(reason=err))
+        else:
+            lines.append(_("Online submission at this kiosk is off (kiosk.agency or the "
+                           "outbox key is not set)"))
+        lines.append(_("Camera: {camera}").format(camera=config.scanner.camera))
+        return lines
+
+    def _log(self) -> list[str]:
+        from kiosk.system.logs import RECENT
+
+        lines = list(RECENT.lines)[-LOG_LINES:]
+        return lines or [_("Nothing has been logged yet.")]
+
+    def _camera(self, body: BoxLayout) -> None:
+        t = self.theme
+        body.add_widget(Text(_("Hold a QR code in front of the camera: what it reads is "
+                               "shown below."), size=t.text_small, color=t.palette.muted))
+        self.preview = Image(fit_mode="contain")
+        body.add_widget(self.preview)
+        self.reads = Text("\n".join(self.decoded[-3:]) or " ", size=t.text_small,
+                          color=t.palette.text)
+        body.add_widget(Divider(t))
+        body.add_widget(self.reads)
+        if self.worker is None:
+            from kiosk.scanner.decode import decode_frame
+
+            budget = self.services.config.scanner.frame_budget_ms
+            self.worker = CameraFeed(self.services.config.scanner,
+                                     decode=lambda frame: decode_frame(frame, budget).payloads,
+                                     on_found=self._found, on_trouble=self._trouble)
+            self.worker.start()
+        self.worker.view = self.preview
+
+    def _found(self, payloads: list[bytes]) -> None:
+        if self.mode != "camera":
+            return
+        for payload in payloads:
+            # shown, never opened: a QR code is only text here
+            text = payload.decode("utf-8", "replace")
+            self.decoded.append(repr(text[:120]))
+        self.decoded = self.decoded[-3:]
+        self.reads.text = "\n".join(self.decoded)
+
+    def _trouble(self, broken: bool) -> None:
+        if self.worker is not None:
+            state, reason = self.worker.worker.status()
+            self.message.text = _("Camera: {state} ({reason})").format(
+                state=state, reason=reason) if broken else ""
+
+    def stop_camera(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+
+    # --- what the operator can do --------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.note = text
+        if self.manager is not None and self.manager.current == self.name:
+            self.message.text = text
+
+    def _sync(self) -> None:
+        self._say(_("Syncing the catalogue…"))
+        config = self.services.config
+
+        def work() -> None:
+            from kiosk.store.client import ApiError
+            from kiosk.store.sync import SyncBusy, sync_from_config
+
+            try:
+                text = _("Synced: {summary}").format(summary=sync_from_config(config)
+                                                     .summary())
+            except SyncBusy:
+                text = _("A sync is already running; try again in a minute.")
+            except (ApiError, OSError) as err:
+                text = _("The sync failed: {reason}").format(reason=err)
+            Clock.schedule_once(lambda _: self._done(text))
+
+        threading.Thread(target=work, name="operator-sync", daemon=True).start()
+
+    def _network(self) -> None:
+        self._say(_("Checking the network…"))
+        connectivity = self.services.connectivity
+
+        def work() -> None:
+            started = time.monotonic()
+            online = connectivity.check()
+            ms = int((time.monotonic() - started) * 1000)
+            text = _("The central API answered in {ms} ms.").format(ms=ms) if online else \
+                _("The central API cannot be reached: {reason}").format(
+                    reason=connectivity.reason)
+            Clock.schedule_once(lambda _: self._done(text))
+
+        threading.Thread(target=work, name="operator-network", daemon=True).start()
+
+    def _done(self, text: str) -> None:
+        self._say(text)
+        if self.mode == "status" and self.manager is not None \
+                and self.manager.current == self.name:
+            self.refresh()
+
+    def _restart(self) -> None:
+        self.stop_camera()
+        self.nav.leave(restart=True)  # type: ignore[attr-defined]
+
+    def _desktop(self) -> None:
+        self.stop_camera()
+        self.nav.leave(restart=False)  # type: ignore[attr-defined]
+
+
+def _when(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%d/%m/%Y %H:%M")
+    except (TypeError, ValueError):
+        return stamp or "?"

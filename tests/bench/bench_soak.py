@@ -1,0 +1,608 @@
+"""Soak: the real UI through thousands of sessions; resident memory must stay flat.
+
+The real KioskApp runs offscreen (Mesa software rendering) in a subprocess, on a synced
+copy of the demo catalogue with the reference API in the same process
+(`kiosk.ui.tour.demo_services`). Each session is a randomly chosen (seeded) visit, driven
+with simulated touches through kiosk.ui.driver.Driver:
+
+    browse      a field, maybe a level, a procedure; maybe the legal basis, the end, back
+    search      words typed on the on-screen keyboard, a result (or a suggestion) opened
+    viewer      a form or a filled-in sample in the PDF viewer, a page turned, maybe zoom
+    dossier     a dossier code typed on the scan screen (and its PIN when it has one)
+    qr          a receipt held under the camera (a video), its status
+    apply       an online submission started, then cancelled, handed to the phone, or
+                walked away from
+    submit      an online submission completed: details, case, papers (originals brought,
+                a page photographed from a video of a document), review, consent, receipt
+    help        the help screen, maybe its search
+    language    English, then browse or search
+    large       large text, then a procedure or browse
+
+Then the person walks away, with the idle time-out compressed in time (the countdown, now
+and then "continue" and walking away again, then the reset), and the kiosk is left alone
+until the app has tidied its memory (TIDY_SECONDS after a reset: `app.tidied` counts
+it). A person who finished with Done or Home leaves the kiosk at home, where no reset
+comes: the attract loop starts instead, and the next person's touch ends it.
+
+Every --every sessions (after a tidy) it records resident memory (/proc/self/statm), the
+anonymous part of it, glibc's in-use heap (mallinfo2), Python's allocated blocks and
+tracked objects, threads and open files. It prints resident memory after the warm-up and
+at the end, the growth, the slope over the last half (least squares, MB per 1000
+sessions), sessions per second, and a verdict. It prints figures; it asserts nothing.
+
+"Flat": resident memory grows by less than FLAT_MB_PER_1000 MB per 1000 sessions over the
+last half of the run (the warm-up excluded). At 300 sessions a day, 5 MB per 1000 sessions
+would still be ~550 MB a year: a kiosk meant to run for months needs the figure near 0,
+and the report shows it.
+
+    .venv/bin/python tests/bench/bench_soak.py                  # 2000 sessions
+    .venv/bin/python tests/bench/bench_soak.py --sessions 60    # a quick check
+    .venv/bin/python tests/bench/bench_soak.py --sessions 100000 --minutes 45
+    .venv/bin/python tests/bench/bench_soak.py --kinds viewer --sessions 200  # one kind
+    .venv/bin/python tests/bench/bench_soak.py --types 10       # growing object types
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+FLAT_MB_PER_1000 = 5.0
+WARMUP = 20
+# how often each kind of visit comes, roughly as at a one-stop counter's kiosk
+KINDS = {"browse": 18, "search": 20, "viewer": 12, "dossier": 10, "qr": 8, "apply": 8,
+         "submit": 6, "help": 5, "language": 7, "large": 6}
+
+
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=2000)
+    parser.add_argument("--every", type=int, default=10,
+                        help="record memory after every K sessions (default 10)")
+    parser.add_argument("--warmup", type=int, default=WARMUP,
+                        help=f"sessions before the reference level (default {WARMUP})")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kinds", default="",
+                        help="comma-separated kinds of visit, only these (default: the mix "
+                             f"{','.join(KINDS)})")
+    parser.add_argument("--minutes", type=float, default=0,
+                        help="stop after this much wall time, whatever --sessions says")
+    parser.add_argument("--size", default="1280x800", help="window size (default 1280x800)")
+    parser.add_argument("--types", type=int, default=0, metavar="N",
+                        help="also print, at each checkpoint, the N object types that grew "
+                             "most since the previous one (slow: walks every object)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    kinds = [k for k in args.kinds.split(",") if k] or list(KINDS)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        parser.error(f"unknown kinds: {', '.join(unknown)} (known: {', '.join(KINDS)})")
+    args.kinds = kinds
+    return args
+
+
+def main() -> None:
+    args = options()
+    if args.child:
+        child(args)
+        return
+    # Kivy has one window per process and reads its settings on first import: the soak
+    # runs in a fresh interpreter, from this file (Kivy looks for .kv files beside it).
+    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--child",
+                           *sys.argv[1:]], check=False)
+    sys.exit(done.returncode)
+
+
+# --- the child: the app, the visitors, the measurements ---------------------------------
+
+def slope_per_1000(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of value over sessions, per 1000 sessions."""
+    n = len(points)
+    if n < 2:
+        return float("nan")
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if sxx == 0:
+        return float("nan")
+    return 1000 * sum((x - mx) * (y - my) for x, y in points) / sxx
+
+
+def child(args: argparse.Namespace) -> None:
+    import ctypes
+    import ctypes.util
+    import dataclasses
+    import gc
+    import random
+    import tempfile
+    import threading
+    import time
+    import traceback
+    from collections import Counter
+    from datetime import date
+    from pathlib import Path
+
+    from kiosk.ui.launch import prepare_kivy
+
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    prepare_kivy(width=width, height=height, fullscreen=False, offscreen=True)
+
+    from kiosk.config.settings import EXAMPLE_CONFIG, load_config
+    from kiosk.scanner.document_photos import document_photo
+    from kiosk.scanner.receipt_image import camera_frame, receipt_video, write_video
+    from kiosk.server.catalogue_files import demo_dossiers
+    from kiosk.submission.draft import may_bring_original
+    from kiosk.ui.app import TIDY_SECONDS, KioskApp
+    from kiosk.ui.driver import Driver
+    from kiosk.ui.tour import demo_services
+
+    # --- measurements ----------------------------------------------------------------
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    mallinfo2 = getattr(libc, "mallinfo2", None)  # glibc 2.33+
+    if mallinfo2 is not None:
+        mallinfo2.restype = MallInfo2
+    page = os.sysconf("SC_PAGE_SIZE")
+    mb = 1024 * 1024
+
+    def rss_mb() -> float:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * page / mb
+
+    def anon_mb() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def malloc_mb() -> float:
+        if mallinfo2 is None:
+            return float("nan")
+        info = mallinfo2()
+        return (info.uordblks + info.hblkhd) / mb  # in use: heap chunks and mmapped ones
+
+    def type_counts() -> Counter[str]:
+        return Counter(f"{type(o).__module__}.{type(o).__qualname__}"
+                       for o in gc.get_objects())
+
+    @dataclasses.dataclass
+    class Point:
+        sessions: int
+        seconds: float
+        rss: float
+        anon: float
+        malloc: float
+        blocks: int
+        objects: int
+        threads: int
+        fds: int
+
+    def measure(sessions: int, started: float) -> Point:
+        return Point(sessions, time.monotonic() - started, rss_mb(), anon_mb(), malloc_mb(),
+                     sys.getallocatedblocks(), len(gc.get_objects()),
+                     threading.active_count(), len(os.listdir("/proc/self/fd")))
+
+    def open_files() -> Counter[str]:
+        """What the open file descriptors are: sockets, pipes, files by their name."""
+        kinds: Counter[str] = Counter()
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            kinds[target.split(":[")[0] if ":[" in target else
+                  target.replace(str(scratch), "<scratch>")] += 1
+        return kinds
+
+    def show(p: Point) -> None:
+        print(f"{p.sessions:>8} {p.seconds:>8.0f} {p.rss:>8.1f} {p.anon:>8.1f} "
+              f"{p.malloc:>9.1f} {p.blocks / 1000:>9.0f} {p.objects:>8} {p.threads:>7} "
+              f"{p.fds:>5}", flush=True)
+
+    # --- the kiosk ------------------------------------------------------------------
+
+    rng = random.Random(args.seed)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-soak-"))
+    config = load_config(str(EXAMPLE_CONFIG), environ={})
+    services, stop_api = demo_services(config, scratch / "data")
+    app = KioskApp(services)
+    d = Driver(app)
+    base = services.config
+
+    store = services.catalogue.store
+    procedures = store.procedures(None, None)
+    online = [p.code for p in procedures if p.is_online]
+    with_forms = [p.code for p in procedures
+                  if any((c.form and services.form_pdf(c.form, False)) or
+                         (c.sample and services.form_pdf(c.sample, True))
+                         for case in p.cases for c in case.components)]
+    today = date.today()
+    dossiers = [(x.code, pin) for x, pin in demo_dossiers(today)]
+    receipts = [x.code for x, pin in demo_dossiers(today) if not pin][:3]
+
+    # the kiosk's one camera, looking at: an empty desk, a receipt, a page of a document
+    desk = write_video(scratch / "desk.avi", [camera_frame(None)] * 15)
+    receipt_videos = [receipt_video(scratch / f"receipt-{i}.avi",
+                                    f"https://dichvucong.gov.vn/p/tra-cuu?ma_ho_so={code}",
+                                    code, empty_frames=8, receipt_frames=30)
+                      for i, code in enumerate(receipts)]
+    page_video = write_video(scratch / "page.avi", [document_photo("cluttered", 3).image] * 30)
+
+    def camera_on(video: Path) -> None:
+        services.config = dataclasses.replace(
+            base, scanner=dataclasses.replace(base.scanner, camera=str(video)))
+
+    queries = ("khai sinh", "ket hon", "chung thuc", "ho kinh doanh", "tam tru", "so do",
+               "xay nha", "tro cap", "giay phep xay dung", "khai tu", "thuong tru",
+               "chuyen truong", "ban sao", "nguoi cao tuoi", "qqxyz")
+    names = ("NGUYEN THI HOA", "TRAN VAN BINH", "LE THI MAI", "PHAM VAN DUC", "HOANG ANH")
+    # a CCCD number carries the birth year (and the century): they go in pairs
+    born = (("025190012345", "05091990"), ("001085012345", "12031985"),
+            ("079200001234", "30112000"))
+    values = {"phone": ("0912345678", "0987654321", "0356789123"),
+              "address": ("xom Dong, xa Minh Khai", "thon 3, xa Tan Lap",
+                          "so 12 duong Hung Vuong"),
+              "email": ("hoa@gmail.com", "")}
+
+    class Failed(Exception):
+        pass
+
+    def ids(prefix: str) -> list[str]:
+        return [str(w.action_id) for w in d.widgets()
+                if str(getattr(w, "action_id", "")).startswith(prefix)
+                and getattr(w, "enabled", True)]
+
+    def wait(done, what: str, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
+        if not d.until(done, seconds):
+            raise Failed(f"no {what} within {seconds:.0f} s")
+
+    def chance(p: float) -> bool:
+        return rng.random() < p
+
+    # --- the visits -----------------------------------------------------------------
+
+    def read_procedure() -> None:
+        if chance(0.3) and d.exists("detail:legal"):
+            d.tap("detail:legal")
+        if chance(0.4):
+            d.scroll_to_end()
+        if chance(0.15):
+            d.tap("nav:back")
+
+    def browse() -> None:
+        d.tap("home:browse")
+        d.tap(rng.choice(ids("field:")))
+        if chance(0.4):
+            d.tap(rng.choice(("level:commune", "level:province", "level:all")))
+        if chance(0.2) and d.exists("browse:more"):
+            d.tap("browse:more")
+        rows = ids("procedure:")
+        if rows:
+            d.tap(rng.choice(rows[:12]))
+            read_procedure()
+
+    def search() -> None:
+        d.tap("home:search")
+        query = rng.choice(queries)
+        if chance(0.2):  # a slip of the finger, corrected
+            d.type(query[:3] + "x")
+            d.tap("key:backspace")
+            d.type(query[3:])
+        else:
+            d.type(query)
+        if chance(0.15):
+            d.tap(rng.choice(("tone:sac", "tone:huyen", "mark:circumflex")))
+        if not ids("procedure:") and d.exists("suggest:khai sinh"):
+            d.tap(rng.choice(ids("suggest:")))
+        rows = ids("procedure:")
+        if rows and chance(0.85):
+            d.tap(rng.choice(rows[:3]))
+            read_procedure()
+
+    def viewer() -> None:
+        app.go("detail", code=rng.choice(with_forms))
+        d.frames()
+        d.tap(rng.choice(ids("form:") + ids("sample:")))
+        if app.screens.current != "viewer":
+            raise Failed("the viewer did not open")
+        pdf = app.screen.viewer
+        if pdf.page_total > 1:
+            d.tap("viewer:next")
+            if chance(0.3):
+                d.tap("viewer:prev")
+        if chance(0.4):
+            d.tap("viewer:zoom_in")
+        if chance(0.5):
+            d.tap("viewer:close")
+            if chance(0.3):
+                d.tap(rng.choice(ids("form:") + ids("sample:")))
+
+    def dossier() -> None:
+        d.tap("home:dossier")
+        d.tap("scan:type")
+        code, pin = rng.choice([*dossiers, ("000.00.20.H29-201117-9999", None)])
+        d.type(code)
+        d.tap("scan:submit")
+        scan = app.screen
+        wait(lambda: not scan.busy, "answer to the look-up")
+        if scan.mode == "pin" and pin:
+            d.type(pin)
+            d.tap("scan:submit")
+            wait(lambda: not scan.busy, "answer to the PIN")
+        if app.screens.current == "status":
+            if chance(0.3):
+                d.scroll_to_end()
+            if chance(0.3):
+                d.tap("status:done")
+
+    def qr() -> None:
+        camera_on(rng.choice(receipt_videos))
+        d.tap("home:dossier")
+        wait(lambda: app.screens.current == "status", "status from the receipt's QR code")
+        if chance(0.3):
+            d.tap("status:done")
+
+    def fill_details() -> None:
+        draft = services.draft
+        assert draft is not None
+        citizen_id, birth = rng.choice(born)
+        chosen = {**{k: rng.choice(v) for k, v in values.items()}, "full_name":
+                  rng.choice(names), "citizen_id": citizen_id, "date_of_birth": birth}
+        for field in draft.fields:
+            value = chosen.get(field.name, "")
+            if not value:
+                continue
+            d.tap(f"field:{field.name}")
+            d.tap("key:clear")
+            d.type(value)
+        screen = app.screen
+        for _ in range(len(draft.fields) + 1):
+            if screen.step != "details":
+                return
+            d.tap("apply:next")
+        raise Failed(f"details refused: {sorted(draft.problems(today))}")
+
+    def photograph(index: int) -> None:
+        screen = app.screen
+        d.tap(f"paper:photo:{index}")
+        wait(lambda: screen.worker is not None and screen.worker.latest_frame() is not None,
+             "camera frame")
+        d.tap("camera:take")
+        wait(lambda: screen.shot is not None, "straightened page")
+        d.tap("camera:keep")
+
+    def start_submission() -> None:
+        app.go("detail", code=rng.choice(online))
+        d.frames()
+        d.tap("detail:submit")
+        if app.screens.current != "apply":
+            raise Failed("no submission screen")
+
+    def apply() -> None:
+        start_submission()
+        name = rng.choice(names)
+        d.type(name[:rng.randint(3, len(name))])
+        if chance(0.3):
+            d.tap("field:phone")
+            d.type("0912")
+        ending = rng.random()
+        if ending < 0.4:
+            d.tap("apply:cancel")
+        elif ending < 0.6:
+            d.tap("apply:phone")
+            handoff = app.screen
+            d.until(lambda: getattr(handoff, "link", None) is not None, 10)
+
+    def submit() -> None:
+        camera_on(page_video)
+        start_submission()
+        fill_details()
+        draft = services.draft
+        assert draft is not None
+        if app.screen.step == "case":
+            d.tap(f"case:{rng.randrange(len(draft.procedure.cases))}")
+        photographed = False
+        for i in draft.missing_documents():
+            if may_bring_original(draft.components[i]) and (photographed or chance(0.6)):
+                d.tap(f"paper:bring:{i}")
+            else:
+                photograph(i)
+                photographed = True
+        d.tap("apply:next")
+        d.tap("apply:consent")
+        d.tap("apply:send")
+        screen = app.screen
+        wait(lambda: screen.step == "receipt", "receipt", 30)
+        if chance(0.5):
+            d.tap("apply:done")
+
+    def help_() -> None:
+        d.tap("home:help")
+        if chance(0.5):
+            d.scroll_to_end()
+        if chance(0.4):
+            d.tap("help:search")
+            d.type(rng.choice(queries[:6]))
+            rows = ids("procedure:")
+            if rows:
+                d.tap(rows[0])
+
+    def language() -> None:
+        d.tap("nav:language")
+        (browse if chance(0.5) else search)()
+        if chance(0.2):
+            d.tap("nav:language")  # back to Vietnamese halfway
+
+    def large() -> None:
+        d.tap("nav:large_text")
+        if chance(0.5):
+            app.go("detail", code=rng.choice(online + with_forms))
+            d.frames()
+            read_procedure()
+        else:
+            browse()
+
+    visits = {"browse": browse, "search": search, "viewer": viewer, "dossier": dossier,
+              "qr": qr, "apply": apply, "submit": submit, "help": help_,
+              "language": language, "large": large}
+    weights = [KINDS[k] for k in args.kinds]
+
+    def walk_away() -> bool:
+        """The person leaves. True when the app reset the session and tidied."""
+        idle = app.idle
+        if app.screens.current == "home":  # no reset at home: the attract loop, later
+            idle.last_touch -= idle.attract_seconds + 1
+            app._every_second(0)
+            d.frames(2)
+            return False
+        tidied = app.tidied
+        idle.last_touch -= idle.idle_seconds + 1
+        app._every_second(0)  # "Do you need more time?"
+        d.frames(1)
+        if chance(0.1) and app.countdown.visible:
+            d.tap("idle:continue")  # back for a moment, then gone for good
+            idle.last_touch -= idle.idle_seconds + 1
+            app._every_second(0)
+            d.frames(1)
+        idle.last_touch -= idle.countdown_seconds + 1
+        app._every_second(0)  # the countdown ran out: reset
+        deadline = time.monotonic() + TIDY_SECONDS + 10
+        while app.tidied == tidied and time.monotonic() < deadline:
+            d.frames(1)
+        return app.tidied != tidied
+
+    def arrive() -> None:
+        camera_on(desk)
+        if app.attract.visible:
+            d.tap_at(10, 10)  # the touch that wakes the kiosk does nothing else
+
+    # --- the run --------------------------------------------------------------------
+
+    print(f"soak: {args.sessions} sessions of {','.join(args.kinds)}, seed {args.seed}, "
+          f"{width}x{height}, memory every {args.every} sessions after a tidy"
+          + (f", at most {args.minutes:g} min" if args.minutes else ""), flush=True)
+    print(f"{'sessions':>8} {'seconds':>8} {'rss MB':>8} {'anon MB':>8} {'malloc MB':>9} "
+          f"{'pyblk k':>9} {'objects':>8} {'threads':>7} {'fds':>5}", flush=True)
+    started = time.monotonic()
+    app.reset_session()  # a first tidy, as after any session
+    deadline = time.monotonic() + TIDY_SECONDS + 10
+    while app.tidied == 0 and time.monotonic() < deadline:
+        d.frames(1)
+    points = [measure(0, started)]
+    show(points[0])
+    types_before = type_counts() if args.types else Counter()
+    kind_counts: Counter[str] = Counter()
+    kind_seconds: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    no_reset = 0
+    warm: Point | None = None
+    warm_types: Counter[str] | None = None
+    warm_files: Counter[str] = Counter()
+    sessions = 0
+    out_of_time = False
+
+    def checkpoint() -> None:
+        nonlocal warm, warm_types, warm_files, types_before
+        point = measure(sessions, started)
+        points.append(point)
+        show(point)
+        if warm is None and sessions >= args.warmup:
+            warm, warm_types, warm_files = point, type_counts(), open_files()
+        if args.types:
+            now = type_counts()
+            grown = (now - types_before).most_common(args.types)
+            if grown:
+                print("         grown since the last: " + ", ".join(
+                    f"{name.rsplit('.', 1)[-1]} +{n}" for name, n in grown), flush=True)
+            types_before = now
+
+    while sessions < args.sessions and not out_of_time:
+        kind = rng.choices(args.kinds, weights)[0]
+        began = time.monotonic()
+        arrive()
+        try:
+            visits[kind]()
+        except Exception as error:  # a soak goes on; failures are counted
+            key = f"{kind}: {type(error).__name__}: {error}"[:160]
+            if not errors[key]:
+                print(f"  session {sessions + 1} ({kind}) failed: "
+                      f"{traceback.format_exc(limit=3).strip().splitlines()[-1]}", flush=True)
+            errors[key] += 1
+        reset = walk_away()
+        sessions += 1
+        kind_counts[kind] += 1
+        kind_seconds[kind] += time.monotonic() - began
+        no_reset += not reset
+        out_of_time = bool(args.minutes) and time.monotonic() - started > args.minutes * 60
+        # measured in the same state each time: just after the app tidied
+        if reset and sessions >= (points[-1].sessions // args.every + 1) * args.every:
+            checkpoint()
+    if points[-1].sessions != sessions:  # it ended at home: tidy as after any session
+        tidied = app.tidied
+        app.reset_session()
+        deadline = time.monotonic() + TIDY_SECONDS + 10
+        while app.tidied == tidied and time.monotonic() < deadline:
+            d.frames(1)
+        checkpoint()
+    end_types = type_counts()
+    end_files = open_files()
+    elapsed = time.monotonic() - started
+    services.stop()
+    stop_api()
+
+    # --- the report -----------------------------------------------------------------
+
+    last = points[-1]
+    warm = warm or points[0]
+    half = [p for p in points if p.sessions >= max(warm.sessions, last.sessions / 2)]
+    rss_slope = slope_per_1000([(p.sessions, p.rss) for p in half])
+    print()
+    print(f"sessions: {sessions} in {elapsed / 60:.1f} min, "
+          f"{sessions / elapsed:.3f} sessions/s ({elapsed / max(1, sessions):.1f} s each, "
+          f"{TIDY_SECONDS:g}+ s of it the quiet after the reset)")
+    print("kinds: " + ", ".join(f"{k} {kind_counts[k]} ({kind_seconds[k] / kind_counts[k]:.1f} s)"
+                                for k in args.kinds if kind_counts[k]))
+    print(f"sessions that ended at home (Done/Home: no reset, attract loop): {no_reset}")
+    if errors:
+        print(f"failed visits: {sum(errors.values())}")
+        for key, n in errors.most_common(8):
+            print(f"  {n} x {key}")
+    print(f"resident memory: start {points[0].rss:.1f} MB, after warm-up ({warm.sessions} "
+          f"sessions) {warm.rss:.1f} MB, end ({last.sessions}) {last.rss:.1f} MB")
+    print(f"growth after warm-up: {last.rss - warm.rss:+.1f} MB over "
+          f"{last.sessions - warm.sessions} sessions")
+    print(f"slope over the last half ({half[0].sessions}-{last.sessions}, {len(half)} points): "
+          f"RSS {rss_slope:+.2f} MB/1000 sessions; anonymous "
+          f"{slope_per_1000([(p.sessions, p.anon) for p in half]):+.2f}; malloc in use "
+          f"{slope_per_1000([(p.sessions, p.malloc) for p in half]):+.2f}; Python objects "
+          f"{slope_per_1000([(p.sessions, p.objects) for p in half]):+.0f}/1000 sessions")
+    print(f"malloc in use: warm-up {warm.malloc:.1f} MB, end {last.malloc:.1f} MB; Python "
+          f"objects: warm-up {warm.objects}, end {last.objects}; threads {warm.threads} -> "
+          f"{last.threads}; open files {warm.fds} -> {last.fds}")
+    grown = (end_types - (warm_types or Counter())).most_common(10)
+    if grown:
+        print("object types grown since the warm-up: " + ", ".join(
+            f"{name} +{n}" for name, n in grown))
+    files = end_files - warm_files
+    if files:
+        print("open files added since the warm-up: " + ", ".join(
+            f"{name} +{n}" for name, n in files.most_common(10)))
+    if len(half) < 3:
+        verdict = "too short to tell (fewer than 3 points in the last half)"
+    elif rss_slope < FLAT_MB_PER_1000:
+        verdict = "FLAT"
+    else:
+        verdict = "GROWING"
+    print(f"verdict: {verdict} (flat: RSS slope over the last half under "
+          f"{FLAT_MB_PER_1000:g} MB per 1000 sessions)", flush=True)
+    os._exit(0)  # Kivy's window and the API's thread need no orderly goodbye
+
+
+if __name__ == "__main__":
+    main()
