@@ -176,6 +176,37 @@ def cmd_fleet(args: argparse.Namespace) -> int:
     return EXIT_FAILED if silent else EXIT_OK
 
 
+def cmd_ratings(args: argparse.Namespace) -> int:
+    from kiosk.feedback.rating import CRITERIA
+    from kiosk.store.client import ApiClient, ClientSettings
+
+    params = {k: v for k, v in (("since", args.since), ("until", args.until)) if v}
+    client = ApiClient(ClientSettings.from_config(_config(args)))
+    try:
+        summary = client.get("ratings/summary", params or None).json()
+    finally:
+        client.close()
+    if not isinstance(summary, dict) or not isinstance(summary.get("agencies"), list):
+        raise CommandFailed("the central API's rating summary is not what was expected")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return EXIT_OK
+    print(f"ratings from {summary['since']} to {summary['until']} (3 very satisfied, "
+          "2 satisfied, 1 not satisfied)")
+    if not summary["agencies"]:
+        print("no ratings in this period")
+    for agency in summary["agencies"]:
+        print(f"\n{agency['agency']}: {agency['ratings']} ratings")
+        rows = [("overall", agency["overall"])] + [
+            (key, agency["criteria"][key]) for key, _ in CRITERIA if key in agency["criteria"]]
+        for name, levels in rows:
+            given = sum(levels.values())
+            shares = "  ".join(f"{level}: {levels[level]:>4} ({levels[level] / given:4.0%})"
+                               for level in ("3", "2", "1")) if given else "-"
+            print(f"  {name:<9} {shares}")
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from kiosk.store.local_catalogue import LocalCatalogue
 
@@ -350,6 +381,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: 30 days ago)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="the N most viewed "
                    "procedures (10)")
+
+    p = command("ratings", cmd_ratings, "Print the citizens' satisfaction ratings the central "
+                "API holds, per agency: overall and per criterion.")
+    p.add_argument("--summary", action="store_true",
+                   help="totals per agency (the only view there is; kept for scripts)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="first day (default: 30 days ago)")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="last day (default: today)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     command("hash-pin", cmd_hash_pin, "Read an operator PIN (4-12 digits) and print the "
             "salted hash for [operator] pin_hash in the secrets file.")

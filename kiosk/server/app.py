@@ -392,6 +392,32 @@ def create_app(db: ServerDB) -> FastAPI:
                 "items": [{"event": event, "detail": detail, "name": name or "",
                            "count": count} for event, detail, count, name in rows]}
 
+    @app.get("/v1/ratings/summary", tags=["province"], responses=ERRORS)
+    def rating_summary(_: Kiosk, since: Annotated[date | None, Query(
+                       description="first day, YYYY-MM-DD (default: 30 days ago)")] = None,
+                       until: Annotated[date | None, Query(
+                       description="last day, YYYY-MM-DD (default: today)")] = None,
+                       ) -> dict[str, Any]:
+        """Citizens' ratings per agency over a period: how many, and for the overall level
+        and each criterion how many gave 3 (very satisfied), 2 (satisfied), 1 (not
+        satisfied). Each rating is counted once, however often a kiosk sent it."""
+        until = until or date.today()
+        since = since or until - timedelta(days=30)
+        agencies: dict[str, dict[str, Any]] = {}
+        for agency, body in db.ratings_since(since.isoformat(),
+                                             (until + timedelta(days=1)).isoformat()):
+            rating = json.loads(body)
+            totals = agencies.setdefault(agency, {"agency": agency, "ratings": 0,
+                                                  "overall": {"3": 0, "2": 0, "1": 0},
+                                                  "criteria": {}})
+            totals["ratings"] += 1
+            totals["overall"][str(rating["overall"])] += 1
+            for key, level in rating.get("criteria", {}).items():
+                levels = totals["criteria"].setdefault(key, {"3": 0, "2": 0, "1": 0})
+                levels[str(level)] += 1
+        return {"since": since.isoformat(), "until": until.isoformat(),
+                "agencies": list(agencies.values())}
+
     return app
 
 

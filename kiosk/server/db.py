@@ -340,6 +340,13 @@ class ServerDB:
             "procedures AS p ON u.detail != '' AND p.code = u.detail WHERE u.day >= ? "
             "GROUP BY u.event, u.detail ORDER BY 3 DESC, 1, 2", (since,)))
 
+    def ratings_since(self, since: str, until: str) -> list[tuple[str, str]]:
+        """(agency, body JSON) of the ratings received from day `since` up to, not
+        including, day `until` (YYYY-MM-DD)."""
+        return list(self.conn.execute(
+            "SELECT agency, body FROM ratings WHERE created_at >= ? AND created_at < ? "
+            "ORDER BY agency", (since, until)))
+
     def count(self, table: str) -> int:
         if table not in ("procedures", "forms", "agencies", "dossiers", "submissions",
                          "ratings", "heartbeats", "handoffs", "usage_batches"):

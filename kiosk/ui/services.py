@@ -123,7 +123,8 @@ class KioskServices:
 
     @property
     def can_submit(self) -> bool:
-        """This kiosk takes submissions (an agency is set and the outbox has its key)."""
+        """This kiosk takes submissions and ratings (an agency is set and the outbox has its
+        key)."""
         return bool(self.config.kiosk.agency and self.config.outbox.key)
 
     def start_draft(self, procedure: Procedure) -> Draft:

@@ -328,8 +328,8 @@ def child(args: argparse.Namespace) -> None:
         d.tap("scan:type")
         code, pin = rng.choice([*dossiers, ("000.00.20.H29-201117-9999", None)])
         d.type(code)
-        d.tap("scan:submit")
         scan = app.screen
+        d.tap("scan:submit")
         wait(lambda: not scan.busy, "answer to the look-up")
         if scan.mode == "pin" and pin:
             d.type(pin)

@@ -179,6 +179,12 @@ def apply_receipt(d: Driver) -> None:
     d.app.screen.go_step("receipt")
 
 
+def rate(d: Driver) -> None:
+    d.app.go("rate", dossier_code="000.00.20.H29-261125-0001")
+    d.frames()
+    d.tap("rate:overall:2")
+
+
 def operator(d: Driver) -> None:
     d.app.go("operator")
 
@@ -188,7 +194,7 @@ SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, d
                                            countdown, pin_pad, scan, scan_typing, status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
-                                           apply_receipt, operator]
+                                           apply_receipt, operator, rate]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -15,7 +15,8 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "home-english", "home-offline", "detail-offline", "apply-details",
             "apply-details-message", "apply-details-filled", "apply-case", "apply-papers",
             "apply-camera", "apply-camera-page", "apply-papers-done", "apply-review",
-            "apply-receipt", "apply-offline-receipt", "operator", "operator-log"]
+            "apply-receipt", "apply-offline-receipt", "operator", "operator-log", "rate",
+            "rate-thanks"]
 
 
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:

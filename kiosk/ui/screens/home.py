@@ -40,6 +40,13 @@ class HomeScreen(KioskScreen):
         submit.enabled = online
         tiles.add_widget(submit)
         column.add_widget(tiles)
-        column.add_widget(BigButton(_("How to use this kiosk · Opening hours · Hotline"), t,
-                                    lambda: self.nav.go("help"), kind="secondary",
-                                    action_id="home:help"))
+        row = GridLayout(cols=2 if self.services.can_submit and not t.portrait else 1,
+                         spacing=t.gap, size_hint_y=None)
+        row.bind(minimum_height=row.setter("height"))
+        row.add_widget(BigButton(_("How to use this kiosk · Opening hours · Hotline"), t,
+                                 lambda: self.nav.go("help"), kind="secondary",
+                                 action_id="home:help"))
+        if self.services.can_submit:
+            row.add_widget(BigButton(_("Rate our service"), t, lambda: self.nav.go("rate"),
+                                     kind="secondary", action_id="home:rate"))
+        column.add_widget(row)

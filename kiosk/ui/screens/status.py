@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kivy.uix.boxlayout import BoxLayout
+
 from kiosk.i18n import _
 from kiosk.status.words import StatusView
 from kiosk.ui.screens.base import KioskScreen
@@ -41,4 +43,9 @@ class StatusScreen(KioskScreen):
             for when, words, note in view.history:
                 column.add_widget(self.body(f"{when}  —  {words}" + (f": {note}" if note
                                                                       else "")))
-        column.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
+        row = BoxLayout(size_hint_y=None, height=t.button, spacing=t.gap)
+        if self.services.can_submit:
+            row.add_widget(BigButton(_("Rate our service"), t, lambda: self.nav.go(
+                "rate", dossier_code=view.code), kind="secondary", action_id="status:rate"))
+        row.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
+        column.add_widget(row)

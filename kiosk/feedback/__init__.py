@@ -1,0 +1,1 @@
+"""Citizens' satisfaction ratings of the service: the scale and the criteria. No I/O."""
