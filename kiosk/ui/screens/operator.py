@@ -62,7 +62,7 @@ class OperatorScreen(KioskScreen):
         if t.portrait:
             actions.bind(minimum_height=actions.setter("height"))
         else:
-            actions.width = t.mm(80)
+            actions.width = t.mm(95)
         for label, run, action in ((_("Status"), lambda: self.show("status"), "status"),
                                    (_("Sync the catalogue now"), self._sync, "sync"),
                                    (_("Check the network"), self._network, "network"),
