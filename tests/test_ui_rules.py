@@ -36,6 +36,13 @@ def test_every_text_colour_pair_has_contrast_4_5() -> None:
         assert contrast(text, background) >= 4.5, name
 
 
+def test_the_high_contrast_palette_reaches_7_to_1_everywhere() -> None:
+    theme = Theme.for_window(1920, 1080, high_contrast=True)
+    assert theme.high_contrast and not Theme.for_window(1920, 1080).high_contrast
+    for name, (text, background) in theme.palette.text_pairs().items():
+        assert contrast(text, background) >= 7, name
+
+
 def test_idle_countdown_then_expiry_and_attract_at_home() -> None:
     clock = Clock()
     idle = IdleTimer(90, 20, 300, clock)

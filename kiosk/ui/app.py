@@ -65,6 +65,7 @@ class KioskApp(App):
         config = services.config
         self.default_language = config.kiosk.language
         self.large_text = False
+        self.high_contrast = False
         self.theme = self._theme()
         self.history: list[tuple[str, dict[str, Any]]] = []
         self.idle = IdleTimer(config.session.idle_seconds, config.session.countdown_seconds,
@@ -82,7 +83,8 @@ class KioskApp(App):
 
     def _theme(self) -> Theme:
         return Theme.for_window(int(Window.width), int(Window.height),
-                                self.services.config.display.diagonal_inches, self.large_text)
+                                self.services.config.display.diagonal_inches, self.large_text,
+                                self.high_contrast)
 
     def build(self) -> FloatLayout:
         self.root_layout = FloatLayout()
@@ -90,6 +92,7 @@ class KioskApp(App):
         self.header = Header(self.theme, self.services.config.kiosk.name, on_home=self.home,
                              on_back=self.back, on_language=self.set_language,
                              on_large_text=self.toggle_large_text,
+                             on_contrast=self.toggle_high_contrast,
                              on_secret_tap=self.secret_tap)
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen("home", self, self.services))
@@ -166,6 +169,7 @@ class KioskApp(App):
         self.services.forget_draft()
         self.countdown.hide()
         self.large_text = False
+        self.high_contrast = False
         i18n.set_language(self.default_language)
         self.theme = self._theme()
         self.idle.touch()
@@ -202,6 +206,11 @@ class KioskApp(App):
 
     def toggle_large_text(self) -> None:
         self.large_text = not self.large_text
+        self.theme = self._theme()
+        self._rebuild()
+
+    def toggle_high_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
         self.theme = self._theme()
         self._rebuild()
 

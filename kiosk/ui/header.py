@@ -19,21 +19,23 @@ from kiosk.ui.widgets import Badge, BigButton, Surface
 class Header(Surface):
     def __init__(self, theme: Theme, location: str, *, on_home: Callable[[], None],
                  on_back: Callable[[], None], on_language: Callable[[str], None],
-                 on_large_text: Callable[[], None], on_secret_tap: Callable[[], None]) -> None:
+                 on_large_text: Callable[[], None], on_contrast: Callable[[], None],
+                 on_secret_tap: Callable[[], None]) -> None:
         super().__init__(orientation="horizontal", size_hint_y=None,
                          background=theme.palette.header)
         self.location = location
-        self.handlers = (on_home, on_back, on_language, on_large_text)
+        self.handlers = (on_home, on_back, on_language, on_large_text, on_contrast)
         self.on_secret_tap = on_secret_tap
         self.online: bool | None = None
         self.at_home = True
         self.rebuild(theme)
 
     def rebuild(self, theme: Theme) -> None:
-        on_home, on_back, on_language, on_large_text = self.handlers
+        on_home, on_back, on_language, on_large_text, on_contrast = self.handlers
         self.theme = theme
         self.clear_widgets()
         p = theme.palette
+        self.background = p.header
         pad = theme.mm(2)
         self.padding = (pad, pad)
         self.spacing = pad
@@ -43,12 +45,16 @@ class Header(Surface):
             self.add_widget(self._button(_("Home"), on_home, "nav:home"))
             self.add_widget(self._button(_("‹ Back"), on_back, "nav:back"))
         title = BoxLayout(orientation="vertical")
-        self.place = Label(text=self.location, font_size=theme.text_small if compact else
-                           theme.text_body, bold=True, color=p.header_text, halign="left",
+        # two lines in the bar's fixed height, whatever the text size elsewhere
+        line = int(theme.button / 2 / 1.2)
+        self.place = Label(text=self.location, font_size=min(
+                               theme.text_small if compact else theme.text_body, line),
+                           bold=True, color=p.header_text, halign="left",
                            valign="middle", shorten=True, shorten_from="right")
         self.place.bind(size=lambda w, s: setattr(w, "text_size", s))
-        self.clock = Label(font_size=theme.text_small, color=p.header_text, halign="left",
-                           valign="middle")
+        self.clock = Label(font_size=min(theme.text_small, line), color=p.header_text,
+                           halign="left", valign="middle", shorten=True,
+                           shorten_from="right")
         self.clock.bind(size=lambda w, s: setattr(w, "text_size", s))
         title.add_widget(self.place)
         title.add_widget(self.clock)
@@ -57,6 +63,7 @@ class Header(Surface):
         self.status = BoxLayout(size_hint_x=None, width=theme.mm(40 if compact else 55))
         self.add_widget(self.status)
         self.add_widget(self._button(_("A+ Large text"), on_large_text, "nav:large_text"))
+        self.add_widget(self._button(_("Contrast"), on_contrast, "nav:contrast"))
         other = "en" if language() == "vi" else "vi"
         self.add_widget(self._button("English" if other == "en" else "Tiếng Việt",
                                      lambda: on_language(other), "nav:language"))

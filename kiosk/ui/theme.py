@@ -74,6 +74,17 @@ class Palette:
         }
 
 
+# For people who see poorly: white and yellow on black, every pair far above 7:1
+HIGH_CONTRAST = Palette(
+    background=rgba("#000000"), surface=rgba("#121212"), text=rgba("#FFFFFF"),
+    muted=rgba("#E6E6E6"), header=rgba("#000000"), header_text=rgba("#FFFF00"),
+    primary=rgba("#FFFF00"), primary_text=rgba("#000000"), secondary=rgba("#2B2B2B"),
+    secondary_text=rgba("#FFFFFF"), disabled=rgba("#3A3A3A"), disabled_text=rgba("#D9D9D9"),
+    online=rgba("#00E676"), online_text=rgba("#000000"), offline=rgba("#FFAB40"),
+    offline_text=rgba("#000000"), accent=rgba("#FF8A80"), accent_text=rgba("#000000"),
+    divider=rgba("#FFFFFF"))
+
+
 @dataclass(frozen=True)
 class Theme:
     px_per_mm: float
@@ -84,10 +95,15 @@ class Theme:
 
     @classmethod
     def for_window(cls, width: int, height: int, diagonal_inches: float = 0,
-                   large_text: bool = False) -> Theme:
+                   large_text: bool = False, high_contrast: bool = False) -> Theme:
         px_per_mm = (math.hypot(width, height) / (diagonal_inches * 25.4) if diagonal_inches
                      else REFERENCE_PX_PER_MM)
-        return cls(px_per_mm, width, height, large_text)
+        return cls(px_per_mm, width, height, large_text,
+                   HIGH_CONTRAST if high_contrast else Palette())
+
+    @property
+    def high_contrast(self) -> bool:
+        return self.palette == HIGH_CONTRAST
 
     def with_large_text(self, on: bool) -> Theme:
         return replace(self, large_text=on)

@@ -226,6 +226,22 @@ def test_large_text_mode_still_fits(driver: Driver) -> None:
         assert problems(driver) == [], show.__name__
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_high_contrast_and_large_text_still_fit(driver: Driver, size: tuple[int, int]
+                                                ) -> None:
+    Window.size = size
+    driver.frames(2)
+    driver.tap("nav:contrast")
+    driver.tap("nav:large_text")
+    assert driver.app.theme.high_contrast and driver.app.theme.large_text
+    for show in (home, detail, search, apply_details, rate):
+        show(driver)
+        driver.frames(3)
+        assert problems(driver) == [], show.__name__
+    driver.app.reset_session()  # a new visitor gets the usual theme back
+    assert not driver.app.theme.high_contrast and not driver.app.theme.large_text
+
+
 def test_the_pixel_rule_at_1080p(driver: Driver) -> None:
     Window.size = (1920, 1080)
     driver.frames(2)

@@ -14,7 +14,8 @@ class HomeScreen(KioskScreen):
         t = self.theme
         column = self.page()
         column.add_widget(self.heading(_("Hello! What would you like to do?")))
-        tiles = GridLayout(cols=1 if t.portrait or t.width < 1100 else 2, spacing=t.gap,
+        narrow = t.width < (1500 if t.large_text else 1100)  # two tiles' words must fit
+        tiles = GridLayout(cols=1 if t.portrait or narrow else 2, spacing=t.gap,
                            size_hint_y=None)
         tiles.bind(minimum_height=tiles.setter("height"))
         tall = t.mm(38)
@@ -40,7 +41,8 @@ class HomeScreen(KioskScreen):
         submit.enabled = online
         tiles.add_widget(submit)
         column.add_widget(tiles)
-        row = GridLayout(cols=2 if self.services.can_submit and not t.portrait else 1,
+        side_by_side = self.services.can_submit and not (t.portrait or t.large_text)
+        row = GridLayout(cols=2 if side_by_side and not narrow else 1,
                          spacing=t.gap, size_hint_y=None)
         row.bind(minimum_height=row.setter("height"))
         row.add_widget(BigButton(_("How to use this kiosk · Opening hours · Hotline"), t,
