@@ -30,10 +30,14 @@ tracked objects, threads and open files. It prints resident memory after the war
 at the end, the growth, the slope over the last half (least squares, MB per 1000
 sessions), sessions per second, and a verdict. It prints figures; it asserts nothing.
 
-"Flat": resident memory grows by less than FLAT_MB_PER_1000 MB per 1000 sessions over the
-last half of the run (the warm-up excluded). At 300 sessions a day, 5 MB per 1000 sessions
-would still be ~550 MB a year: a kiosk meant to run for months needs the figure near 0,
-and the report shows it.
+The warm-up ends after --warmup sessions once every kind of visit has been seen and the
+attract loop has been shown once (its first showing costs memory once: a step, not a
+slope). "Flat": the least-squares slope of resident memory over the last half of the run
+is under FLAT_MB_PER_1000 MB per 1000 sessions by more than two standard errors; a slope
+above it by as much is "growing"; in between, the run was too short for its noise (RSS at
+a checkpoint varies by several MB with what the last sessions drew). At 300 sessions a
+day, 5 MB per 1000 sessions would still be ~550 MB a year: a kiosk meant to run for months
+needs the figure near 0, and the report shows it.
 
     .venv/bin/python tests/bench/bench_soak.py                  # 2000 sessions
     .venv/bin/python tests/bench/bench_soak.py --sessions 60    # a quick check
@@ -97,17 +101,24 @@ def main() -> None:
 
 # --- the child: the app, the visitors, the measurements ---------------------------------
 
-def slope_per_1000(points: list[tuple[int, float]]) -> float:
-    """Least-squares slope of value over sessions, per 1000 sessions."""
+def fit_per_1000(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares slope of value over sessions, per 1000 sessions, and its standard
+    error (nan when there are too few points)."""
     n = len(points)
-    if n < 2:
-        return float("nan")
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
+    mx = sum(x for x, _ in points) / max(1, n)
+    my = sum(y for _, y in points) / max(1, n)
     sxx = sum((x - mx) ** 2 for x, _ in points)
-    if sxx == 0:
-        return float("nan")
-    return 1000 * sum((x - mx) * (y - my) for x, y in points) / sxx
+    if n < 2 or sxx == 0:
+        return float("nan"), float("nan")
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
+    if n < 3:
+        return 1000 * slope, float("nan")
+    residuals = sum((y - my - slope * (x - mx)) ** 2 for x, y in points)
+    return 1000 * slope, 1000 * (residuals / (n - 2) / sxx) ** 0.5
+
+
+def slope_per_1000(points: list[tuple[int, float]]) -> float:
+    return fit_per_1000(points)[0]
 
 
 def child(args: argparse.Namespace) -> None:
@@ -116,6 +127,7 @@ def child(args: argparse.Namespace) -> None:
     import dataclasses
     import gc
     import random
+    import statistics
     import tempfile
     import threading
     import time
@@ -453,6 +465,8 @@ def child(args: argparse.Namespace) -> None:
               "language": language, "large": large}
     weights = [KINDS[k] for k in args.kinds]
 
+    attracted = False  # the attract loop's first showing costs memory once (a step)
+
     def walk_away() -> bool:
         """The person leaves. True when the app reset the session and tidied."""
         idle = app.idle
@@ -460,6 +474,8 @@ def child(args: argparse.Namespace) -> None:
             idle.last_touch -= idle.attract_seconds + 1
             app._every_second(0)
             d.frames(2)
+            nonlocal attracted
+            attracted = True
             return False
         tidied = app.tidied
         idle.last_touch -= idle.idle_seconds + 1
@@ -512,7 +528,8 @@ def child(args: argparse.Namespace) -> None:
         point = measure(sessions, started)
         points.append(point)
         show(point)
-        if warm is None and sessions >= args.warmup:
+        if warm is None and sessions >= args.warmup and attracted and \
+                all(kind_counts[k] for k in args.kinds):
             warm, warm_types, warm_files = point, type_counts(), open_files()
         if args.types:
             now = type_counts()
@@ -535,6 +552,11 @@ def child(args: argparse.Namespace) -> None:
                       f"{traceback.format_exc(limit=3).strip().splitlines()[-1]}", flush=True)
             errors[key] += 1
         reset = walk_away()
+        if not attracted:  # the kiosk alone at home long enough, once in the warm-up
+            app.idle.last_touch -= app.idle.attract_seconds + 1
+            app._every_second(0)
+            d.frames(2)
+            attracted = True
         sessions += 1
         kind_counts[kind] += 1
         kind_seconds[kind] += time.monotonic() - began
@@ -544,6 +566,7 @@ def child(args: argparse.Namespace) -> None:
         if reset and sessions >= (points[-1].sessions // args.every + 1) * args.every:
             checkpoint()
     if points[-1].sessions != sessions:  # it ended at home: tidy as after any session
+        arrive()
         tidied = app.tidied
         app.reset_session()
         deadline = time.monotonic() + TIDY_SECONDS + 10
@@ -559,9 +582,14 @@ def child(args: argparse.Namespace) -> None:
     # --- the report -----------------------------------------------------------------
 
     last = points[-1]
-    warm = warm or points[0]
-    half = [p for p in points if p.sessions >= max(warm.sessions, last.sessions / 2)]
-    rss_slope = slope_per_1000([(p.sessions, p.rss) for p in half])
+    if warm is None:
+        warm = next((p for p in points if p.sessions >= args.warmup), points[0])
+        print(f"(the warm-up never completed, not every kind of visit came: the point at "
+              f"{warm.sessions} sessions stands for it)")
+    after = [p for p in points if p.sessions >= warm.sessions]
+    half = [p for p in after if p.sessions >= last.sessions / 2] or after
+    rss_slope, rss_error = fit_per_1000([(p.sessions, p.rss) for p in half])
+    band = sorted(p.rss for p in after)
     print()
     print(f"sessions: {sessions} in {elapsed / 60:.1f} min, "
           f"{sessions / elapsed:.3f} sessions/s ({elapsed / max(1, sessions):.1f} s each, "
@@ -576,12 +604,16 @@ def child(args: argparse.Namespace) -> None:
     print(f"resident memory: start {points[0].rss:.1f} MB, after warm-up ({warm.sessions} "
           f"sessions) {warm.rss:.1f} MB, end ({last.sessions}) {last.rss:.1f} MB")
     print(f"growth after warm-up: {last.rss - warm.rss:+.1f} MB over "
-          f"{last.sessions - warm.sessions} sessions")
+          f"{last.sessions - warm.sessions} sessions (median of the first 5 points after "
+          f"it {statistics.median(p.rss for p in after[:5]):.1f} MB, of the last 5 "
+          f"{statistics.median(p.rss for p in after[-5:]):.1f} MB; all of them within "
+          f"{band[0]:.1f}-{band[-1]:.1f} MB)")
     print(f"slope over the last half ({half[0].sessions}-{last.sessions}, {len(half)} points): "
-          f"RSS {rss_slope:+.2f} MB/1000 sessions; anonymous "
-          f"{slope_per_1000([(p.sessions, p.anon) for p in half]):+.2f}; malloc in use "
-          f"{slope_per_1000([(p.sessions, p.malloc) for p in half]):+.2f}; Python objects "
-          f"{slope_per_1000([(p.sessions, p.objects) for p in half]):+.0f}/1000 sessions")
+          f"RSS {rss_slope:+.1f} ± {2 * rss_error:.1f} MB/1000 sessions (±2 standard "
+          f"errors); anonymous {slope_per_1000([(p.sessions, p.anon) for p in half]):+.1f}; "
+          f"malloc in use {slope_per_1000([(p.sessions, p.malloc) for p in half]):+.1f}; "
+          f"Python objects {slope_per_1000([(p.sessions, p.objects) for p in half]):+.0f}"
+          f"/1000 sessions")
     print(f"malloc in use: warm-up {warm.malloc:.1f} MB, end {last.malloc:.1f} MB; Python "
           f"objects: warm-up {warm.objects}, end {last.objects}; threads {warm.threads} -> "
           f"{last.threads}; open files {warm.fds} -> {last.fds}")
@@ -593,14 +625,24 @@ def child(args: argparse.Namespace) -> None:
     if files:
         print("open files added since the warm-up: " + ", ".join(
             f"{name} +{n}" for name, n in files.most_common(10)))
-    if len(half) < 3:
+    index = services.catalogue._index
+    if index is not None:
+        info = index._match.cache_info()
+        print(f"search word cache: {info.currsize} of {info.maxsize} entries, each with "
+              f"{index.size} scores (a catalogue of {index.size} procedures)")
+    low, high = rss_slope - 2 * rss_error, rss_slope + 2 * rss_error
+    if len(half) < 3 or rss_error != rss_error:
         verdict = "too short to tell (fewer than 3 points in the last half)"
-    elif rss_slope < FLAT_MB_PER_1000:
+    elif high < FLAT_MB_PER_1000:
         verdict = "FLAT"
-    else:
+    elif low > FLAT_MB_PER_1000:
         verdict = "GROWING"
-    print(f"verdict: {verdict} (flat: RSS slope over the last half under "
-          f"{FLAT_MB_PER_1000:g} MB per 1000 sessions)", flush=True)
+    else:
+        verdict = (f"NOT SHOWN: the slope, {low:+.1f} to {high:+.1f} MB/1000 sessions, "
+                   "straddles the limit; a longer run would tell")
+    print(f"verdict: {verdict} (flat: the RSS slope over the last half is under "
+          f"{FLAT_MB_PER_1000:g} MB per 1000 sessions, by more than 2 standard errors)",
+          flush=True)
     os._exit(0)  # Kivy's window and the API's thread need no orderly goodbye
 
 
