@@ -68,6 +68,15 @@ def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer
 
 
 @pytest.fixture
+def own_api(tmp_path: Path) -> Iterator[RunningServer]:
+    """A reference server of its own on the demo data, so its dossiers and ratings can be
+    counted."""
+    server = start_in_thread(open_db(tmp_path / "own-api.sqlite"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def small_api(tmp_path: Path) -> Iterator[RunningServer]:
     """A reference server of its own with the small test catalogue, free to change."""
     db = ServerDB(tmp_path / "small-api.sqlite")

@@ -7,27 +7,18 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import REPO, TEST_OUTBOX_KEY, kiosk_config, write_config
 from outbox_child import SUBMISSION
 
-from kiosk.server.run import RunningServer, open_db, start_in_thread
+from kiosk.server.run import RunningServer, open_db
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.delivery import Sender, deliver_due
 from kiosk.store.outbox import Outbox, OutboxError, content_key
 
 CHILD = Path(__file__).with_name("outbox_child.py")
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[RunningServer]:
-    """A reference server of its own (demo data), so its dossiers can be counted."""
-    server = start_in_thread(open_db(tmp_path / "api.sqlite"))
-    yield server
-    server.stop()
 
 
 def outbox_at(path: Path, key: str = TEST_OUTBOX_KEY) -> Outbox:
@@ -72,7 +63,7 @@ def test_the_same_content_key_is_stored_once(tmp_path: Path) -> None:
 
 
 def test_delivered_once_through_a_dead_network_and_purged(tmp_path: Path,
-                                                          api: RunningServer) -> None:
+                                                          own_api: RunningServer) -> None:
     outbox = outbox_at(tmp_path / "outbox.sqlite")
     outbox.put("submission", SUBMISSION)
     down = client_for("http://127.0.0.1:9/v1", tmp_path)  # nothing listens on port 9
@@ -82,26 +73,26 @@ def test_delivered_once_through_a_dead_network_and_purged(tmp_path: Path,
     assert waiting.attempts == 1 and waiting.next_try > waiting.created and not waiting.refused
     assert outbox.due(now=waiting.created) == []  # backing off
     outbox.retry_now()
-    [done] = deliver_due(outbox, client_for(api.base_url, tmp_path))
+    [done] = deliver_due(outbox, client_for(own_api.base_url, tmp_path))
     assert done.outcome == "delivered" and done.answer["dossier_code"]
-    assert outbox.summaries() == [] and submissions(api) == 1
+    assert outbox.summaries() == [] and submissions(own_api) == 1
 
 
 def test_an_item_the_api_refuses_is_kept_for_staff_and_not_retried(tmp_path: Path,
-                                                                  api: RunningServer) -> None:
+                                                                  own_api: RunningServer) -> None:
     outbox = outbox_at(tmp_path / "outbox.sqlite")
     outbox.put("submission", {**SUBMISSION, "procedure_code": "9.999999"})
-    [refused] = deliver_due(outbox, client_for(api.base_url, tmp_path))
+    [refused] = deliver_due(outbox, client_for(own_api.base_url, tmp_path))
     assert refused.outcome == "refused" and "9.999999" in refused.error
     [kept] = outbox.summaries()
     assert kept.refused and outbox.due(now=kept.next_try + 3600) == []
-    assert submissions(api) == 0
+    assert submissions(own_api) == 0
 
 
 def test_the_sender_answers_while_the_person_waits_or_says_queued(tmp_path: Path,
-                                                                 api: RunningServer) -> None:
+                                                                 own_api: RunningServer) -> None:
     outbox = outbox_at(tmp_path / "outbox.sqlite")
-    sender = Sender(outbox, client_for(api.base_url, tmp_path))
+    sender = Sender(outbox, client_for(own_api.base_url, tmp_path))
     try:
         delivered = sender.send("submission", SUBMISSION, wait=10)
         assert delivered.outcome == "delivered" and delivered.answer["dossier_code"]
@@ -149,14 +140,14 @@ class _Entered:
 
 @pytest.mark.parametrize("crash_at", ["before_commit", "after_commit", "after_request"])
 def test_killed_at_any_step_then_restarted_makes_exactly_one_dossier(
-        tmp_path: Path, api: RunningServer, crash_at: str) -> None:
+        tmp_path: Path, own_api: RunningServer, crash_at: str) -> None:
     # the outbox key is in the secrets file written beside the config
-    config = write_config(tmp_path / "kiosk.toml", api.base_url, tmp_path / "data")
+    config = write_config(tmp_path / "kiosk.toml", own_api.base_url, tmp_path / "data")
     killed = subprocess.run([sys.executable, str(CHILD), str(config), crash_at],
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert killed.returncode == -9, killed.stderr
     expected_before = 1 if crash_at == "after_request" else 0
-    assert submissions(api) == expected_before
+    assert submissions(own_api) == expected_before
     # the kiosk starts again: the outbox is flushed (`kiosk outbox flush`), and the person,
     # who was never shown a receipt, presses "Send" again with the same papers
     flushed = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "outbox", "flush",
@@ -168,8 +159,8 @@ def test_killed_at_any_step_then_restarted_makes_exactly_one_dossier(
     assert again.returncode == 0, again.stderr
     answer = json.loads(again.stdout)
     assert answer["outcome"] == "delivered"
-    assert submissions(api) == 1
-    assert api.db.count("dossiers") == _demo_dossiers(tmp_path) + 1
+    assert submissions(own_api) == 1
+    assert own_api.db.count("dossiers") == _demo_dossiers(tmp_path) + 1
     listed = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "outbox", "--config",
                              str(config)], capture_output=True, text=True, timeout=60,
                             cwd=REPO)

@@ -3,7 +3,6 @@ has stored the dossier. Either way, once things work again, exactly one dossier.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import faulty_server as fs
@@ -12,17 +11,10 @@ from conftest import TEST_OUTBOX_KEY, kiosk_config
 from faulty_server import FaultyServer
 from outbox_child import SUBMISSION
 
-from kiosk.server.run import RunningServer, open_db, start_in_thread
+from kiosk.server.run import RunningServer
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.delivery import deliver_due
 from kiosk.store.outbox import Outbox
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[RunningServer]:
-    server = start_in_thread(open_db(tmp_path / "api.sqlite"))
-    yield server
-    server.stop()
 
 
 def send_through(faulty: FaultyServer, tmp_path: Path) -> tuple[Outbox, ApiClient]:
@@ -40,8 +32,8 @@ def send_through(faulty: FaultyServer, tmp_path: Path) -> tuple[Outbox, ApiClien
     fs.reset(),
 ])
 def test_after_a_failure_the_retry_makes_exactly_one_dossier(
-        tmp_path: Path, api: RunningServer, failure: fs.Behaviour) -> None:
-    with FaultyServer(fs.first(1, failure, fs.forward()), upstream=api.base_url) as faulty:
+        tmp_path: Path, own_api: RunningServer, failure: fs.Behaviour) -> None:
+    with FaultyServer(fs.first(1, failure, fs.forward()), upstream=own_api.base_url) as faulty:
         outbox, client = send_through(faulty, tmp_path)
         [failed] = deliver_due(outbox, client)
         assert failed.outcome == "queued" and failed.error
@@ -50,4 +42,4 @@ def test_after_a_failure_the_retry_makes_exactly_one_dossier(
         [done] = deliver_due(outbox, client)
         assert done.outcome == "delivered" and done.answer["dossier_code"]
     assert outbox.summaries() == []
-    assert api.db.count("submissions") == 1
+    assert own_api.db.count("submissions") == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import faulty_server as fs
@@ -16,19 +15,12 @@ from faulty_server import FaultyServer
 from outbox_child import RATING
 
 from kiosk.feedback.rating import Rating
-from kiosk.server.run import RunningServer, open_db, start_in_thread
+from kiosk.server.run import RunningServer
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.delivery import deliver_due
 from kiosk.store.outbox import Outbox
 
 CHILD = Path(__file__).with_name("outbox_child.py")
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[RunningServer]:
-    server = start_in_thread(open_db(tmp_path / "api.sqlite"))
-    yield server
-    server.stop()
 
 
 def test_a_rating_is_one_touch_per_question_and_names_no_one() -> None:
@@ -49,9 +41,9 @@ def test_a_rating_is_one_touch_per_question_and_names_no_one() -> None:
 
 
 @pytest.mark.parametrize("crash_at", ["before_commit", "after_commit", "after_request"])
-def test_killed_at_any_step_a_rating_arrives_once(tmp_path: Path, api: RunningServer,
+def test_killed_at_any_step_a_rating_arrives_once(tmp_path: Path, own_api: RunningServer,
                                                   crash_at: str) -> None:
-    config = write_config(tmp_path / "kiosk.toml", api.base_url, tmp_path / "data")
+    config = write_config(tmp_path / "kiosk.toml", own_api.base_url, tmp_path / "data")
     killed = subprocess.run([sys.executable, str(CHILD), str(config), crash_at, "rating"],
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert killed.returncode == -9, killed.stderr
@@ -63,13 +55,13 @@ def test_killed_at_any_step_a_rating_arrives_once(tmp_path: Path, api: RunningSe
                               "--config", str(config)], capture_output=True, text=True,
                              timeout=60, cwd=REPO)
     assert flushed.returncode == 0, flushed.stdout + flushed.stderr
-    assert api.db.count("ratings") == 1
+    assert own_api.db.count("ratings") == 1
 
 
 @pytest.mark.parametrize("failure", [fs.error(503), fs.forward(cut=0.3), fs.reset()])
-def test_after_a_network_failure_a_rating_arrives_once(tmp_path: Path, api: RunningServer,
+def test_after_a_network_failure_a_rating_arrives_once(tmp_path: Path, own_api: RunningServer,
                                                        failure: fs.Behaviour) -> None:
-    with FaultyServer(fs.first(1, failure, fs.forward()), upstream=api.base_url) as faulty:
+    with FaultyServer(fs.first(1, failure, fs.forward()), upstream=own_api.base_url) as faulty:
         outbox = Outbox(tmp_path / "outbox.sqlite", TEST_OUTBOX_KEY, retry_first=0.05,
                         retry_max=0.1)
         outbox.put("rating", RATING)
@@ -78,17 +70,17 @@ def test_after_a_network_failure_a_rating_arrives_once(tmp_path: Path, api: Runn
         assert [d.outcome for d in deliver_due(outbox, client)] == ["queued"]
         outbox.retry_now()
         assert [d.outcome for d in deliver_due(outbox, client)] == ["delivered"]
-    assert api.db.count("ratings") == 1 and outbox.summaries() == []
+    assert own_api.db.count("ratings") == 1 and outbox.summaries() == []
 
 
-def test_the_summary_per_agency(tmp_path: Path, api: RunningServer) -> None:
+def test_the_summary_per_agency(tmp_path: Path, own_api: RunningServer) -> None:
     outbox = Outbox(tmp_path / "outbox.sqlite", TEST_OUTBOX_KEY)
     for overall, staff in ((3, 3), (3, 2), (1, 1)):
         outbox.put("rating", {**RATING, "overall": overall, "criteria": {"staff": staff}})
     outbox.put("rating", {**RATING, "agency": "000.00.10.H29", "criteria": {}})
-    client = ApiClient(ClientSettings.from_config(kiosk_config(api.base_url, tmp_path)))
+    client = ApiClient(ClientSettings.from_config(kiosk_config(own_api.base_url, tmp_path)))
     assert {d.outcome for d in deliver_due(outbox, client)} == {"delivered"}
-    config = write_config(tmp_path / "kiosk.toml", api.base_url, tmp_path / "data")
+    config = write_config(tmp_path / "kiosk.toml", own_api.base_url, tmp_path / "data")
     done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "ratings", "--summary",
                            "--json", "--config", str(config)], capture_output=True,
                           text=True, timeout=60, cwd=REPO)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kiosk.scanner.receipt_photos import HEIGHT, WIDTH, grid, smooth_noise
+from kiosk.scanner.receipt_photos import HEIGHT, WIDTH, grid, rotation, smooth_noise
 
 FOCAL = 1108.0  # a webcam with a 60° horizontal field of view: 640 / tan(30°)
 PAGE_W, PAGE_H = 700, 990  # A4 (1:1.414), drawn at ~85 dpi: more than the camera resolves
@@ -193,14 +193,6 @@ def _wood_table(rng: np.random.Generator) -> np.ndarray:
     return base * (1 + shade[..., None] / 160)
 
 
-def _rotation(roll: float, pitch: float, yaw: float) -> np.ndarray:
-    r, p, y = np.radians([roll, pitch, yaw])
-    rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
-    rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
-    ry = np.array([[np.cos(y), 0, np.sin(y)], [0, 1, 0], [-np.sin(y), 0, np.cos(y)]])
-    return rz @ rx @ ry
-
-
 def project(size: tuple[int, int], height_px: float, offset: tuple[float, float] | np.ndarray,
             roll: float, pitch: float, yaw: float) -> np.ndarray:
     """Where a flat w×h page appears (frame pixels, float32 4×2, the page's own corner
@@ -211,7 +203,7 @@ def project(size: tuple[int, int], height_px: float, offset: tuple[float, float]
     scale = height_px / h
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
     flat = np.c_[(corners - [w / 2, h / 2]) * scale, np.zeros(4)]
-    moved = flat @ _rotation(roll, pitch, yaw).T + [offset[0], offset[1], FOCAL]
+    moved = flat @ rotation(roll, pitch, yaw).T + [offset[0], offset[1], FOCAL]
     return (FOCAL * moved[:, :2] / moved[:, 2:3] + [WIDTH / 2, HEIGHT / 2]).astype(np.float32)
 
 

@@ -163,7 +163,7 @@ def _slip(rng: np.random.Generator, code: str, data: bytes) -> Slip:
     return Slip(image, np.ones(image.shape[:2], np.float32), qr)
 
 
-def _rotation(roll: float, pitch: float, yaw: float) -> np.ndarray:
+def rotation(roll: float, pitch: float, yaw: float) -> np.ndarray:
     r, p, y = np.radians([roll, pitch, yaw])
     rz = np.array([[np.cos(r), -np.sin(r), 0], [np.sin(r), np.cos(r), 0], [0, 0, 1]])
     rx = np.array([[1, 0, 0], [0, np.cos(p), -np.sin(p)], [0, np.sin(p), np.cos(p)]])
@@ -180,7 +180,7 @@ def _pose(size: tuple[int, int], width_px: float, center: tuple[float, float],
     scale = width_px / w
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
     flat = np.c_[(corners - [w / 2, h / 2]) * scale, np.zeros(4)]
-    moved = flat @ _rotation(roll, pitch, yaw).T + [0, 0, FOCAL]
+    moved = flat @ rotation(roll, pitch, yaw).T + [0, 0, FOCAL]
     image = FOCAL * moved[:, :2] / moved[:, 2:3] + center
     return cv2.getPerspectiveTransform(corners.astype(np.float32), image.astype(np.float32))
 

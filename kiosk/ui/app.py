@@ -18,7 +18,6 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
-from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import i18n
@@ -27,7 +26,6 @@ from kiosk.system import memory
 from kiosk.system.schedule import in_window, parse_clock, restart_due
 from kiosk.ui.header import Header
 from kiosk.ui.idle import IdleTimer
-from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.overlays import AttractLoop, IdleCountdown, NightCover, PinPad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -186,7 +184,7 @@ class KioskApp(App):
                 # whatever still holds a piece of the old tree for a moment (Kivy's clock
                 # runs a scroll effect to its end) holds no words of the last person's
                 for widget in screen.walk(restrict=True):
-                    if isinstance(widget, Label | VietnameseKeyboard):
+                    if isinstance(getattr(widget, "text", None), str):
                         widget.text = ""
         # a finished transition still holds the screen it left (and cannot let go of it)
         self.screens.transition = NoTransition()

@@ -22,7 +22,7 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 from kivy.weakproxy import WeakProxy
 
-from kiosk.ui.app import KioskApp
+from kiosk.ui.app import TIDY_SECONDS, KioskApp
 
 
 class Driver:
@@ -49,6 +49,11 @@ class Driver:
                 return True
             self.frames(1)
         return done()
+
+    def until_tidied(self, since: int) -> bool:
+        """Draw frames until the app has tidied its memory after a session reset (it waits
+        TIDY_SECONDS for scroll effects to settle); `since` is `app.tidied` before it."""
+        return self.until(lambda: self.app.tidied != since, TIDY_SECONDS + 10)
 
     @staticmethod
     def alive_with_text(text: str) -> list[Widget]:

@@ -237,6 +237,7 @@ class Tour:
         d.tap("rate:staff:3")
         self.shot("rate")
         d.tap("rate:send")
+        self.driver.until(lambda: app.screen.sent)
         self.shot("rate-thanks")
         app.home()
         d.frames()

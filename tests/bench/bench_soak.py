@@ -488,10 +488,7 @@ def child(args: argparse.Namespace) -> None:
             d.frames(1)
         idle.last_touch -= idle.countdown_seconds + 1
         app._every_second(0)  # the countdown ran out: reset
-        deadline = time.monotonic() + TIDY_SECONDS + 10
-        while app.tidied == tidied and time.monotonic() < deadline:
-            d.frames(1)
-        return app.tidied != tidied
+        return d.until_tidied(tidied)
 
     def arrive() -> None:
         camera_on(desk)
@@ -507,9 +504,7 @@ def child(args: argparse.Namespace) -> None:
           f"{'pyblk k':>9} {'objects':>8} {'threads':>7} {'fds':>5}", flush=True)
     started = time.monotonic()
     app.reset_session()  # a first tidy, as after any session
-    deadline = time.monotonic() + TIDY_SECONDS + 10
-    while app.tidied == 0 and time.monotonic() < deadline:
-        d.frames(1)
+    d.until_tidied(0)
     points = [measure(0, started)]
     show(points[0])
     types_before = type_counts() if args.types else Counter()
@@ -569,9 +564,7 @@ def child(args: argparse.Namespace) -> None:
         arrive()
         tidied = app.tidied
         app.reset_session()
-        deadline = time.monotonic() + TIDY_SECONDS + 10
-        while app.tidied == tidied and time.monotonic() < deadline:
-            d.frames(1)
+        d.until_tidied(tidied)
         checkpoint()
     end_types = type_counts()
     end_files = open_files()

@@ -102,9 +102,7 @@ def tour():
     app.reset_session()
     # then nobody is at the screen for a moment, as after every real session, and the app
     # tidies its memory
-    deadline = time.monotonic() + TIDY_SECONDS + 5
-    while app.tidied == tidied and time.monotonic() < deadline:
-        d.frames(1)
+    d.until_tidied(tidied)
 
 tour()
 first = rss_mb()

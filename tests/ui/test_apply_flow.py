@@ -4,7 +4,6 @@ document, the real outbox and the reference server over loopback."""
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,6 @@ from kiosk.scanner.document_photos import document_photo
 from kiosk.scanner.receipt_image import write_video
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.submission.draft import may_bring_original
-from kiosk.ui.app import TIDY_SECONDS
 from kiosk.ui.driver import Driver
 
 PROCEDURE = "1.001193"  # Đăng ký khai sinh: online, three cases
@@ -159,7 +157,5 @@ def test_the_idle_time_out_forgets_the_applicant(driver: Driver) -> None:
     app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
     app._every_second(0)
     assert app.screens.current == "home" and app.services.draft is None
-    deadline = time.monotonic() + TIDY_SECONDS + 10
-    while app.tidied == tidied and time.monotonic() < deadline:
-        driver.frames(1)
+    driver.until_tidied(tidied)
     assert driver.alive_with_text("NGUYEN THI HOA") == []

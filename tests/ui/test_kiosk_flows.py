@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from kivy.core.window import Window
 
 from kiosk import i18n
-from kiosk.ui.app import TIDY_SECONDS
 from kiosk.ui.driver import Driver
 
 
@@ -97,9 +95,7 @@ def test_after_a_session_no_widget_keeps_what_was_typed(driver: Driver) -> None:
     tidied = app.tidied
     app.reset_session()
     # the app tidies once scroll effects have come to rest (Kivy's clock holds them)
-    deadline = time.monotonic() + TIDY_SECONDS + 10
-    while app.tidied == tidied and time.monotonic() < deadline:
-        driver.frames(1)
+    assert driver.until_tidied(tidied)
     assert app.tidied == tidied + 1
     assert driver.alive_with_text("ket hon") == []
 

@@ -28,6 +28,7 @@ def test_after_a_look_up_the_person_rates_and_the_rating_names_only_the_dossier(
     driver.tap("rate:staff:3")
     driver.tap("rate:trips:2")
     driver.tap("rate:send")
+    assert driver.until(lambda: app.screen.sent)  # stored in the outbox, off the UI thread
     words = [str(getattr(w, "text", "")) for w in driver.widgets()]
     assert i18n._("Thank you! Your rating helps the office serve people better.") in words
     outbox = app.services.outbox

@@ -7,6 +7,7 @@ delivers it once, whenever the network allows; the person is thanked at once eit
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from kivy.clock import Clock
@@ -26,6 +27,7 @@ class RatingScreen(KioskScreen):
         self.rating = Rating()
         self.sent = False
         self.failed = False
+        self.sending = False
         self.leaving: Any = None
 
     def open(self, **params: Any) -> None:
@@ -86,20 +88,33 @@ class RatingScreen(KioskScreen):
 
     def _send(self) -> None:
         services = self.services
-        if not self.rating.ready or self.sent:
+        if not self.rating.ready or self.sent or self.sending:
             return
-        from kiosk.store.outbox import OutboxError
+        self.sending = True
+        payload = self.rating.payload(services.config.kiosk.agency)
 
-        try:
-            # stored before the thanks; the outbox delivers it once, now or later
-            services.sender.send("rating", self.rating.payload(services.config.kiosk.agency))
-        except (OutboxError, OSError):
-            self.failed = True
-            self.refresh()
+        def work() -> None:
+            from kiosk.store.outbox import OutboxError
+
+            try:
+                # stored (on disk, off the UI thread) before the thanks; the outbox
+                # delivers it once, now or later
+                services.sender.send("rating", payload)
+                stored = True
+            except (OutboxError, OSError):
+                stored = False
+            Clock.schedule_once(lambda _: self._stored(stored))
+
+        threading.Thread(target=work, name="rating", daemon=True).start()
+
+    def _stored(self, stored: bool) -> None:
+        self.sending = False
+        self.sent, self.failed = stored, not stored
+        if self.manager is None or self.manager.current != self.name:
             return
-        self.sent = True
         self.refresh()
-        self.leaving = Clock.schedule_once(self._leave, THANKS_SECONDS)
+        if stored:
+            self.leaving = Clock.schedule_once(self._leave, THANKS_SECONDS)
 
     def _leave(self, _dt: float) -> None:
         if self.manager is not None and self.manager.current == self.name and self.sent:
