@@ -54,9 +54,11 @@ def test_idle_countdown_then_expiry_and_attract_at_home() -> None:
     assert idle.state(at_home=False).kind == "active"
     clock.now += 111
     assert idle.state(at_home=False).kind == "expired"
-    assert idle.state(at_home=True).kind == "active"
+    assert idle.state(at_home=True).kind == "left"  # went home and walked away
     clock.now += 300
     assert idle.state(at_home=True).kind == "attract"
+    idle.touch()
+    assert idle.state(at_home=True).kind == "active"
 
 
 def test_the_pin_is_salted_and_locks_after_failures() -> None:

@@ -74,6 +74,7 @@ class KioskApp(App):
         self.operator_exit = False
         self.exit_status = 0  # what `kiosk run` exits with
         self.started_at = datetime.now()
+        self.forgotten_at = self.idle.last_touch  # nobody to forget before the first touch
         self.tidied = 0  # times memory was tidied after a session (the benchmark waits on it)
         i18n.set_language(self.default_language)
 
@@ -162,6 +163,14 @@ class KioskApp(App):
 
     def reset_session(self) -> None:
         """A person has left: forget everything they did and greet the next one."""
+        self.idle.touch()
+        self.forget_visitor()
+
+    def forget_visitor(self) -> None:
+        """Everything the last person typed, chose or switched on goes, and the kiosk is
+        back at home in its default language (without counting as a touch, so the attract
+        loop still starts on time)."""
+        self.forgotten_at = self.idle.last_touch
         for screen in self.screens.screens:
             screen.reset()  # type: ignore[attr-defined]
         self.services.forget_draft()
@@ -170,7 +179,6 @@ class KioskApp(App):
         self.high_contrast = False
         i18n.set_language(self.default_language)
         self.theme = self._theme()
-        self.idle.touch()
         self.home()
         self._drop_hidden_screens()
         Clock.schedule_once(self._tidy, TIDY_SECONDS)
@@ -237,7 +245,10 @@ class KioskApp(App):
             self.countdown.show(state.seconds_left)
         elif state.kind == "expired":
             self.reset_session()
+        elif state.kind == "left":
+            self._forget_once()
         elif state.kind == "attract":
+            self._forget_once()
             if self._night():
                 self.attract.hide()
                 self.night.show()
@@ -248,6 +259,12 @@ class KioskApp(App):
                 self.attract.show()
         elif self.countdown.visible:
             self.countdown.hide()
+
+    def _forget_once(self) -> None:
+        """Home and Done do not reset the session (the person may still be reading): the
+        quiet afterwards does, once per walk-away."""
+        if self.forgotten_at != self.idle.last_touch:
+            self.forget_visitor()
 
     def _night(self) -> bool:
         display = self.services.config.display

@@ -2,7 +2,9 @@
 
 After `idle_seconds` without a touch away from home, a countdown of `countdown_seconds`
 offers to continue; when it runs out the session ends (home, everything cleared). On the
-home screen, after `attract_seconds` without a touch the attract loop starts.
+home screen nothing is shown to continue, but whoever went home and walked away is
+forgotten after the same time ("left"), and after `attract_seconds` the attract loop
+starts.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class IdleState:
-    kind: str  # "active" | "countdown" | "expired" | "attract"
+    kind: str  # "active" | "countdown" | "expired" | "left" | "attract"
     seconds_left: int = 0
 
 
@@ -33,7 +35,11 @@ class IdleTimer:
     def state(self, at_home: bool) -> IdleState:
         quiet = self.clock() - self.last_touch
         if at_home:
-            return IdleState("attract") if quiet >= self.attract_seconds else IdleState("active")
+            if quiet >= self.attract_seconds:
+                return IdleState("attract")
+            if quiet >= self.idle_seconds + self.countdown_seconds:
+                return IdleState("left")
+            return IdleState("active")
         if quiet < self.idle_seconds:
             return IdleState("active")
         left = self.idle_seconds + self.countdown_seconds - quiet

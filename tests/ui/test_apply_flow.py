@@ -159,3 +159,28 @@ def test_the_idle_time_out_forgets_the_applicant(driver: Driver) -> None:
     assert app.screens.current == "home" and app.services.draft is None
     driver.until_tidied(tidied)
     assert driver.alive_with_text("NGUYEN THI HOA") == []
+
+
+def test_who_goes_home_and_walks_away_is_forgotten_too(driver: Driver) -> None:
+    """Home is not the end of a session (the person may still be reading): the quiet
+    afterwards is, and the next person finds nothing of them."""
+    app = driver.app
+    driver.tap("nav:language")
+    driver.tap("nav:large_text")
+    app.go("apply", code=PROCEDURE)
+    driver.frames()
+    driver.type("NGUYEN THI HOA")
+    driver.tap("nav:home")
+    assert app.screens.current == "home" and app.services.draft is not None
+    app._every_second(0)  # a moment later: still theirs
+    assert app.services.draft is not None
+    tidied = app.tidied
+    app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
+    app._every_second(0)
+    assert app.services.draft is None and not app.attract.visible
+    assert i18n.language() == "vi" and not app.large_text
+    driver.until_tidied(tidied)
+    assert driver.alive_with_text("NGUYEN THI HOA") == []
+    app.go("apply", code=PROCEDURE)  # the next person starts with empty boxes
+    driver.frames()
+    assert driver.alive_with_text("NGUYEN THI HOA") == []
