@@ -28,6 +28,7 @@ NAME, KEYWORD, FIELD, RESULT = 3.0, 2.0, 1.0, 0.6
 PREFIX_FACTOR = 0.85  # "kha" is probably "khai", but less surely than "khai" itself
 TYPO_FACTOR = 0.6
 TYPO_MIN_LENGTH = 3  # shorter words have too many one-letter neighbours
+MATCH_CACHE_SIZE = 512
 RERANK = 60
 RELEVANT_SHARE = 0.05
 # Words people add around what they want ("thủ tục làm ... ở đâu", "xin ...", "cần gì")
@@ -110,7 +111,9 @@ class SearchIndex:
             if len(word) >= TYPO_MIN_LENGTH:
                 for key in deletions(word) | {word}:
                     self._typo_keys[key].add(word)
-        self._match = lru_cache(maxsize=4096)(self._match_word)
+        # each entry holds a score per procedure (24 KB at 6,000): enough for the words a
+        # few people type letter by letter, bounded so that months of them are not kept
+        self._match = lru_cache(maxsize=MATCH_CACHE_SIZE)(self._match_word)
 
     def _postings(self, slot: dict[int, float]) -> _Postings:
         docs = np.fromiter(slot.keys(), dtype=np.int32, count=len(slot))

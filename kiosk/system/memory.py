@@ -27,8 +27,11 @@ _TRIM = _libc_trim()  # absent on musl and macOS: collecting alone still helps
 
 
 def collect() -> int:
-    """Collect every generation; returns the number of objects found unreachable."""
-    return gc.collect()
+    """Collect every generation; returns the number of objects found unreachable.
+
+    Twice: finalizers run by the first pass (Kivy's property callbacks, weak-method
+    proxies) leave new cycles that only a second pass finds."""
+    return gc.collect() + gc.collect()
 
 
 def give_back() -> None:
