@@ -20,11 +20,12 @@ KIOSK_USER=kiosk
 GROUPS_WANTED=(video render audio)
 
 # cage + seatd: the session; xwayland: Kivy's SDL2 draws through X; the X libraries SDL
-# loads at run time; Mesa for GL; zbar and mtdev for the scanner and Kivy
+# loads at run time; Mesa for GL; zbar and mtdev for the scanner and Kivy; espeak-ng and
+# alsa-utils (aplay) for speech
 PACKAGES=(python3 python3-venv cage seatd xwayland
           libx11-6 libx11-xcb1 libxext6 libxcursor1 libxi6 libxfixes3 libxrandr2 libxss1
           libgl1 libegl1 libgles2 libgl1-mesa-dri libzbar0 libmtdev1 xkb-data
-          fonts-dejavu-core ca-certificates)
+          fonts-dejavu-core ca-certificates espeak-ng alsa-utils)
 X11_PACKAGES=(xserver-xorg-core xserver-xorg-input-libinput xauth util-linux)
 
 DRY_RUN=0

@@ -149,6 +149,22 @@ class HeartbeatSection:
 
 
 @dataclass(frozen=True)
+class SpeechSection:
+    # "Đọc to" on every screen and the speech mode (espeak-ng through the sound card)
+    enabled: bool = True
+    # the Vietnamese voice: northern, central or southern
+    dialect: str = "northern"
+    # words per minute to start with (people can make it slower or faster)
+    rate: int = 150
+    # ALSA device for `aplay -D` ("" = the system's default output)
+    device: str = ""
+    # say the idle warning aloud too (for people who cannot see it)
+    speak_timeout_warning: bool = True
+    # holding a finger still this long anywhere turns the speech mode on or off
+    long_press_seconds: float = 3.0
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     api: ApiSection = field(default_factory=ApiSection)
@@ -162,6 +178,7 @@ class Config:
     outbox: OutboxSection = field(default_factory=OutboxSection)
     heartbeat: HeartbeatSection = field(default_factory=HeartbeatSection)
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
+    speech: SpeechSection = field(default_factory=SpeechSection)
     source: str = "<defaults>"
     secrets_source: str = ""  # the secrets file read, or "" when there was none
 
@@ -234,6 +251,12 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append(f"api.base_url must be an http(s) URL, not {config.api.base_url!r}")
     if config.kiosk.language not in ("vi", "en"):
         problems.append("kiosk.language must be vi or en")
+    if config.speech.dialect not in ("northern", "central", "southern"):
+        problems.append("speech.dialect must be northern, central or southern")
+    if not 80 <= config.speech.rate <= 260:
+        problems.append("speech.rate must be between 80 and 260 words per minute")
+    if not 1 <= config.speech.long_press_seconds <= 10:
+        problems.append("speech.long_press_seconds must be between 1 and 10")
     for name in ("connect_timeout", "read_timeout", "total_timeout", "max_response_mb"):
         if getattr(config.api, name) <= 0:
             problems.append(f"api.{name} must be more than 0")

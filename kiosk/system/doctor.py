@@ -11,6 +11,7 @@ file to prove the data folder is writable, removed at once.
 from __future__ import annotations
 
 import dataclasses
+import glob
 import grp
 import importlib.util
 import os
@@ -575,6 +576,44 @@ def check_disk(path: Path, *, fail_below: int = 200 * MB, warn_below: int = 1024
     return Check("disk", "pass", detail + " (writable)")
 
 
+def check_speech(config: Config) -> Check:
+    """The voice (espeak-ng with the configured Vietnamese voice), the player and a sound
+    output the kiosk user may open. Without them the kiosk works, silently."""
+    from kiosk.speech.output import audio_status
+    from kiosk.speech.voice import VOICES, espeak_path
+
+    speech = config.speech
+    if not speech.enabled:
+        return Check("speech", "pass", "turned off in the config (speech.enabled = false)")
+    program = espeak_path()
+    if program is None:
+        return Check("speech", "fail", "espeak-ng is not installed: no read-aloud",
+                     "apt install espeak-ng")
+    voice = VOICES[("vi", speech.dialect)]
+    try:
+        listed = subprocess.run([program, "--voices=vi"], capture_output=True, text=True,
+                                timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return Check("speech", "fail", f"espeak-ng does not run ({err})",
+                     "apt install --reinstall espeak-ng espeak-ng-data")
+    if not any(line.split()[1:2] == [voice] for line in listed.splitlines()):
+        return Check("speech", "fail", f"espeak-ng has no {speech.dialect} Vietnamese voice "
+                                       f"({voice})", "apt install --reinstall espeak-ng-data")
+    status = audio_status(speech.device)
+    if not status.ok:
+        fix = ("apt install alsa-utils" if "aplay" in status.detail else
+               "connect speakers or a USB sound card (`aplay -l` lists outputs); set "
+               "speech.device if it is not the default")
+        return Check("speech", "warn", f"{status.detail}: the kiosk works silently, without "
+                                       "read-aloud", fix)
+    outputs = sorted(glob.glob("/dev/snd/pcmC*D*p"))
+    if outputs and not user_can(outputs[0], KIOSK_USER, os.W_OK):
+        return Check("speech", "fail", f"the user {KIOSK_USER} cannot open {outputs[0]}",
+                     f"usermod -aG audio {KIOSK_USER}")
+    return Check("speech", "pass", f"voice {voice} at {speech.rate} words a minute; "
+                                   f"{status.detail}")
+
+
 def vietnamese_letters() -> str:
     """Every precomposed letter Vietnamese writes: the 12 vowels with each of the 5 tone
     marks (and none), both cases, and đ/Đ."""
@@ -673,6 +712,7 @@ def run_checks(explicit: str | None = None, environ: Mapping[str, str] | None = 
                check_display(environ),
                check_disk(config.data_dir),
                check_fonts(),
+               check_speech(config),
                check_outbox(config) if key_ok
                else skipped("outbox", "there is no usable outbox key")]
     return checks

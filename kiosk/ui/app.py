@@ -30,6 +30,7 @@ from kiosk.ui.overlays import AttractLoop, IdleCountdown, NightCover, PinPad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.services import KioskServices
+from kiosk.ui.speech_control import SpeechControl
 from kiosk.ui.theme import Theme
 from kiosk.ui.watchdog import UiWatchdog
 
@@ -93,6 +94,11 @@ class KioskApp(App):
                              on_large_text=self.toggle_large_text,
                              on_contrast=self.toggle_high_contrast,
                              on_secret_tap=self.secret_tap)
+        self.speech = SpeechControl(self)
+        if self.speech.available:
+            self.header.on_speak = self.speech.read_or_stop
+            self.header.on_rate = self.speech.change_rate
+            self.header.rebuild(self.theme)
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen("home", self, self.services))
         shell.add_widget(self.header)
@@ -104,7 +110,7 @@ class KioskApp(App):
         self.pin_pad = PinPad(self)
         Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_key,
                     size=self._on_resize)
-        Window.bind(on_touch_down=self._on_any_touch)
+        Window.bind(on_touch_down=self._on_any_touch, on_touch_up=self._on_any_touch_up)
         Clock.schedule_interval(self._every_second, 1.0)
         return self.root_layout
 
@@ -150,6 +156,7 @@ class KioskApp(App):
         return self.screens.get_screen(name)  # type: ignore[return-value]
 
     def _show(self, name: str, params: dict[str, Any]) -> None:
+        self.speech.screen_changed()
         target = self._screen(name)
         target.open(**params)
         if self.screens.current == name:
@@ -174,6 +181,8 @@ class KioskApp(App):
         for screen in self.screens.screens:
             screen.reset()  # type: ignore[attr-defined]
         self.services.forget_draft()
+        self.speech.forget()
+        self.header.speech_mode = False
         self.countdown.hide()
         self.large_text = False
         self.high_contrast = False
@@ -228,13 +237,19 @@ class KioskApp(App):
         self.theme = self._theme()
         self._rebuild()
 
-    def _on_any_touch(self, *_: Any) -> bool:
+    def _on_any_touch(self, _: Any, touch: Any) -> bool:
         self.idle.touch()
         if self.attract.visible or self.night.visible:
+            if self.attract.visible:
+                self.speech.greet()
             self.attract.hide()
             self.night.hide()
+            self.speech.on_touch_down(touch)  # a finger held on from here still counts
             return True  # the touch that wakes the kiosk does nothing else
-        return False
+        return self.speech.on_touch_down(touch)
+
+    def _on_any_touch_up(self, _: Any, touch: Any) -> bool:
+        return self.speech.on_touch_up(touch)
 
     def _every_second(self, dt: float) -> None:
         self.header.tick()
@@ -242,7 +257,10 @@ class KioskApp(App):
             self.header.show_online(self.services.connectivity.online)
         state = self.idle.state(at_home=self.screens.current == "home")
         if state.kind == "countdown":
+            warn = not self.countdown.visible
             self.countdown.show(state.seconds_left)
+            if warn:
+                self.speech.warn_idle()
         elif state.kind == "expired":
             self.reset_session()
         elif state.kind == "left":
@@ -282,11 +300,17 @@ class KioskApp(App):
 
     # --- lockdown ------------------------------------------------------------------------
 
+    def _install_settings_keys(self, window: Any) -> None:
+        """Kivy's F1 settings panel is not installed: a keyboard left on a kiosk must not
+        open it (and F1 is the speech mode's key)."""
+
     def _refuse_close(self, *_: Any, **__: Any) -> bool:
         return not self.operator_exit  # True stops the window from closing
 
     def _on_key(self, _: Any, key: int, __: int, ___: Any, modifiers: list[str]) -> bool:
         self.idle.touch()
+        if self.speech.on_key(key):
+            return True
         # swallowed: a kiosk has no way out for the public
         return key == KEY_ESCAPE or (key == KEY_F4 and "alt" in modifiers)
 

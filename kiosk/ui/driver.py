@@ -94,6 +94,24 @@ class Driver:
         touch.touch_up()
         self.frames(1)
 
+    def hold(self, action_id: str, seconds: float) -> None:
+        """A finger that rests on a widget for `seconds` before lifting."""
+        self.frames(1)
+        widget = self.find(action_id)
+        self._into_view(widget)
+        touch = UnitTestTouch(*widget.to_window(*widget.center))
+        touch.touch_down()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.frames(1)
+        touch.touch_up()
+        self.frames(1)
+
+    def press_key(self, key: int) -> None:
+        """A key on a physical keyboard (or a one-key USB button), by its Kivy key code."""
+        Window.dispatch("on_keyboard", key, 0, None, [])
+        self.frames(1)
+
     def type(self, text: str) -> None:
         """Type on the on-screen keyboard, key by key (no accents), switching between the
         letter and the digit layouts as a person would."""

@@ -51,6 +51,7 @@ class VietnameseKeyboard(Widget):
     digits = BooleanProperty(False)
     caps = BooleanProperty(False)  # letters typed (and shown) in upper case, e.g. for names
     minimum_height = NumericProperty(0)
+    silent = True  # "Đọc to" does not read the keys out; touched in the speech mode they speak
 
     def __init__(self, theme: Theme, on_text: Callable[[str], None] | None = None,
                  **kwargs: Any) -> None:

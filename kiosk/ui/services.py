@@ -8,6 +8,7 @@ search index are loaded (start-up time on cheap hardware).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +19,8 @@ from kiosk.config import Config
 
 if TYPE_CHECKING:
     from kiosk.scanner.receipt import ReceiptRules
+    from kiosk.speech.output import AudioStatus, Sink
+    from kiosk.speech.speaker import Speaker
     from kiosk.store.catalogue_store import FormFile
     from kiosk.store.central_api import CentralApi
     from kiosk.store.connectivity import Connectivity
@@ -38,6 +41,8 @@ class KioskServices:
     config: Config
     # the submission being put together by the person at the screen (personal data)
     draft: Draft | None = None
+    # where speech goes instead of the sound card (tests write WAV files, the tour nothing)
+    speech_output: Callable[[], Sink] | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> KioskServices:
@@ -168,7 +173,38 @@ class KioskServices:
     def procedure_url(self, procedure: Procedure) -> str:
         return self.config.help.procedure_url.format(code=procedure.code)
 
+    @cached_property
+    def audio(self) -> AudioStatus:
+        """Whether speech can be heard on this kiosk, and if not, why (operator screen)."""
+        from kiosk.speech.output import AudioStatus, audio_status
+        from kiosk.speech.voice import espeak_path
+
+        if not self.config.speech.enabled:
+            return AudioStatus(False, "speech.enabled is false in the config")
+        if self.speech_output is not None:
+            if espeak_path() is None:
+                return AudioStatus(False, "espeak-ng is not installed (apt install espeak-ng)")
+            return AudioStatus(True, "speech written to files (test output)")
+        return audio_status(self.config.speech.device)
+
+    @cached_property
+    def speaker(self) -> Speaker | None:
+        """The voice, or None where speech cannot be heard (the kiosk then stays silent
+        and offers no read-aloud)."""
+        if not self.audio.ok:
+            log.warning("speech off: %s", self.audio.detail)
+            return None
+        from kiosk.speech.output import PlayerSink
+        from kiosk.speech.speaker import Speaker
+        from kiosk.speech.voice import Voice
+
+        speech = self.config.speech
+        output = self.speech_output or (lambda: PlayerSink(speech.device))
+        return Speaker(Voice(speech.dialect, speech.rate), output)
+
     def stop(self) -> None:
+        if "speaker" in self.__dict__ and self.speaker is not None:
+            self.speaker.stop()
         if "connectivity" in self.__dict__:
             self.connectivity.stop()
         if "sender" in self.__dict__:

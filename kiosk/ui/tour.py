@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kiosk.config import Config
 from kiosk.server.run import open_db, start_in_thread
+from kiosk.speech.output import PacedSilence, WavFolder
 from kiosk.store.sync import sync_from_config
 from kiosk.ui.app import KioskApp
 from kiosk.ui.driver import Driver
@@ -30,6 +31,7 @@ def demo_services(config: Config, data_dir: Path) -> tuple[KioskServices, Callab
         kiosk=dataclasses.replace(config.kiosk, data_dir=str(data_dir)))
     sync_from_config(config)
     services = KioskServices.from_config(config)
+    services.speech_output = WavFolder(data_dir / "speech")  # heard in files, not a room
     services.connectivity.check()
     return services, server.stop
 
@@ -52,6 +54,27 @@ class Tour:
                 services.stop()
                 stop_api()
         return self.shots
+
+    def _speech(self, app: KioskApp) -> None:
+        """"Đọc to" while it reads (the button becomes "Dừng đọc"), and the speech mode
+        with its speed buttons in the top bar."""
+        d = self.driver
+        speaker = app.speech.speaker
+        assert speaker is not None, app.services.audio.detail
+        heard = speaker.make_sink
+        speaker.make_sink = PacedSilence  # it reads for as long as it would aloud
+        app.go("detail", code=SAMPLE_PROCEDURE)
+        d.frames()
+        d.tap("nav:speak")
+        d.until(lambda: app.header.speaking)
+        self.shot("detail-reading-aloud")
+        app.speech.stop()
+        speaker.make_sink = heard
+        app.home()
+        d.frames()
+        app.speech.set_mode(True)
+        d.until(lambda: not app.header.speaking)
+        self.shot("home-speech-mode")
 
     def _dossiers(self, app: KioskApp) -> None:
         """The receipt scanner on a demo video, and the status screens it leads to."""
@@ -284,6 +307,8 @@ class Tour:
         app.go("detail", code=SAMPLE_PROCEDURE)
         d.frames()
         self.shot("detail-high-contrast-large-text")
+        app.reset_session()
+        self._speech(app)
         app.reset_session()
         d.frames()
         d.tap("nav:language")

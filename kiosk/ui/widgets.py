@@ -18,6 +18,8 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.theme import RGBA, Theme
 
+HELD = "kiosk.held"  # marks a touch that was a long press (the speech mode): no button acts
+
 
 class Text(Label):
     """A label that wraps to its width and is as tall as its text."""
@@ -123,6 +125,9 @@ class BigButton(ButtonBehavior, Label):
         self.fill, self.color = (self.normal if self.enabled else (p.disabled, p.disabled_text))
 
     def on_release(self) -> None:
+        touch = getattr(self, "last_touch", None)
+        if touch is not None and touch.ud.get(HELD):
+            return  # a finger held still to switch the speech mode chose nothing else
         if self.enabled and self._handler is not None:
             self._handler()
 

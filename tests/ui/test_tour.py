@@ -17,7 +17,8 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "apply-camera", "apply-camera-page", "apply-papers-done", "apply-review",
             "apply-receipt", "apply-offline-receipt", "operator", "operator-log", "rate",
             "rate-thanks", "home-high-contrast", "detail-high-contrast",
-            "home-high-contrast-large-text", "detail-high-contrast-large-text"]
+            "home-high-contrast-large-text", "detail-high-contrast-large-text",
+            "detail-reading-aloud", "home-speech-mode"]
 
 
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:

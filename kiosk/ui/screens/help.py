@@ -18,11 +18,19 @@ class HelpScreen(KioskScreen):
                        "without accents, for example “khai sinh” or “ket hon”."),
                      _("Each procedure shows what to bring, how long it takes and what it "
                        "costs. You can look at the forms and at filled-in samples."),
-                     _("“‹ Back” returns to the previous screen; “⌂ Home” to the start."),
-                     _("“A+ Large text” makes the writing bigger."),
+                     _("“‹ Back” returns to the previous screen; “Home” to the start."),
+                     _("“A+ Large text” makes the writing bigger; “Contrast” shows yellow "
+                       "and white on black."),
                      _("If nobody touches the screen for a while, it returns to the start and "
                        "clears what was entered.")):
             column.add_widget(self.body(line))
+        if self.services.speaker is not None:
+            hold = round(self.services.config.speech.long_press_seconds)
+            column.add_widget(self.body(_(
+                "“Read aloud” reads the screen out loud. For someone who cannot see the "
+                "screen: hold a finger still anywhere on it for {n} seconds. Then each "
+                "screen is read out, a button says its name when touched, and touching it "
+                "again chooses it. Hold a finger still again to stop.").format(n=hold)))
         column.add_widget(self.heading(_("Opening hours")))
         column.add_widget(self.body(help_config.opening_hours or
                                     _("Ask at the reception desk.")))

@@ -131,6 +131,10 @@ class OperatorScreen(KioskScreen):
             lines.append(_("Online submission at this kiosk is off (kiosk.agency or the "
                            "outbox key is not set)"))
         lines.append(_("Camera: {camera}").format(camera=config.scanner.camera))
+        audio = self.services.audio
+        lines.append(_("Speech: ready ({detail})").format(detail=audio.detail) if audio.ok
+                     else _("Speech: off, the kiosk works silently ({reason})").format(
+                         reason=audio.detail))
         return lines
 
     def _log(self) -> list[str]:

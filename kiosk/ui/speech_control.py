@@ -1,0 +1,198 @@
+"""The kiosk's voice on the screen: "Đọc to", the speech mode, and the spoken warnings.
+
+"Đọc to" (the top bar, every screen) reads the screen once; touching it again stops.
+The speech mode is for people who cannot see the screen: once on, every new screen is
+read, and a touched button first says its name; touching the same button again chooses
+it (a finger exploring the glass must not press whatever it meets). It is turned on or
+off by holding a finger still anywhere for `speech.long_press_seconds`, or with F1 on a
+keyboard or a one-key USB button; the first touch that wakes the attract loop says so
+aloud. Speech stops when the screen changes, and everything is reset with the session.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from kivy.clock import Clock
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.widget import Widget
+
+from kiosk import i18n
+from kiosk.i18n import _
+from kiosk.ui.reading import reading_of, spoken_text
+from kiosk.ui.widgets import HELD
+
+if TYPE_CHECKING:
+    from kiosk.speech.speaker import Speaker
+    from kiosk.ui.app import KioskApp
+
+KEY_F1, KEY_F2 = 282, 283  # speech mode on/off; read the screen / stop
+CONFIRM_SECONDS = 10.0  # a second touch on the same button within this time chooses it
+STILL_MM = 8  # a finger that moved more than this is scrolling, not holding
+RATE_STEP = 20
+
+
+class SpeechControl:
+    def __init__(self, app: KioskApp) -> None:
+        self.app = app
+        self.speaker: Speaker | None = app.services.speaker
+        self.mode = False
+        self.armed: tuple[Widget, float] | None = None
+        self.hold = app.services.config.speech.long_press_seconds
+        self.fingers: set[int] = set()  # touches down now, by uid (for the long press)
+        if self.speaker is not None:
+            self.speaker.on_change = self._changed_elsewhere
+
+    @property
+    def available(self) -> bool:
+        return self.speaker is not None
+
+    @property
+    def speaking(self) -> bool:
+        return self.speaker is not None and self.speaker.speaking
+
+    # --- reading -------------------------------------------------------------------------
+
+    def say(self, *texts: str) -> None:
+        if self.speaker is not None:
+            self.speaker.say(texts, i18n.language())
+
+    def read_screen(self, preface: tuple[str, ...] = ()) -> int:
+        """Read what is in front of the person: an overlay's card if one is up, else the
+        screen; returns how many pieces will be said."""
+        if self.speaker is None:
+            return 0
+        return self.speaker.say([*preface, *reading_of(self._in_front())], i18n.language())
+
+    def read_or_stop(self) -> None:
+        """The "Đọc to" button."""
+        if self.speaking:
+            self.stop()
+        else:
+            self.read_screen()
+
+    def stop(self) -> None:
+        if self.speaker is not None:
+            self.speaker.stop()
+
+    def screen_changed(self) -> None:
+        self.stop()
+        self.armed = None
+        if self.mode:
+            # after the frame that lays the new screen out
+            Clock.schedule_once(lambda _dt: self.read_screen(), 0)
+
+    def warn_idle(self) -> None:
+        if self.app.services.config.speech.speak_timeout_warning:
+            self.read_screen()
+
+    def greet(self) -> None:
+        """The touch that ends the attract loop: tell whoever cannot see how to hear."""
+        self.say(_("Hello. To hear the screen read aloud, hold a finger still on the "
+                   "screen for {n} seconds.").format(n=round(self.hold)))
+
+    def _in_front(self) -> Widget:
+        for overlay in (self.app.countdown, self.app.pin_pad):
+            if overlay.visible:
+                return overlay
+        return self.app.screen
+
+    # --- the speech mode -----------------------------------------------------------------
+
+    def set_mode(self, on: bool) -> None:
+        if self.speaker is None or on == self.mode:
+            return
+        self.mode = on
+        self.armed = None
+        self.app.header.show_speech_mode(on)
+        if on:
+            self.read_screen(preface=(_(
+                "Speech mode is on. Touch a button to hear it, and touch it again to "
+                "choose it. To turn speech off, hold a finger still on the screen for {n} "
+                "seconds.").format(n=round(self.hold)),))
+        else:
+            self.say(_("Speech mode is off."))
+
+    def change_rate(self, faster: bool) -> None:
+        if self.speaker is None:
+            return
+        self.speaker.set_rate(self.speaker.voice.rate + (RATE_STEP if faster else -RATE_STEP))
+        self.say(_("Faster.") if faster else _("Slower."))
+
+    def forget(self) -> None:
+        """The session ended: speech off, the voice back to its configured speed."""
+        self.stop()
+        self.mode = False
+        self.armed = None
+        if self.speaker is not None:
+            self.speaker.set_rate(self.app.services.config.speech.rate)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        """Called for every touch before the screen sees it; True keeps it from the
+        screen (the first touch on a button in the speech mode only says its name)."""
+        if self.speaker is None:
+            return False
+        self.fingers.add(touch.uid)
+        Clock.schedule_once(partial(self._held, touch, tuple(touch.pos)), self.hold)
+        if not self.mode:
+            return False
+        button, label = self._under(touch.pos)
+        if button is None:
+            if label is not None:
+                self.say(spoken_text(label))
+            return False
+        if self.armed is not None and self.armed[0] is button \
+                and time.monotonic() - self.armed[1] < CONFIRM_SECONDS:
+            self.armed = None
+            return False  # the second touch: it goes through and chooses
+        self.armed = (button, time.monotonic())
+        self.say(spoken_text(button), _("Touch again to choose."))
+        return True
+
+    def on_touch_up(self, touch: Any) -> bool:
+        self.fingers.discard(touch.uid)
+        return False
+
+    def on_key(self, key: int) -> bool:
+        if key == KEY_F1:
+            self.set_mode(not self.mode)
+            return True
+        if key == KEY_F2:
+            self.read_or_stop()
+            return True
+        return False
+
+    def _held(self, touch: Any, start: tuple[float, float], _dt: float) -> None:
+        still = max(abs(a - b) for a, b in zip(touch.pos, start, strict=True))
+        if touch.uid not in self.fingers or still > self.app.theme.mm(STILL_MM):
+            return
+        touch.ud[HELD] = True  # the finger chose the mode, not the button it rests on
+        self.set_mode(not self.mode)
+
+    def _under(self, pos: tuple[float, float]) -> tuple[Widget | None, Widget | None]:
+        """The topmost enabled button and the topmost text under a point."""
+        button = label = None
+        for widget in self._in_front_or_header():
+            if widget.get_root_window() is None or widget.opacity == 0:
+                continue
+            if not widget.collide_point(*widget.to_widget(*pos)):
+                continue
+            if isinstance(widget, ButtonBehavior):
+                if getattr(widget, "enabled", True) and spoken_text(widget):
+                    button = widget
+            elif spoken_text(widget):
+                label = widget
+        return button, label
+
+    def _in_front_or_header(self) -> list[Widget]:
+        front = self._in_front()
+        widgets = list(front.walk(restrict=True))
+        if front is self.app.screen:
+            widgets = list(self.app.header.walk(restrict=True)) + widgets
+        return widgets
+
+    def _changed_elsewhere(self, speaking: bool) -> None:
+        # the speaker's worker thread: the screen is only touched from Kivy's thread
+        Clock.schedule_once(lambda _dt: self.app.header.show_speaking(speaking), 0)
