@@ -30,6 +30,9 @@ class Text(Label):
                          valign="middle", size_hint_y=None, **kwargs)
         self.bind(width=self._wrap, texture_size=self._fit)
         self._wrap(self, self.width)
+        # an empty text never changes its texture size: without this it kept Kivy's
+        # default height of 100 px (a blank under an empty message)
+        self._fit(self, self.texture_size)
 
     def _wrap(self, _: Widget, width: float) -> None:
         self.text_size = (max(width - self.padding[0] * 2, 1), None)

@@ -9,6 +9,7 @@ from pathlib import Path
 from kivy.core.window import Window
 
 from kiosk import i18n
+from kiosk.speech.output import AudioStatus
 from kiosk.ui.driver import Driver
 
 
@@ -148,6 +149,16 @@ def test_the_operator_screen_syncs_checks_the_network_and_shows_the_log(
     driver.frames()
     words = " ".join(str(getattr(w, "text", "")) for w in driver.widgets())
     assert "demo-kiosk-01" in words and i18n._("Network: online") in words
+    assert i18n._("Speech: ready ({detail})").split("(")[0] in words
+    # a kiosk without a sound card says so on the operator's screen
+    heard = app.services.audio
+    app.services.__dict__["audio"] = AudioStatus(False, "no sound card")
+    app.screen.refresh()
+    driver.frames()
+    words = " ".join(str(getattr(w, "text", "")) for w in driver.widgets())
+    assert i18n._("Speech: off, the kiosk works silently ({reason})").format(
+        reason="no sound card") in words
+    app.services.__dict__["audio"] = heard
     driver.tap("operator:network")
     assert driver.until(lambda: "ms" in app.screen.message.text)
     driver.tap("operator:sync")

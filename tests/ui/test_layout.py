@@ -54,8 +54,19 @@ def scrolls(widget: Widget) -> bool:
     return False
 
 
+def in_screen(widget: Widget, driver: Driver) -> bool:
+    node: Widget | None = widget
+    while node is not None and node is not Window:
+        if node is driver.app.screens:
+            return True
+        node = node.parent
+    return False
+
+
 def problems(driver: Driver) -> list[str]:
     theme = driver.app.theme
+    screens = driver.app.screens
+    screen_top = screens.to_window(*screens.pos)[1] + screens.height
     found = []
     for w in driver.widgets():
         if not visible(w):
@@ -65,6 +76,10 @@ def problems(driver: Driver) -> list[str]:
         if not scrolls(w) and (wy + w.height > Window.height + 1 or wy < -1):
             found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: outside the window "
                          f"(y {wy:.0f}..{wy + w.height:.0f})")
+        elif not scrolls(w) and in_screen(w, driver) and wy + w.height > screen_top + 1:
+            found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: under the top bar "
+                         f"(y {wy:.0f}..{wy + w.height:.0f}, the screen ends at "
+                         f"{screen_top:.0f})")
         pressable = isinstance(w, ButtonBehavior) and getattr(w, "action_id", "")
         if pressable and (w.width < theme.touch - 1 or w.height < theme.touch - 1):
             found.append(f"{name}: {w.width:.0f}x{w.height:.0f} px is under the "

@@ -117,14 +117,19 @@ class ApplyScreen(KioskScreen):
 
     def _details(self, draft: Draft) -> None:
         t = self.theme
-        page = self.backdrop("vertical")
+        screen = self.backdrop("vertical")
+        # the keyboard keeps its place at the bottom; what is above it scrolls when large
+        # text on a short screen makes it taller than the rest of the screen
+        page = self.scrolling_column(screen)
         # the keyboard needs the height: on a short screen the step is told in the box
         roomy = t.height >= t.mm(230)
         if roomy:
             self._title(page, draft)
         today = date.today()
         problems = draft.problems(today)
-        tabs = GridLayout(cols=len(draft.fields) if not t.portrait else 3, spacing=t.mm(1.5),
+        # one row when the words fit on one line each, else rows of three
+        narrow = t.portrait or (t.large_text and t.width < 1500)
+        tabs = GridLayout(cols=3 if narrow else len(draft.fields), spacing=t.mm(1.5),
                           size_hint_y=None)
         tabs.bind(minimum_height=tabs.setter("height"))
         for f in draft.fields:
@@ -142,7 +147,7 @@ class ApplyScreen(KioskScreen):
                       BigButton(_("Continue on my phone"), t, self._to_phone, kind="secondary",
                                 action_id="apply:phone"),
                       self.next_button)
-        page.add_widget(Widget())  # spare height goes above the keyboard
+        page.parent.scroll_y = 0  # if it must scroll: the box and the buttons stay in view
         self.keyboard = VietnameseKeyboard(t, self._typed, size_hint_y=None)
         self.keyboard.digits = current.keys in ("digits", "date")
         self.keyboard.caps = current.name == "full_name"
@@ -150,7 +155,7 @@ class ApplyScreen(KioskScreen):
         self.keyboard.bind(minimum_height=lambda *_: setattr(
             self.keyboard, "height", self.keyboard.minimum_height))
         self.keyboard.height = self.keyboard.minimum_height
-        page.add_widget(self.keyboard)
+        screen.add_widget(self.keyboard)
 
     def _tab(self, f: Field, draft: Draft, problems: dict[str, str]) -> BigButton:
         t = self.theme
