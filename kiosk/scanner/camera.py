@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import cv2
 import numpy as np
 
+from kiosk.scanner import is_device
+
 if TYPE_CHECKING:
     from kiosk.config.settings import ScannerSection
 
@@ -73,11 +75,6 @@ class Capture(Protocol):
 
 class CameraUnavailable(Exception):
     """Raised by an opener when the source is not there; the message becomes the reason."""
-
-
-def is_device(source: str) -> bool:
-    """A camera index ("0") rather than a file path or pattern."""
-    return source.strip().isdigit()
 
 
 def describe_source(source: str) -> str:

@@ -33,8 +33,9 @@ FIRST_DELAY = 60.0
 def camera_state(source: str) -> str:
     """"file" for a video or image-sequence source; for a device, "present" or "missing"
     as its node is there or not. The camera is not opened: the scan screen may hold it."""
-    # OpenCV comes with this import; the scan screens load it anyway
-    from kiosk.scanner.camera import is_device
+    # not from kiosk.scanner.camera: that loads OpenCV and numpy (~17 MB resident) into a
+    # kiosk whose visitors may never open a scan screen
+    from kiosk.scanner import is_device
 
     if not is_device(source):
         return "file"

@@ -43,7 +43,9 @@ class SpeechControl:
         self.hold = app.services.config.speech.long_press_seconds
         self.fingers: set[int] = set()  # touches down now, by uid (for the long press)
         if self.speaker is not None:
-            self.speaker.on_change = self._changed_elsewhere
+            # the speaker's worker never touches Kivy (its Clock included): the screen
+            # asks it, a few times a second
+            Clock.schedule_interval(self._show_speaking, 0.2)
 
     @property
     def available(self) -> bool:
@@ -193,6 +195,7 @@ class SpeechControl:
             widgets = list(self.app.header.walk(restrict=True)) + widgets
         return widgets
 
-    def _changed_elsewhere(self, speaking: bool) -> None:
-        # the speaker's worker thread: the screen is only touched from Kivy's thread
-        Clock.schedule_once(lambda _dt: self.app.header.show_speaking(speaking), 0)
+    def _show_speaking(self, _dt: float) -> None:
+        speaking = self.speaking
+        if speaking != self.app.header.speaking:
+            self.app.header.show_speaking(speaking)
