@@ -15,6 +15,7 @@ from kiosk.speech.output import (
     Collecting,
     PacedSilence,
     WavFolder,
+    WavSink,
     audio_status,
     seconds_of,
 )
@@ -179,3 +180,15 @@ def test_the_speech_config_is_checked_and_the_doctor_reports_it() -> None:
     assert "vi-vn-x-south" in check.detail or "silently" in check.detail
     off = check_speech(parse_config("[speech]\nenabled = false\n"))
     assert off.status == "pass" and "turned off" in off.detail
+
+
+def test_a_wav_file_is_closed_by_its_writer_only(tmp_path: Path) -> None:
+    """`abort` comes from the UI thread while the speaker's worker may be writing: it
+    marks the file, and the worker's `close` finishes it (closing it from the UI thread
+    raced with a write in progress)."""
+    sink = WavSink(tmp_path / "said.wav")
+    sink.write(b"\0\0" * 2205)
+    sink.abort()
+    sink.write(b"\0\0" * 2205)  # what the worker had in hand when stopped: dropped
+    sink.close()
+    assert seconds_of(tmp_path / "said.wav") == pytest.approx(0.1)

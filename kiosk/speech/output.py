@@ -100,9 +100,10 @@ class WavSink:
         self.file.setsampwidth(SAMPLE_BYTES)
         self.file.setframerate(SAMPLE_RATE)
         self.closed = False
+        self.aborted = False
 
     def write(self, samples: bytes) -> None:
-        if not self.closed:
+        if not (self.closed or self.aborted):
             self.file.writeframes(samples)
 
     def close(self) -> None:
@@ -111,7 +112,9 @@ class WavSink:
             self.file.close()
 
     def abort(self) -> None:
-        self.close()
+        # another thread: only mark it; the speaker's worker closes the file (closing it
+        # here raced with a write in progress)
+        self.aborted = True
 
 
 class WavFolder:

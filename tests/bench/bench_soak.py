@@ -145,6 +145,7 @@ def child(args: argparse.Namespace) -> None:
     from kiosk.scanner.document_photos import document_photo
     from kiosk.scanner.receipt_image import camera_frame, receipt_video, write_video
     from kiosk.server.catalogue_files import demo_dossiers
+    from kiosk.speech.output import PacedSilence
     from kiosk.submission.draft import may_bring_original
     from kiosk.ui.app import TIDY_SECONDS, KioskApp
     from kiosk.ui.driver import Driver
@@ -223,6 +224,8 @@ def child(args: argparse.Namespace) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-soak-"))
     config = load_config(str(EXAMPLE_CONFIG), environ={})
     services, stop_api = demo_services(config, scratch / "data")
+    # the spoken idle warnings take their real time, without thousands of WAV files
+    services.speech_output = PacedSilence
     app = KioskApp(services)
     d = Driver(app)
     base = services.config
