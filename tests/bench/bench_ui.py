@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 RUNS = 5
 TOURS = 50
@@ -113,6 +115,15 @@ app.services.stop()
 """
 
 
+def child_env() -> dict[str, str]:
+    """The child scripts live in /tmp: they import `kiosk` from this checkout, not from
+    whichever one the virtualenv was installed from."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+    return env
+
+
 def script(code: str) -> str:
     """Kivy apps look for their .kv file beside their source, so they need a real file."""
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
@@ -123,7 +134,7 @@ def script(code: str) -> str:
 def first_frame_seconds(code: str, *args: str) -> float:
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, script(code), *args], stdout=subprocess.PIPE,
-                               text=True)
+                               text=True, env=child_env())
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("FRAME"):
@@ -147,7 +158,7 @@ config = dataclasses.replace(config, api=dataclasses.replace(config.api,
                                                              base_url=server.base_url))
 sync_from_config(config)
 server.stop()
-"""], check=True)
+"""], check=True, env=child_env())
     return folder
 
 
@@ -163,7 +174,7 @@ def main() -> None:
     print(f"ratio kiosk/minimal: {k / m:.2f}x (target <= 1.5x: "
           f"{'met' if k / m <= 1.5 else 'MISSED'})")
     done = subprocess.run([sys.executable, script(MEMORY), data, str(TOURS)], check=True,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=child_env())
     line = next(x for x in done.stdout.splitlines() if x.startswith("RSS"))
     first, last = (float(v) for v in line.split()[1:])
     print(f"resident memory after 1 tour: {first:.1f} MB; after {TOURS} more: {last:.1f} MB; "
