@@ -3,7 +3,8 @@
 "Đọc to" (the top bar, every screen) reads the screen once; touching it again stops.
 The speech mode is for people who cannot see the screen: once on, every new screen is
 read, and a touched button first says its name; touching the same button again chooses
-it (a finger exploring the glass must not press whatever it meets). It is turned on or
+it (a finger exploring the glass must not press whatever it meets); a key chosen on the
+on-screen keyboard is followed by what has been typed so far. It is turned on or
 off by holding a finger still anywhere for `speech.long_press_seconds`, or with F1 on a
 keyboard or a one-key USB button; the first touch that wakes the attract loop says so
 aloud. Speech stops when the screen changes, and everything is reset with the session.
@@ -42,6 +43,8 @@ class SpeechControl:
         self.armed: tuple[Widget, float] | None = None
         self.hold = app.services.config.speech.long_press_seconds
         self.fingers: set[int] = set()  # touches down now, by uid (for the long press)
+        # the touch choosing a key of an on-screen keyboard: its text is read back after
+        self.typing: tuple[int | None, Widget | None] = (None, None)
         if self.speaker is not None:
             # the speaker's worker never touches Kivy (its Clock included): the screen
             # asks it, a few times a second
@@ -128,6 +131,7 @@ class SpeechControl:
         self.stop()
         self.mode = False
         self.armed = None
+        self.typing = (None, None)
         if self.speaker is not None:
             self.speaker.set_rate(self.app.services.config.speech.rate)
 
@@ -148,6 +152,7 @@ class SpeechControl:
         if self.armed is not None and self.armed[0] is button \
                 and time.monotonic() - self.armed[1] < CONFIRM_SECONDS:
             self.armed = None
+            self.typing = (touch.uid, _keyboard_of(button))
             return False  # the second touch: it goes through and chooses
         self.armed = (button, time.monotonic())
         self.say(spoken_text(button), _("Touch again to choose."))
@@ -155,6 +160,11 @@ class SpeechControl:
 
     def on_touch_up(self, touch: Any) -> bool:
         self.fingers.discard(touch.uid)
+        uid, keyboard = self.typing
+        if uid == touch.uid and keyboard is not None:
+            # after the key has acted (on this touch's release): what is typed so far
+            Clock.schedule_once(lambda _dt: self.say(keyboard.text or _("Empty.")), 0)
+        self.typing = (None, None)
         return False
 
     def on_key(self, key: int) -> bool:
@@ -199,3 +209,13 @@ class SpeechControl:
         speaking = self.speaking
         if speaking != self.app.header.speaking:
             self.app.header.show_speaking(speaking)
+
+
+def _keyboard_of(widget: Widget) -> Widget | None:
+    """The on-screen keyboard a key belongs to (the silent widget holding the text)."""
+    node = widget.parent
+    while node is not None and node is not node.parent:
+        if getattr(node, "silent", False) and isinstance(getattr(node, "text", None), str):
+            return node
+        node = node.parent
+    return None

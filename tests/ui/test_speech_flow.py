@@ -199,3 +199,26 @@ def _in_keyboard(widget: Widget) -> bool:
             return True
         widget = widget.parent
     return False
+
+
+def test_in_the_speech_mode_a_chosen_key_reads_back_what_is_typed(driver: Driver) -> None:
+    app = driver.app
+    speaker = app.speech.speaker
+    heard: list[tuple[str, ...]] = []
+    say = speaker.say
+    speaker.say = lambda texts, language: heard.append(tuple(texts)) or say(texts, language)  # type: ignore[method-assign]
+    try:
+        app.go("search")
+        driver.frames()
+        driver.press_key(KEY_F1)
+        said(driver)
+        driver.tap("key:k")  # its name: nothing typed yet
+        assert app.screen.query == "" and heard[-1][-1] == i18n._("Touch again to choose.")
+        driver.tap("key:k")  # chosen: typed, then read back
+        assert driver.until(lambda: heard[-1] == ("k",))
+        assert app.screen.query == "k"
+        driver.tap("key:backspace")
+        driver.tap("key:backspace")
+        assert driver.until(lambda: heard[-1] == (i18n._("Empty."),))
+    finally:
+        speaker.say = say  # type: ignore[method-assign]
