@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.speech.voice import FASTEST, SLOWEST, VOICES
 from kiosk.system.schedule import parse_clock
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
@@ -251,10 +252,11 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append(f"api.base_url must be an http(s) URL, not {config.api.base_url!r}")
     if config.kiosk.language not in ("vi", "en"):
         problems.append("kiosk.language must be vi or en")
-    if config.speech.dialect not in ("northern", "central", "southern"):
+    if ("vi", config.speech.dialect) not in VOICES:
         problems.append("speech.dialect must be northern, central or southern")
-    if not 80 <= config.speech.rate <= 260:
-        problems.append("speech.rate must be between 80 and 260 words per minute")
+    if not SLOWEST <= config.speech.rate <= FASTEST:
+        problems.append(f"speech.rate must be between {SLOWEST} and {FASTEST} words per "
+                        "minute")
     if not 1 <= config.speech.long_press_seconds <= 10:
         problems.append("speech.long_press_seconds must be between 1 and 10")
     for name in ("connect_timeout", "read_timeout", "total_timeout", "max_response_mb"):

@@ -11,7 +11,6 @@ south. Digits read one by one (codes, phone numbers) use the plain digit names.
 from __future__ import annotations
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-DIALECTS = ("northern", "central", "southern")
 
 
 def _scale_words(dialect: str) -> tuple[str, ...]:

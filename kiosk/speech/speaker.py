@@ -29,11 +29,9 @@ class _Request:
 
 
 class Speaker:
-    def __init__(self, voice: Voice, make_sink: Callable[[], Sink],
-                 on_change: Callable[[bool], None] | None = None) -> None:
+    def __init__(self, voice: Voice, make_sink: Callable[[], Sink]) -> None:
         self.voice = voice
         self.make_sink = make_sink
-        self.on_change = on_change  # called from the worker: speaking started / ended
         self._lock = threading.Condition()
         self._number = 0  # the latest request; older ones stop at the next chunk
         self._pending: _Request | None = None
@@ -103,32 +101,46 @@ class Speaker:
                     self._lock.wait()
                 request, self._pending = self._pending, None
                 self._busy = True
-            self._changed(True)
             try:
                 self._speak(request)
             except Exception:
                 log.exception("speech failed")
             with self._lock:
                 self._busy = False
-                idle = self._pending is None
-            if idle:
-                self._changed(False)
+
+    def _keep(self, request: _Request, *, synthesis: Synthesis | None = None,
+              sink: Sink | None = None) -> bool:
+        """Hand a new voice or output to `_silence`, unless the request is already stale
+        (then it is stopped here)."""
+        with self._lock:
+            if request.number == self._number:
+                if synthesis is not None:
+                    self._synthesis = synthesis
+                if sink is not None:
+                    self._sink = sink
+                return True
+        if synthesis is not None:
+            synthesis.kill()
+        if sink is not None:
+            sink.abort()
+        return False
 
     def _speak(self, request: _Request) -> None:
         sink: Sink | None = None
         try:
             for piece in request.pieces:
-                with self._lock:
-                    if request.number != self._number:
-                        return
-                    self._synthesis = Synthesis(piece, request.language, self.voice)
-                    synthesis = self._synthesis
+                # programs are started outside the lock the UI thread takes (say, stop,
+                # speaking); one that a newer request has made stale is killed at once
+                synthesis = Synthesis(piece, request.language, self.voice)
+                if not self._keep(request, synthesis=synthesis):
+                    return
                 for chunk in synthesis:
                     if request.number != self._number:
                         return
                     if sink is None:
-                        with self._lock:
-                            sink = self._sink = self.make_sink()
+                        sink = self.make_sink()
+                        if not self._keep(request, sink=sink):
+                            return
                         self.first_audio_at = time.monotonic()
                     sink.write(chunk)
                 self.pieces_spoken += 1
@@ -139,7 +151,3 @@ class Speaker:
                 self._synthesis, self._sink = None, None
             if sink is not None:
                 sink.close()
-
-    def _changed(self, speaking: bool) -> None:
-        if self.on_change is not None:
-            self.on_change(speaking)

@@ -9,6 +9,7 @@ option on a command line.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -25,7 +26,9 @@ VOICES = {
 SLOWEST, FASTEST = 80, 260  # words per minute a listener can still follow / bear
 
 
+@functools.cache
 def espeak_path() -> str | None:
+    """Looked up once a process: each piece of a screen starts the program again."""
     return shutil.which("espeak-ng")
 
 
@@ -46,9 +49,8 @@ class Voice:
 class Synthesis:
     """One piece of text being spoken: iterate for raw sample chunks; `kill()` stops it."""
 
-    def __init__(self, text: str, language: str, voice: Voice,
-                 program: str | None = None) -> None:
-        program = program or espeak_path()
+    def __init__(self, text: str, language: str, voice: Voice) -> None:
+        program = espeak_path()
         if program is None:
             raise FileNotFoundError("espeak-ng is not installed")
         self.process = subprocess.Popen(

@@ -89,16 +89,15 @@ class KioskApp(App):
     def build(self) -> FloatLayout:
         self.root_layout = FloatLayout()
         shell = BoxLayout(orientation="vertical")
+        self.speech = SpeechControl(self)
+        speaks = self.speech.available  # no read-aloud button where nothing can be heard
         self.header = Header(self.theme, self.services.config.kiosk.name, on_home=self.home,
                              on_back=self.back, on_language=self.set_language,
                              on_large_text=self.toggle_large_text,
                              on_contrast=self.toggle_high_contrast,
-                             on_secret_tap=self.secret_tap)
-        self.speech = SpeechControl(self)
-        if self.speech.available:
-            self.header.on_speak = self.speech.read_or_stop
-            self.header.on_rate = self.speech.change_rate
-            self.header.rebuild(self.theme)
+                             on_secret_tap=self.secret_tap,
+                             on_speak=self.speech.read_or_stop if speaks else None,
+                             on_rate=self.speech.change_rate if speaks else None)
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen("home", self, self.services))
         shell.add_widget(self.header)
@@ -182,7 +181,6 @@ class KioskApp(App):
             screen.reset()  # type: ignore[attr-defined]
         self.services.forget_draft()
         self.speech.forget()
-        self.header.speech_mode = False
         self.countdown.hide()
         self.large_text = False
         self.high_contrast = False

@@ -83,28 +83,19 @@ class Driver:
     def exists(self, action_id: str) -> bool:
         return bool(self.find_all(action_id))
 
-    def tap(self, action_id: str) -> None:
+    def tap(self, action_id: str, hold: float = 0.0) -> None:
+        """Touch a widget's centre; `hold` keeps the finger on it that many seconds."""
         self.frames(1)  # lay out whatever the last action put on screen before aiming at it
         widget = self.find(action_id)
         self._into_view(widget)
         x, y = widget.to_window(*widget.center)
-        self.tap_at(x, y)
+        self.tap_at(x, y, hold)
 
-    def tap_at(self, x: float, y: float) -> None:
+    def tap_at(self, x: float, y: float, hold: float = 0.0) -> None:
         touch = UnitTestTouch(x, y)
         touch.touch_down()
+        deadline = time.monotonic() + hold
         self.frames(1)
-        touch.touch_up()
-        self.frames(1)
-
-    def hold(self, action_id: str, seconds: float) -> None:
-        """A finger that rests on a widget for `seconds` before lifting."""
-        self.frames(1)
-        widget = self.find(action_id)
-        self._into_view(widget)
-        touch = UnitTestTouch(*widget.to_window(*widget.center))
-        touch.touch_down()
-        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             self.frames(1)
         touch.touch_up()

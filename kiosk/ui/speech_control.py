@@ -46,8 +46,8 @@ class SpeechControl:
         # the touch choosing a key of an on-screen keyboard: its text is read back after
         self.typing: tuple[int | None, Widget | None] = (None, None)
         if self.speaker is not None:
-            # the speaker's worker never touches Kivy (its Clock included): the screen
-            # asks it, a few times a second
+            # the screen asks the speaker a few times a second (a cheap look under its
+            # lock) rather than being told from its worker thread
             Clock.schedule_interval(self._show_speaking, 0.2)
 
     @property
@@ -129,7 +129,9 @@ class SpeechControl:
     def forget(self) -> None:
         """The session ended: speech off, the voice back to its configured speed."""
         self.stop()
-        self.mode = False
+        if self.mode:
+            self.mode = False
+            self.app.header.show_speech_mode(False)
         self.armed = None
         self.typing = (None, None)
         if self.speaker is not None:
