@@ -57,6 +57,7 @@ EXIT_TO_DESKTOP = 64  # systemd/kiosk.service: RestartPreventExitStatus=64
 
 class KioskApp(App):
     title = "Kiosk"
+    tidy_seconds = TIDY_SECONDS  # the soak benchmark compresses this quiet in time
 
     def __init__(self, services: KioskServices, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -188,7 +189,7 @@ class KioskApp(App):
         self.theme = self._theme()
         self.home()
         self._drop_hidden_screens()
-        Clock.schedule_once(self._tidy, TIDY_SECONDS)
+        Clock.schedule_once(self._tidy, self.tidy_seconds)
 
     def _drop_hidden_screens(self) -> None:
         """The next person starts from fresh screens: nothing typed or shown stays in a

@@ -22,7 +22,7 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 from kivy.weakproxy import WeakProxy
 
-from kiosk.ui.app import TIDY_SECONDS, KioskApp
+from kiosk.ui.app import KioskApp
 
 
 class Driver:
@@ -55,8 +55,8 @@ class Driver:
 
     def until_tidied(self, since: int) -> bool:
         """Draw frames until the app has tidied its memory after a session reset (it waits
-        TIDY_SECONDS for scroll effects to settle); `since` is `app.tidied` before it."""
-        return self.until(lambda: self.app.tidied != since, TIDY_SECONDS + 10)
+        `app.tidy_seconds` for scroll effects to settle); `since` is `app.tidied` before it."""
+        return self.until(lambda: self.app.tidied != since, self.app.tidy_seconds + 10)
 
     @staticmethod
     def alive_with_text(text: str) -> list[Widget]:

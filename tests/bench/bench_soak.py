@@ -20,13 +20,18 @@ with simulated touches through kiosk.ui.driver.Driver:
 
 Then the person walks away, with the idle time-out compressed in time (the countdown, now
 and then "continue" and walking away again, then the reset), and the kiosk is left alone
-until the app has tidied its memory (TIDY_SECONDS after a reset: `app.tidied` counts
-it). A person who finished with Done or Home leaves the kiosk at home, where no reset
-comes: the attract loop starts instead, and the next person's touch ends it.
+until the app has tidied its memory (`app.tidied` counts it). The app waits TIDY_SECONDS
+after a reset before it tidies, for scroll effects and fades to end; the soak compresses
+that quiet too (--quiet, 1 s), except before each measurement. A person
+who finished with Done or Home leaves the kiosk at home, where no reset comes: the attract
+loop starts instead, and the next person's touch ends it.
 
 Every --every sessions (after a tidy) it records resident memory (/proc/self/statm), the
-anonymous part of it, glibc's in-use heap (mallinfo2), Python's allocated blocks and
-tracked objects, threads and open files. It prints resident memory after the warm-up and
+anonymous part of it, glibc's in-use heap (mallinfo2: the main arena only; malloc_info:
+every arena, as the threads of Mesa and of the app each get their own), Python's allocated
+blocks and tracked objects, threads and open files. At the end it lists the anonymous
+mappings whose resident size grew most since the warm-up (/proc/self/smaps): where
+memory outside the heaps went. It prints resident memory after the warm-up and
 at the end, the growth, the slope over the last half (least squares, MB per 1000
 sessions), sessions per second, and a verdict. It prints figures; it asserts nothing.
 
@@ -55,6 +60,7 @@ import sys
 
 FLAT_MB_PER_1000 = 5.0
 WARMUP = 20
+QUIET = 1.0
 # how often each kind of visit comes, roughly as at a one-stop counter's kiosk
 KINDS = {"browse": 18, "search": 20, "viewer": 12, "dossier": 10, "qr": 8, "apply": 8,
          "submit": 6, "help": 5, "language": 7, "large": 6}
@@ -74,6 +80,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--minutes", type=float, default=0,
                         help="stop after this much wall time, whatever --sessions says")
     parser.add_argument("--size", default="1280x800", help="window size (default 1280x800)")
+    parser.add_argument("--quiet", type=float, default=QUIET,
+                        help="seconds the app waits after a reset before it tidies its "
+                             f"memory (default {QUIET:g}; the kiosk itself waits longer)")
     parser.add_argument("--types", type=int, default=0, metavar="N",
                         help="also print, at each checkpoint, the N object types that grew "
                              "most since the previous one (slow: walks every object)")
@@ -127,6 +136,7 @@ def child(args: argparse.Namespace) -> None:
     import dataclasses
     import gc
     import random
+    import re
     import statistics
     import tempfile
     import threading
@@ -180,6 +190,44 @@ def child(args: argparse.Namespace) -> None:
         info = mallinfo2()
         return (info.uordblks + info.hblkhd) / mb  # in use: heap chunks and mmapped ones
 
+    libc.open_memstream.restype = ctypes.c_void_p
+    libc.open_memstream.argtypes = [ctypes.POINTER(ctypes.c_char_p),
+                                    ctypes.POINTER(ctypes.c_size_t)]
+    libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    libc.fclose.argtypes = [ctypes.c_void_p]
+
+    def arenas() -> tuple[int, float, float]:
+        """Every malloc arena (malloc_info): how many, MB in use, MB they hold from the
+        system (in use + free chunks kept)."""
+        buf, size = ctypes.c_char_p(), ctypes.c_size_t()
+        stream = libc.open_memstream(ctypes.byref(buf), ctypes.byref(size))
+        libc.malloc_info(0, stream)
+        libc.fclose(stream)
+        text = ctypes.string_at(buf, size.value).decode()
+        libc.free(buf)
+        summary = text[text.rindex("</heap>"):]  # the totals over all arenas
+
+        def total(kind: str) -> int:
+            found = re.search(rf'<(?:total|system) type="{kind}"[^>]* size="(\d+)"', summary)
+            return int(found.group(1)) if found else 0
+        system = total("current") + total("mmap")
+        free = total("fast") + total("rest")
+        return text.count("<heap nr="), (system - free) / mb, system / mb
+
+    def anonymous_mappings() -> dict[str, int]:
+        """Resident kB of each anonymous mapping (no file behind it; the heap), by address."""
+        sizes: dict[str, int] = {}
+        current = ""
+        for line in Path("/proc/self/smaps").read_text().splitlines():
+            head = line.split()
+            if head[0][0] in "0123456789abcdef" and "-" in head[0]:
+                name = head[5] if len(head) >= 6 else ""
+                current = head[0] if not name else f"{name} {head[0]}" if name == "[heap]" \
+                    else ""
+            elif current and head[0] == "Rss:":
+                sizes[current] = int(head[1])
+        return sizes
+
     def type_counts() -> Counter[str]:
         return Counter(f"{type(o).__module__}.{type(o).__qualname__}"
                        for o in gc.get_objects())
@@ -191,6 +239,9 @@ def child(args: argparse.Namespace) -> None:
         rss: float
         anon: float
         malloc: float
+        arenas: int
+        arenas_used: float
+        arenas_held: float
         blocks: int
         objects: int
         threads: int
@@ -198,7 +249,7 @@ def child(args: argparse.Namespace) -> None:
 
     def measure(sessions: int, started: float) -> Point:
         return Point(sessions, time.monotonic() - started, rss_mb(), anon_mb(), malloc_mb(),
-                     sys.getallocatedblocks(), len(gc.get_objects()),
+                     *arenas(), sys.getallocatedblocks(), len(gc.get_objects()),
                      threading.active_count(), len(os.listdir("/proc/self/fd")))
 
     def open_files() -> Counter[str]:
@@ -215,7 +266,8 @@ def child(args: argparse.Namespace) -> None:
 
     def show(p: Point) -> None:
         print(f"{p.sessions:>8} {p.seconds:>8.0f} {p.rss:>8.1f} {p.anon:>8.1f} "
-              f"{p.malloc:>9.1f} {p.blocks / 1000:>9.0f} {p.objects:>8} {p.threads:>7} "
+              f"{p.malloc:>9.1f} {p.arenas:>6} {p.arenas_used:>7.1f} {p.arenas_held:>7.1f} "
+              f"{p.blocks / 1000:>9.0f} {p.objects:>8} {p.threads:>7} "
               f"{p.fds:>5}", flush=True)
 
     # --- the kiosk ------------------------------------------------------------------
@@ -504,6 +556,7 @@ def child(args: argparse.Namespace) -> None:
           f"{width}x{height}, memory every {args.every} sessions after a tidy"
           + (f", at most {args.minutes:g} min" if args.minutes else ""), flush=True)
     print(f"{'sessions':>8} {'seconds':>8} {'rss MB':>8} {'anon MB':>8} {'malloc MB':>9} "
+          f"{'arenas':>6} {'in use':>7} {'held':>7} "
           f"{'pyblk k':>9} {'objects':>8} {'threads':>7} {'fds':>5}", flush=True)
     started = time.monotonic()
     app.reset_session()  # a first tidy, as after any session
@@ -518,17 +571,19 @@ def child(args: argparse.Namespace) -> None:
     warm: Point | None = None
     warm_types: Counter[str] | None = None
     warm_files: Counter[str] = Counter()
+    warm_maps: dict[str, int] = {}
     sessions = 0
     out_of_time = False
 
     def checkpoint() -> None:
-        nonlocal warm, warm_types, warm_files, types_before
+        nonlocal warm, warm_types, warm_files, warm_maps, types_before
         point = measure(sessions, started)
         points.append(point)
         show(point)
         if warm is None and sessions >= args.warmup and attracted and \
                 all(kind_counts[k] for k in args.kinds):
             warm, warm_types, warm_files = point, type_counts(), open_files()
+            warm_maps = anonymous_mappings()
         if args.types:
             now = type_counts()
             grown = (now - types_before).most_common(args.types)
@@ -549,6 +604,10 @@ def child(args: argparse.Namespace) -> None:
                 print(f"  session {sessions + 1} ({kind}) failed: "
                       f"{traceback.format_exc(limit=3).strip().splitlines()[-1]}", flush=True)
             errors[key] += 1
+        # measured sessions get the kiosk's own quiet: a tree held a moment longer (by a
+        # timer of the last screen) is then gone, as it is in the kiosk
+        measured = sessions + 1 >= (points[-1].sessions // args.every + 1) * args.every
+        app.tidy_seconds = TIDY_SECONDS if measured else args.quiet
         reset = walk_away()
         if not attracted:  # the kiosk alone at home long enough, once in the warm-up
             app.idle.last_touch -= app.idle.attract_seconds + 1
@@ -571,6 +630,7 @@ def child(args: argparse.Namespace) -> None:
         checkpoint()
     end_types = type_counts()
     end_files = open_files()
+    end_maps = anonymous_mappings()
     elapsed = time.monotonic() - started
     services.stop()
     stop_api()
@@ -589,7 +649,7 @@ def child(args: argparse.Namespace) -> None:
     print()
     print(f"sessions: {sessions} in {elapsed / 60:.1f} min, "
           f"{sessions / elapsed:.3f} sessions/s ({elapsed / max(1, sessions):.1f} s each, "
-          f"{TIDY_SECONDS:g}+ s of it the quiet after the reset)")
+          f"{args.quiet:g}+ s of it the quiet after the reset)")
     print("kinds: " + ", ".join(f"{k} {kind_counts[k]} ({kind_seconds[k] / kind_counts[k]:.1f} s)"
                                 for k in args.kinds if kind_counts[k]))
     print(f"sessions that ended at home (Done/Home: no reset, attract loop): {no_reset}")
@@ -621,6 +681,18 @@ def child(args: argparse.Namespace) -> None:
     if files:
         print("open files added since the warm-up: " + ", ".join(
             f"{name} +{n}" for name, n in files.most_common(10)))
+    if warm_maps:
+        grew = sorted(((end_maps[k] - warm_maps.get(k, 0), k) for k in end_maps), reverse=True)
+        gone = sum(v for k, v in warm_maps.items() if k not in end_maps)
+        print(f"anonymous mappings: {len(warm_maps)} -> {len(end_maps)} "
+              f"({sum(warm_maps.values()) / 1024:.1f} -> {sum(end_maps.values()) / 1024:.1f} MB "
+              f"resident; {gone / 1024:.1f} MB in mappings since unmapped); grown most: "
+              + ", ".join(f"{k}{' (new)' if k not in warm_maps else ''} "
+                          f"{warm_maps.get(k, 0) / 1024:.1f}->{end_maps[k] / 1024:.1f}"
+                          for change, k in grew[:8] if change > 0))
+    print(f"malloc arenas: warm-up {warm.arenas} holding {warm.arenas_held:.1f} MB "
+          f"({warm.arenas_used:.1f} in use), end {last.arenas} holding "
+          f"{last.arenas_held:.1f} MB ({last.arenas_used:.1f} in use)")
     index = services.catalogue._index
     if index is not None:
         info = index._match.cache_info()

@@ -72,7 +72,7 @@ prepare_kivy(width=1280, height=800, fullscreen=False, offscreen=True)
 from pathlib import Path
 from kiosk.config import load_config
 from kiosk.config.settings import EXAMPLE_CONFIG
-from kiosk.ui.app import TIDY_SECONDS, KioskApp
+from kiosk.ui.app import KioskApp
 from kiosk.ui.driver import Driver
 from kiosk.ui.services import KioskServices
 
