@@ -48,7 +48,7 @@ class Header(Surface):
         self.spacing = pad
         compact = self.compact = theme.width < 1500 or theme.portrait
         # portrait: a second row for the tools, so the place and the time keep their room
-        two_rows = theme.portrait
+        two_rows = self.two_rows = theme.portrait
         self.orientation = "vertical" if two_rows else "horizontal"
         self.height = (2 * theme.button + 3 * pad) if two_rows else theme.button + 2 * pad
         first = BoxLayout(spacing=pad) if two_rows else self
@@ -72,7 +72,7 @@ class Header(Surface):
         title.add_widget(self.clock)
         title.bind(on_touch_down=self._maybe_secret)
         first.add_widget(title)
-        self.status = BoxLayout(size_hint_x=None, width=theme.mm(40 if compact else 55))
+        self.status = BoxLayout(size_hint_x=None, width=0)  # as wide as its badge
         first.add_widget(self.status)
         if two_rows:
             tools.add_widget(Widget())  # the tools to the right, as in landscape
@@ -132,8 +132,10 @@ class Header(Surface):
     def show_online(self, online: bool | None) -> None:
         self.online = online
         self.status.clear_widgets()
+        self.status.width = 0
         p = self.theme.palette
-        if online is None:
+        # a narrow one-row bar has no room to spare: it shows the state only when it is news
+        if online is None or (online and self.compact and not self.two_rows):
             return
         text = _("Online") if online else _("Offline")
         fill, colour = (p.online, p.online_text) if online else (p.offline, p.offline_text)
@@ -142,3 +144,4 @@ class Header(Surface):
         holder.add_widget(badge)
         self.status.add_widget(holder)
         badge.pos_hint = {"center_y": 0.5}
+        badge.bind(width=lambda _, width: setattr(self.status, "width", width))

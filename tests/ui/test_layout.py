@@ -284,3 +284,24 @@ def test_the_checks_catch_a_small_button_and_cut_off_text(driver: Driver) -> Non
     finally:
         driver.app.root_layout.remove_widget(tiny)
         driver.app.root_layout.remove_widget(cramped)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
+        driver: Driver, size: tuple[int, int]) -> None:
+    Window.size = size
+    driver.frames(2)
+    header = driver.app.header
+
+    def badge() -> str:
+        return " ".join(w.text for w in header.status.walk(restrict=True)
+                        if isinstance(w, Label) and visible(w))
+
+    header.show_online(False)
+    driver.frames(1)
+    assert badge() == "Mất mạng"
+    header.show_online(True)
+    driver.frames(1)
+    # the narrow one-row bar keeps its room for the place's name: being online is no news
+    assert badge() == ("" if size == (1280, 800) else "Trực tuyến")
+    assert (header.status.width == 0) == (size == (1280, 800))

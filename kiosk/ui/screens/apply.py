@@ -505,18 +505,18 @@ class ApplyScreen(KioskScreen):
 
         def work() -> None:
             try:
-                delivery: Delivery | str = services.sender.send("submission", payload, key,
-                                                                wait=wait)
+                delivery: Delivery | None = services.sender.send("submission", payload, key,
+                                                                 wait=wait)
             except (OutboxError, OSError):
-                delivery = "not_saved"
+                delivery = None  # not stored
             Clock.schedule_once(lambda _: self._sent(delivery))
 
         threading.Thread(target=work, name="submission", daemon=True).start()
 
-    def _sent(self, delivery: Delivery | str) -> None:
+    def _sent(self, delivery: Delivery | None) -> None:
         if self.manager is None or self.manager.current != self.name:
             return
-        if isinstance(delivery, str):
+        if delivery is None:
             # nothing was stored: say so, keep the draft so the person can try again
             self.step = "review"
             self.note = _("Your dossier could not be saved on this kiosk, so it was not "
