@@ -9,7 +9,10 @@ are tried again a bounded number of times with growing pauses. Failures raise an
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
 
 from kiosk import __version__
 from kiosk.config import Config
@@ -116,6 +120,8 @@ class ApiClient:
         if settings.key:
             self.session.headers["X-Api-Key"] = settings.key
         self.session.trust_env = False  # a proxy from the environment is not the operator's
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, _DeadlineAdapter())
 
     @property
     def host(self) -> str:
@@ -161,27 +167,40 @@ class ApiClient:
         s = self.settings
         limit = max_bytes or s.max_bytes
         url = f"{s.base_url}/{path.lstrip('/')}"
+        deadline = _Deadline(started + s.total_timeout)
         try:
-            response = self.session.request(
-                method, url, params=params, json=body, headers=dict(headers or {}),
-                timeout=(s.connect_timeout, s.read_timeout), stream=True, allow_redirects=False)
-        except requests.exceptions.ConnectTimeout:
-            raise ApiTimeout(f"no connection to the central API at {self.host} within "
-                             f"{s.connect_timeout:g} s") from None
-        except requests.exceptions.ReadTimeout:
-            raise ApiTimeout(f"the central API at {self.host} did not answer within "
-                             f"{s.read_timeout:g} s") from None
-        except requests.exceptions.ConnectionError as err:
-            raise ApiUnreachable(f"cannot reach the central API at {self.host} "
-                                 f"({_why_unreachable(err)})") from None
+            with deadline:  # headers that drip in, each byte within read_timeout, end too
+                response = self.session.request(
+                    method, url, params=params, json=body, headers=dict(headers or {}),
+                    timeout=(s.connect_timeout, s.read_timeout), stream=True,
+                    allow_redirects=False)
         except requests.exceptions.RequestException as err:
-            raise ApiUnreachable(f"request to the central API failed ({type(err).__name__})"
-                                 ) from None
+            raise self._not_answered(err, deadline.passed) from None
+        if deadline.passed:  # cut mid-headers, what arrived can look like a whole answer
+            response.close()
+            raise self._not_answered(None, True)
         with response:
             body_bytes = self._read_body(response, limit, started)
         answer = Answer(response.status_code, response.headers, body_bytes)
         self._check_status(answer, expect)
         return answer
+
+    def _not_answered(self, err: requests.exceptions.RequestException | None, late: bool
+                      ) -> ApiError:
+        s = self.settings
+        if late:  # the deadline cut the connection
+            return ApiTimeout(f"the central API's answer took longer than "
+                              f"{s.total_timeout:g} s to arrive")
+        if isinstance(err, requests.exceptions.ConnectTimeout):
+            return ApiTimeout(f"no connection to the central API at {self.host} within "
+                              f"{s.connect_timeout:g} s")
+        if isinstance(err, requests.exceptions.ReadTimeout):
+            return ApiTimeout(f"the central API at {self.host} did not answer within "
+                              f"{s.read_timeout:g} s")
+        if isinstance(err, requests.exceptions.ConnectionError):
+            return ApiUnreachable(f"cannot reach the central API at {self.host} "
+                                  f"({_why_unreachable(err)})")
+        return ApiUnreachable(f"request to the central API failed ({type(err).__name__})")
 
     def _read_body(self, response: requests.Response, limit: int, started: float) -> bytes:
         s = self.settings
@@ -243,6 +262,80 @@ class ApiClient:
                                f"{answer.headers.get('Location', 'elsewhere')!r} "
                                "(a captive portal or proxy login?)")
         raise ApiServerError(f"the central API failed ({status}: {message})", status)
+
+
+# --- the overall deadline while the headers arrive -----------------------------------------
+# requests gives each read of the socket its read timeout, not the request a deadline: a
+# server that sends its status line and headers a byte at a time would hold the request
+# open for ever. While a request waits for its headers, a timer shuts its socket at the
+# deadline; the blocked read then fails, and `_Deadline.passed` tells why.
+
+_waiting = threading.local()  # the _Deadline of the request this thread is making
+
+
+class _Deadline:
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.passed = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> _Deadline:
+        _waiting.deadline = self
+        self._timer = threading.Timer(max(0.0, self.at - time.monotonic()), self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        _waiting.deadline = None
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self._sock = None
+
+    def watch(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            self._sock = sock
+            if self.passed:
+                _shut(sock)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.passed = True
+            _shut(self._sock)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    if sock is not None:
+        # socket.socket's own shutdown: an SSL socket's would drop its SSL state first
+        with contextlib.suppress(OSError):  # already closed
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _watched(connection: type[Any]) -> type[Any]:
+    class Watched(connection):  # type: ignore[misc, valid-type]
+        def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+            deadline = getattr(_waiting, "deadline", None)
+            if deadline is not None:
+                deadline.watch(self.sock)
+            return super().getresponse(*args, **kwargs)
+    return Watched
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _watched(urllib3.connection.HTTPConnection)
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _watched(urllib3.connection.HTTPSConnection)
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
 def _arriving(response: requests.Response) -> Iterator[bytes]:
