@@ -8,8 +8,9 @@ search index are loaded (start-up time on cheap hardware).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,9 @@ class KioskServices:
     draft: Draft | None = None
     # where speech goes instead of the sound card (tests write WAV files, the tour nothing)
     speech_output: Callable[[], Sink] | None = None
+    _sender: Sender | None = field(default=None, init=False, repr=False)
+    _sender_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
+                                         repr=False)
 
     @classmethod
     def from_config(cls, config: Config) -> KioskServices:
@@ -89,14 +93,19 @@ class KioskServices:
 
         return Outbox.from_config(self.config)
 
-    @cached_property
+    @property
     def sender(self) -> Sender:
+        """The outbox's delivery thread, started on first use. The UI thread and the
+        submission and rating threads may ask at once: one sender, whoever asks first."""
         from kiosk.store.client import ApiClient, ClientSettings
         from kiosk.store.delivery import Sender
 
-        sender = Sender(self.outbox, ApiClient(ClientSettings.from_config(self.config)))
-        sender.start()
-        return sender
+        with self._sender_lock:
+            if self._sender is None:
+                sender = Sender(self.outbox, ApiClient(ClientSettings.from_config(self.config)))
+                sender.start()
+                self._sender = sender
+            return self._sender
 
     def start_delivery(self) -> None:
         """Send what an earlier run left in the outbox (after a power cut, say)."""
@@ -207,7 +216,7 @@ class KioskServices:
             self.speaker.stop()
         if "connectivity" in self.__dict__:
             self.connectivity.stop()
-        if "sender" in self.__dict__:
-            self.sender.stop()
+        if self._sender is not None:
+            self._sender.stop()
         if "heartbeat" in self.__dict__:
             self.heartbeat.stop()

@@ -4,6 +4,7 @@ document, the real outbox and the reference server over loopback."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from kiosk.scanner.receipt_image import write_video
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.submission.draft import may_bring_original
 from kiosk.ui.driver import Driver
+from kiosk.ui.services import KioskServices
 
 PROCEDURE = "1.001193"  # Đăng ký khai sinh: online, three cases
 TODAY = date.today()
@@ -111,6 +113,27 @@ def test_a_dossier_from_the_details_to_the_receipt(driver: Driver, document_came
     assert "**" in shown.applicant_name  # masked by the API, as on every public screen
     driver.tap("apply:done")
     assert app.screens.current == "home"
+
+
+def test_one_sender_however_many_threads_ask_for_it_at_once(driver: Driver) -> None:
+    """The UI thread and the submission and rating threads may all be first to ask."""
+    services = KioskServices(driver.app.services.config)
+    start = threading.Barrier(8)
+    got = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(services.sender)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert len(got) == 8 and len({id(sender) for sender in got}) == 1
+    finally:
+        services.stop()
 
 
 def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
