@@ -282,10 +282,10 @@ class _Deadline:
         self._timer: threading.Timer | None = None
 
     def __enter__(self) -> _Deadline:
-        _waiting.deadline = self
         self._timer = threading.Timer(max(0.0, self.at - time.monotonic()), self._cut)
         self._timer.daemon = True
         self._timer.start()
+        _waiting.deadline = self  # once the timer runs: a failed start leaves nothing set
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -310,7 +310,7 @@ class _Deadline:
 def _shut(sock: socket.socket | None) -> None:
     if sock is not None:
         # socket.socket's own shutdown: an SSL socket's would drop its SSL state first
-        with contextlib.suppress(OSError):  # already closed
+        with contextlib.suppress(OSError, TypeError):  # already closed; not a socket
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 

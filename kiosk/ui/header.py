@@ -145,3 +145,5 @@ class Header(Surface):
         self.status.add_widget(holder)
         badge.pos_hint = {"center_y": 0.5}
         badge.bind(width=lambda _, width: setattr(self.status, "width", width))
+        badge.texture_update()  # its size now, not at the next frame
+        self.status.width = badge.width

@@ -215,15 +215,16 @@ def child(args: argparse.Namespace) -> None:
         return text.count("<heap nr="), (system - free) / mb, system / mb
 
     def anonymous_mappings() -> dict[str, int]:
-        """Resident kB of each anonymous mapping (no file behind it; the heap), by address."""
+        """Resident kB of each anonymous mapping (no file behind it; the heap), by its
+        start address (a mapping that grows keeps its start, not its end)."""
         sizes: dict[str, int] = {}
         current = ""
         for line in Path("/proc/self/smaps").read_text().splitlines():
             head = line.split()
             if head[0][0] in "0123456789abcdef" and "-" in head[0]:
                 name = head[5] if len(head) >= 6 else ""
-                current = head[0] if not name else f"{name} {head[0]}" if name == "[heap]" \
-                    else ""
+                start = head[0].split("-")[0]
+                current = start if not name else f"{name} {start}" if name == "[heap]" else ""
             elif current and head[0] == "Rss:":
                 sizes[current] = int(head[1])
         return sizes
@@ -623,6 +624,7 @@ def child(args: argparse.Namespace) -> None:
         if reset and sessions >= (points[-1].sessions // args.every + 1) * args.every:
             checkpoint()
     if points[-1].sessions != sessions:  # it ended at home: tidy as after any session
+        app.tidy_seconds = TIDY_SECONDS
         arrive()
         tidied = app.tidied
         app.reset_session()

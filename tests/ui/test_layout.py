@@ -300,6 +300,9 @@ def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
     header.show_online(False)
     driver.frames(1)
     assert badge() == "Mất mạng"
+    shown = next(w for w in header.status.walk(restrict=True) if isinstance(w, Label))
+    assert header.status.width == shown.width > 0  # its box holds it: nothing drawn over
+    assert problems(driver) == []
     header.show_online(True)
     driver.frames(1)
     # the narrow one-row bar keeps its room for the place's name: being online is no news
