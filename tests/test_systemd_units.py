@@ -82,6 +82,7 @@ def test_the_kiosk_runs_unprivileged_in_its_own_cgroup() -> None:
     assert "seatd.service" in one(unit, "Unit", "Wants")
     environment = values(unit, "Service", "Environment")
     assert "KIOSK_CONFIG=/etc/kiosk/kiosk.toml" in environment
+    assert "MALLOC_ARENA_MAX=2" in environment  # see the unit: fewer heaps, flatter memory
     assert one(unit, "Service", "StateDirectory") == "kiosk"
 
 
