@@ -175,22 +175,22 @@ class ApiClient:
                     timeout=(s.connect_timeout, s.read_timeout), stream=True,
                     allow_redirects=False)
         except requests.exceptions.RequestException as err:
-            raise self._not_answered(err, deadline.passed) from None
+            raise (self._too_slow() if deadline.passed else self._not_answered(err)) from None
         if deadline.passed:  # cut mid-headers, what arrived can look like a whole answer
             response.close()
-            raise self._not_answered(None, True)
+            raise self._too_slow()
         with response:
             body_bytes = self._read_body(response, limit, started)
         answer = Answer(response.status_code, response.headers, body_bytes)
         self._check_status(answer, expect)
         return answer
 
-    def _not_answered(self, err: requests.exceptions.RequestException | None, late: bool
-                      ) -> ApiError:
+    def _too_slow(self) -> ApiTimeout:
+        return ApiTimeout(f"the central API's answer took longer than "
+                          f"{self.settings.total_timeout:g} s to arrive")
+
+    def _not_answered(self, err: requests.exceptions.RequestException) -> ApiError:
         s = self.settings
-        if late:  # the deadline cut the connection
-            return ApiTimeout(f"the central API's answer took longer than "
-                              f"{s.total_timeout:g} s to arrive")
         if isinstance(err, requests.exceptions.ConnectTimeout):
             return ApiTimeout(f"no connection to the central API at {self.host} within "
                               f"{s.connect_timeout:g} s")
@@ -216,8 +216,7 @@ class ApiClient:
                 if size > limit:
                     raise ApiBadAnswer(f"the central API's answer is larger than {_mb(limit)}")
                 if time.monotonic() - started > s.total_timeout:
-                    raise ApiTimeout(f"the central API's answer took longer than "
-                                     f"{s.total_timeout:g} s to arrive")
+                    raise self._too_slow()
                 chunks.append(chunk)
         except urllib3.exceptions.ReadTimeoutError:
             raise ApiTimeout(f"the central API stopped sending its answer for "

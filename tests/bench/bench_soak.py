@@ -22,9 +22,9 @@ Then the person walks away, with the idle time-out compressed in time (the count
 and then "continue" and walking away again, then the reset), and the kiosk is left alone
 until the app has tidied its memory (`app.tidied` counts it). The app waits TIDY_SECONDS
 after a reset before it tidies, for scroll effects and fades to end; the soak compresses
-that quiet too (--quiet, 1 s), except before each measurement. A person
-who finished with Done or Home leaves the kiosk at home, where no reset comes: the attract
-loop starts instead, and the next person's touch ends it.
+that quiet too (--quiet, 1 s), except before each measurement. A person who finished with
+Done or Home leaves the kiosk at home, where no reset comes: the attract loop starts
+instead, and the next person's touch ends it.
 
 Every --every sessions (after a tidy) it records resident memory (/proc/self/statm), the
 anonymous part of it, glibc's heap in use over all its arenas (mallinfo2) and what those
@@ -200,9 +200,9 @@ def child(args: argparse.Namespace) -> None:
     libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
     libc.fclose.argtypes = [ctypes.c_void_p]
 
-    def arenas() -> tuple[int, float, float]:
-        """Every malloc arena (malloc_info): how many, MB in use, MB they hold from the
-        system (in use + free chunks kept)."""
+    def arenas() -> tuple[int, float]:
+        """glibc's arenas (malloc_info): how many, and the MB they hold from the system
+        (what is in use, mallinfo2's figure, plus the free chunks they keep)."""
         buf, size = ctypes.c_char_p(), ctypes.c_size_t()
         stream = libc.open_memstream(ctypes.byref(buf), ctypes.byref(size))
         libc.malloc_info(0, stream)
@@ -214,9 +214,7 @@ def child(args: argparse.Namespace) -> None:
         def total(kind: str) -> int:
             found = re.search(rf'<(?:total|system) type="{kind}"[^>]* size="(\d+)"', summary)
             return int(found.group(1)) if found else 0
-        system = total("current") + total("mmap")
-        free = total("fast") + total("rest")
-        return text.count("<heap nr="), (system - free) / mb, system / mb
+        return text.count("<heap nr="), (total("current") + total("mmap")) / mb
 
     def pymalloc_mb() -> float:
         """What Python's own allocator holds from the system: its 1 MB arenas (anonymous
@@ -262,7 +260,6 @@ def child(args: argparse.Namespace) -> None:
         anon: float
         malloc: float
         arenas: int
-        arenas_used: float
         arenas_held: float
         pymalloc: float
         blocks: int
@@ -289,7 +286,7 @@ def child(args: argparse.Namespace) -> None:
 
     def show(p: Point) -> None:
         print(f"{p.sessions:>8} {p.seconds:>8.0f} {p.rss:>8.1f} {p.anon:>8.1f} "
-              f"{p.malloc:>9.1f} {p.arenas:>6} {p.arenas_used:>7.1f} {p.arenas_held:>7.1f} "
+              f"{p.malloc:>9.1f} {p.arenas:>6} {p.arenas_held:>7.1f} "
               f"{p.pymalloc:>8.1f} "
               f"{p.blocks / 1000:>9.0f} {p.objects:>8} {p.threads:>7} "
               f"{p.fds:>5}", flush=True)
@@ -580,7 +577,7 @@ def child(args: argparse.Namespace) -> None:
           f"{width}x{height}, memory every {args.every} sessions after a tidy"
           + (f", at most {args.minutes:g} min" if args.minutes else ""), flush=True)
     print(f"{'sessions':>8} {'seconds':>8} {'rss MB':>8} {'anon MB':>8} {'malloc MB':>9} "
-          f"{'arenas':>6} {'in use':>7} {'held':>7} {'pymalloc':>8} "
+          f"{'arenas':>6} {'held':>7} {'pymalloc':>8} "
           f"{'pyblk k':>9} {'objects':>8} {'threads':>7} {'fds':>5}", flush=True)
     started = time.monotonic()
     app.reset_session()  # a first tidy, as after any session
@@ -731,8 +728,8 @@ def child(args: argparse.Namespace) -> None:
                           f"{warm_maps.get(k, 0) / 1024:.1f}->{end_maps[k] / 1024:.1f}"
                           for change, k in grew[:8] if change > 0))
     print(f"malloc arenas: warm-up {warm.arenas} holding {warm.arenas_held:.1f} MB "
-          f"({warm.arenas_used:.1f} in use), end {last.arenas} holding "
-          f"{last.arenas_held:.1f} MB ({last.arenas_used:.1f} in use)")
+          f"({warm.malloc:.1f} in use), end {last.arenas} holding "
+          f"{last.arenas_held:.1f} MB ({last.malloc:.1f} in use)")
     index = services.catalogue._index
     if index is not None:
         info = index._match.cache_info()

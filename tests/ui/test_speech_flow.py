@@ -6,7 +6,10 @@ Speech goes to WAV files (the demo services' WavFolder), rendered by the real es
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from kivy.uix.widget import Widget
 
@@ -33,6 +36,24 @@ def said(driver: Driver) -> Path:
     speaker = driver.app.speech.speaker
     assert speaker is not None and speaker.wait(30)
     return wavs(driver).files[-1]
+
+
+@contextmanager
+def spoken(driver: Driver) -> Iterator[list[tuple[tuple[str, ...], str]]]:
+    """Every request to the speaker (its texts and language), still spoken as usual."""
+    speaker = driver.app.speech.speaker
+    requests: list[tuple[tuple[str, ...], str]] = []
+    say = speaker.say
+
+    def recording(texts: Any, language: str) -> None:
+        requests.append((tuple(texts), language))
+        say(texts, language)
+
+    speaker.say = recording  # type: ignore[method-assign]
+    try:
+        yield requests
+    finally:
+        speaker.say = say  # type: ignore[method-assign]
 
 
 def test_read_aloud_reads_the_detail_screen_then_offers_it_again(driver: Driver) -> None:
@@ -161,18 +182,12 @@ def test_the_touch_that_ends_the_attract_loop_says_how_to_hear(driver: Driver) -
 
 
 def test_english_screens_are_read_in_english(driver: Driver) -> None:
-    speaker = driver.app.speech.speaker
-    languages: list[str] = []
-    say = speaker.say
-    speaker.say = lambda texts, language: languages.append(language) or say(texts, language)  # type: ignore[method-assign]
-    try:
+    with spoken(driver) as requests:
         driver.tap("nav:language")
         assert i18n.language() == "en"
         driver.tap("nav:speak")
         assert driver.find("nav:speak").text in ("Stop reading", "Read aloud")
-        assert seconds_of(said(driver)) > 3 and languages[-1] == "en"
-    finally:
-        speaker.say = say  # type: ignore[method-assign]
+        assert seconds_of(said(driver)) > 3 and requests[-1][1] == "en"
 
 
 def test_without_sound_the_kiosk_offers_no_read_aloud(tmp_path: Path) -> None:
@@ -210,22 +225,17 @@ def _in_keyboard(widget: Widget) -> bool:
 
 def test_in_the_speech_mode_a_chosen_key_reads_back_what_is_typed(driver: Driver) -> None:
     app = driver.app
-    speaker = app.speech.speaker
-    heard: list[tuple[str, ...]] = []
-    say = speaker.say
-    speaker.say = lambda texts, language: heard.append(tuple(texts)) or say(texts, language)  # type: ignore[method-assign]
-    try:
+    with spoken(driver) as requests:
         app.go("search")
         driver.frames()
         driver.press_key(KEY_F1)
         said(driver)
         driver.tap("key:k")  # its name: nothing typed yet
-        assert app.screen.query == "" and heard[-1][-1] == i18n._("Touch again to choose.")
+        heard = requests[-1][0]
+        assert app.screen.query == "" and heard[-1] == i18n._("Touch again to choose.")
         driver.tap("key:k")  # chosen: typed, then read back
-        assert driver.until(lambda: heard[-1] == ("k",))
+        assert driver.until(lambda: requests[-1][0] == ("k",))
         assert app.screen.query == "k"
         driver.tap("key:backspace")
         driver.tap("key:backspace")
-        assert driver.until(lambda: heard[-1] == (i18n._("Empty."),))
-    finally:
-        speaker.say = say  # type: ignore[method-assign]
+        assert driver.until(lambda: requests[-1][0] == (i18n._("Empty."),))
