@@ -288,23 +288,39 @@ def test_the_checks_catch_a_small_button_and_cut_off_text(driver: Driver) -> Non
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
-        driver: Driver, size: tuple[int, int]) -> None:
+        driver: Driver, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
     Window.size = size
     driver.frames(2)
-    header = driver.app.header
+    app = driver.app
+    header = app.header
+    connectivity = app.services.connectivity
+    was = connectivity.online
+    state = {"online": False}  # what the background check finds, as the test says
+
+    def check() -> bool:
+        connectivity.online = state["online"]
+        return connectivity.online
+
+    monkeypatch.setattr(connectivity, "check", check)
 
     def badge() -> str:
         return " ".join(w.text for w in header.status.walk(restrict=True)
                         if isinstance(w, Label) and visible(w))
 
-    header.show_online(False)
-    driver.frames(1)
-    assert badge() == "Mất mạng"
-    shown = next(w for w in header.status.walk(restrict=True) if isinstance(w, Label))
-    assert header.status.width == shown.width > 0  # its box holds it: nothing drawn over
-    assert problems(driver) == []
-    header.show_online(True)
-    driver.frames(1)
-    # the narrow one-row bar keeps its room for the place's name: being online is no news
-    assert badge() == ("" if size == (1280, 800) else "Trực tuyến")
-    assert (header.status.width == 0) == (size == (1280, 800))
+    try:
+        check()
+        app._every_second(0)  # the top bar follows what the check found
+        driver.frames(1)
+        assert badge() == "Mất mạng"
+        shown = next(w for w in header.status.walk(restrict=True) if isinstance(w, Label))
+        assert header.status.width == shown.width > 0  # its box holds it: nothing drawn over
+        assert problems(driver) == []
+        state["online"] = True
+        check()
+        app._every_second(0)
+        driver.frames(1)
+        # the narrow one-row bar keeps its room for the place's name: being online is no news
+        assert badge() == ("" if size == (1280, 800) else "Trực tuyến")
+        assert (header.status.width == 0) == (size == (1280, 800))
+    finally:
+        connectivity.online = was
