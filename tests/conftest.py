@@ -85,3 +85,33 @@ def small_api(tmp_path: Path) -> Iterator[RunningServer]:
     server = start_in_thread(db)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL server for the session (skipped, with the reason, where
+    Debian's PostgreSQL cannot start)."""
+    import pg_cluster as pg
+
+    try:
+        cluster = pg.start()
+    except pg.ClusterUnavailable as err:
+        pytest.skip(f"PostgreSQL cannot start here: {err}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_db_target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a reference server keeps its data: a SQLite file, then a fresh PostgreSQL
+    database; a test using it runs on both."""
+    if request.param == "sqlite":
+        return tmp_path / "api.sqlite"
+    return request.getfixturevalue("pg_cluster").new_database()
+
+
+@pytest.fixture
+def pg_cluster_or_none(server_db_target: Path | str, request: pytest.FixtureRequest) -> Any:
+    """The PostgreSQL cluster when `server_db_target` is on it, else None."""
+    return None if isinstance(server_db_target, Path) else \
+        request.getfixturevalue("pg_cluster")

@@ -147,7 +147,7 @@ def test_a_running_heartbeat_shows_the_kiosk_alive(small_api: RunningServer,
     assert small_api.db.count("heartbeats") == 1  # only the last one is kept
     assert get(small_api, "usage")["totals"] == {"dossier_lookup": 1}
     # silent for more than 3 of its intervals (600 s): no longer alive
-    small_api.db.conn.execute("UPDATE heartbeats SET received_at = '2020-01-01T00:00:00.000000Z'")
+    small_api.db.execute("UPDATE heartbeats SET received_at = '2020-01-01T00:00:00.000000Z'")
     assert not {k["kiosk_id"]: k for k in get(small_api, "kiosks")["items"]}[
         "test-kiosk"]["alive"]
 
@@ -174,6 +174,6 @@ def test_kiosk_fleet_prints_the_kiosks_and_the_top_procedures(small_api: Running
     as_json = json.loads(fleet("--json", "--since", date.today().isoformat()).stdout)
     assert as_json["kiosks"][0]["heartbeat"]["camera"] == "file"
     assert as_json["usage"]["totals"]["procedure_viewed"] == 3
-    small_api.db.conn.execute("UPDATE heartbeats SET received_at = '2020-01-01T00:00:00.000000Z'")
+    small_api.db.execute("UPDATE heartbeats SET received_at = '2020-01-01T00:00:00.000000Z'")
     silent = fleet()
     assert silent.returncode == 1 and "SILENT" in silent.stdout

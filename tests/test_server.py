@@ -157,7 +157,7 @@ def test_a_handoff_link_opens_the_procedure_then_expires(small_api: RunningServe
     page = requests.get(link, timeout=5)
     assert page.status_code == 200 and code in page.text and "Tiếp tục" in page.text
     token = link.rsplit("/", 1)[1]
-    small_api.db.conn.execute("UPDATE handoffs SET expires_at = '2020-01-01T00:00:00+00:00' "
+    small_api.db.execute("UPDATE handoffs SET expires_at = '2020-01-01T00:00:00+00:00' "
                               "WHERE token = ?", (token,))
     assert requests.get(link, timeout=5).status_code == 410
     unknown = requests.post(f"{small_api.base_url}/handoffs", headers=KEY, timeout=5,

@@ -38,17 +38,23 @@ def cmd_serve_api(args: argparse.Namespace) -> int:
                                             + "\n", encoding="utf-8")
         print(f"wrote the OpenAPI document to {args.write_openapi}")
         return EXIT_OK
-    db = open_db(Path(args.db) if args.db else None, seed=not args.empty)
+    db = open_db(_server_db(args.db) if args.db else None, seed=not args.empty)
     counts = db.catalogue_version()
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
     print(f"Reference central API on http://{args.host}:{args.port}/v1 "
           f"({counts['procedures']} procedures, {db.count('dossiers')} dossiers; "
-          f"database {db.path}). Ctrl+C stops it.", flush=True)
+          f"database {db.location}{workers}). Ctrl+C stops it.", flush=True)
     try:
-        serve(db, args.host, args.port)
+        serve(db, args.host, args.port, args.workers)
     except OSError as err:
         raise CommandFailed(f"cannot listen on {args.host}:{args.port} ({err.strerror})"
                             ) from None
     return EXIT_OK
+
+
+def _server_db(value: str) -> Path | str:
+    """--db: a PostgreSQL URL as it is, anything else a SQLite file's path."""
+    return value if value.startswith(("postgresql://", "postgres://")) else Path(value)
 
 
 def cmd_import_catalogue(args: argparse.Namespace) -> int:
@@ -59,7 +65,7 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
     forms_dir = Path(args.forms_dir) if args.forms_dir else Path(args.file).parent / "forms"
     samples_dir = Path(args.samples_dir) if args.samples_dir else forms_dir.parent / "samples"
     pdfs = form_pdfs(catalogue, forms_dir, samples_dir)
-    db = open_db(Path(args.db), seed=False)
+    db = open_db(_server_db(args.db), seed=False)
     result = db.import_catalogue(catalogue, pdfs, remove_missing=not args.keep_missing)
     missing = len(catalogue.forms) - len(pdfs)
     print(f"imported {len(catalogue.procedures)} procedures into {args.db}: {result.added} new, "
@@ -74,7 +80,7 @@ def cmd_add_kiosk(args: argparse.Namespace) -> int:
     from kiosk.server.run import open_db
 
     key = secrets.token_urlsafe(24)
-    open_db(Path(args.db), seed=False).add_api_key(key, args.kiosk_id)
+    open_db(_server_db(args.db), seed=False).add_api_key(key, args.kiosk_id)
     print(f"API key for kiosk {args.kiosk_id}: {key}  (put it in that kiosk's secrets file, "
           "[api] key)")
     return EXIT_OK
@@ -397,8 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
                 "serves the demo data from a fresh temporary database.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8700, help="port (8700)")
-    p.add_argument("--db", metavar="PATH", help="server database; created and filled with the "
+    p.add_argument("--db", metavar="PATH|URL", help="server database: a SQLite file, or "
+                   "postgresql://user@host/dbname for a province; created and filled with the "
                    "demo data if it holds no catalogue")
+    p.add_argument("--workers", type=int, default=1, help="worker processes sharing the port "
+                   "(1); each takes its own connections to the database")
     p.add_argument("--empty", action="store_true", help="do not fill a new database with the "
                    "demo data (use import-catalogue)")
     p.add_argument("--write-openapi", metavar="FILE", help="write the API's OpenAPI document "
@@ -407,7 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import-catalogue", cmd_import_catalogue, "Import a province's catalogue "
                 "(JSON, see docs/catalogue-format.md) into a reference server database.")
     p.add_argument("file", help="catalogue JSON file")
-    p.add_argument("--db", metavar="PATH", required=True, help="server database")
+    p.add_argument("--db", metavar="PATH|URL", required=True,
+                   help="server database: a SQLite file or a postgresql:// URL")
     p.add_argument("--forms-dir", metavar="DIR", help="folder of form PDFs named CODE.pdf "
                    "(default: forms/ beside the file)")
     p.add_argument("--samples-dir", metavar="DIR", help="folder of filled-in sample PDFs "
@@ -418,7 +428,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("add-kiosk", cmd_add_kiosk, "Issue an API key for one kiosk in a reference "
                 "server database and print it.")
     p.add_argument("kiosk_id", help="the kiosk's id (its kiosk.id)")
-    p.add_argument("--db", metavar="PATH", required=True, help="server database")
+    p.add_argument("--db", metavar="PATH|URL", required=True,
+                   help="server database: a SQLite file or a postgresql:// URL")
 
     p = command("sync", cmd_sync, "Bring the local catalogue and forms up to date with the "
                 "central API. The previous catalogue stays in use if anything fails.")

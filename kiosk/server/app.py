@@ -23,9 +23,9 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
-from kiosk.catalogue.dossier import DOSSIER_CODE, Dossier, Status, dossier_code, mask_name
+from kiosk.catalogue.dossier import DOSSIER_CODE, Dossier, Status, mask_name
 from kiosk.catalogue.model import PROCEDURE_CODE
-from kiosk.server.db import ServerDB
+from kiosk.server.db import DuplicateOf, ServerDB, SubmissionRequest
 
 MAX_BODY = 1024 * 1024
 # a submission carries photos of its papers (the kiosk keeps each page under 300 KB)
@@ -68,6 +68,8 @@ class SubmissionIn(BaseModel):
     agency: Annotated[str, Field(min_length=3, max_length=32)]
     applicant: dict[str, Any]
     documents: list[dict[str, Any]] = []
+    # the reference printed on the person's slip, so staff can find the submission by it
+    reference: Annotated[str, Field(pattern=r"^[A-Z0-9]{3}-[A-Z0-9]{4}$")] | None = None
 
 
 class RatingIn(BaseModel):
@@ -271,41 +273,59 @@ def create_app(db: ServerDB) -> FastAPI:
                 raise ApiProblem(403, "pin_incorrect", "the lookup PIN is not right")
         return _public(record)
 
-    @app.post("/v1/submissions", tags=["kiosk"], status_code=201, responses=ERRORS)
+    @app.post("/v1/submissions", tags=["kiosk"], status_code=201,
+              responses={**ERRORS, 409: {"model": ErrorAnswer}})
     def submit(body: SubmissionIn, kiosk: Kiosk,
                idempotency_key: Annotated[str, Header()]) -> Response:
-        """Start a dossier from a kiosk. The same `Idempotency-Key` always gets the same
-        answer, so a kiosk may send again after any failure without making two dossiers."""
+        """Start a dossier from a kiosk. The same `Idempotency-Key` from the same kiosk always
+        gets the same answer, so a kiosk may send again after any failure without making two
+        dossiers; the same key with a different request is refused (409). The submission,
+        its dossier code (the next number of the agency's day) and the dossier are stored in
+        one transaction. A second submission by the same person (ID number) for the same
+        procedure and agency within 24 hours is made, and flagged for staff:
+        `possible_duplicate_of` names the earlier dossier."""
         _check_key(idempotency_key)
         procedure_text = db.procedure(body.procedure_code) if PROCEDURE_CODE.match(
             body.procedure_code) else None
         if procedure_text is None:
             raise ApiProblem(400, "unknown_procedure", f"no procedure {body.procedure_code}")
-        if json.loads(procedure_text)["online_level"] == "none":
+        procedure = json.loads(procedure_text)
+        if procedure["online_level"] == "none":
             raise ApiProblem(400, "not_online", "this procedure cannot be submitted online")
         name = str(body.applicant.get("full_name", "")).strip()
         if not name:
             raise ApiProblem(400, "bad_request", "applicant.full_name is missing")
+        text = body.model_dump_json()
         today = date.today()
-        code = dossier_code(body.agency, today, 1 + db.count("submissions") % 9999)
-        answer = json.dumps({"dossier_code": code, "received": today.isoformat(),
-                             "appointment": (today + timedelta(days=3)).isoformat()})
-        stored, new = db.remember("submissions", idempotency_key, kiosk,
-                                  body.model_dump_json(), answer)
-        if new:
-            record = Dossier(code, body.procedure_code, name, Status.NEW, today,
-                             today + timedelta(days=3), channel=2, agency=body.agency,
-                             procedure_name=json.loads(procedure_text)["name"])
-            db.put_dossiers([(record, None)])
-        return _json(stored, 201 if new else 200)
+        request = SubmissionRequest(
+            kiosk_id=kiosk, key=idempotency_key,
+            request_sha256=hashlib.sha256(text.encode()).hexdigest(),
+            reference=body.reference or "", procedure_code=body.procedure_code,
+            agency=body.agency,
+            applicant_key=db.applicant_key(str(body.applicant.get("citizen_id", ""))),
+            body=text, day=today)
+
+        def make(code: str, duplicate: DuplicateOf | None) -> tuple[Dossier, str]:
+            appointment = today + timedelta(days=3)
+            record = Dossier(code, body.procedure_code, name, Status.NEW, today, appointment,
+                             channel=2, agency=body.agency, procedure_name=procedure["name"])
+            answer = {"dossier_code": code, "received": today.isoformat(),
+                      "appointment": appointment.isoformat(),
+                      "possible_duplicate_of": duplicate.dossier_code if duplicate else None}
+            return record, json.dumps(answer)
+
+        result = db.submit(request, make)
+        if result.conflict:
+            raise ApiProblem(409, "idempotency_key_reused",
+                             "this Idempotency-Key came before with a different request")
+        return _json(result.answer, 201 if result.new else 200)
 
     @app.post("/v1/ratings", tags=["kiosk"], status_code=201, responses=ERRORS)
     def rate(body: RatingIn, kiosk: Kiosk, idempotency_key: Annotated[str, Header()]
              ) -> Response:
         """Store a citizen's rating once per `Idempotency-Key`."""
         _check_key(idempotency_key)
-        _, new = db.remember("ratings", idempotency_key, kiosk, body.model_dump_json(),
-                                  "", body.agency)
+        new = db.add_rating(idempotency_key, kiosk, body.agency, body.model_dump_json())
         return _json(json.dumps({"received": True}), 201 if new else 200)
 
     @app.post("/v1/handoffs", tags=["kiosk"], status_code=201, responses=ERRORS)

@@ -3,6 +3,7 @@ demo and the tests (on a port the OS picks, when asked for port 0)."""
 
 from __future__ import annotations
 
+import os
 import socket
 import tempfile
 import threading
@@ -12,18 +13,24 @@ from datetime import date
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from kiosk.server.app import create_app
 from kiosk.server.catalogue_files import seed_demo
 from kiosk.server.db import ServerDB
 
+# how `serve` tells its worker processes where the data is
+DB_ENVIRONMENT = "KIOSK_API_DB"
 
-def open_db(path: Path | None, *, seed: bool = True, today: date | None = None) -> ServerDB:
-    """The server database at `path` (a fresh temporary one when None), seeded with the demo
-    data when it holds no catalogue yet and `seed` is set."""
-    if path is None:
-        path = Path(tempfile.mkdtemp(prefix="kiosk-api-")) / "reference-api.sqlite"
-    db = ServerDB(path)
+
+def open_db(target: Path | str | None, *, seed: bool = True, today: date | None = None
+            ) -> ServerDB:
+    """The server database at `target`, a SQLite path or a `postgresql://` URL (a fresh
+    temporary SQLite file when None), seeded with the demo data when it holds no catalogue
+    yet and `seed` is set."""
+    if target is None:
+        target = Path(tempfile.mkdtemp(prefix="kiosk-api-")) / "reference-api.sqlite"
+    db = ServerDB(target)
     if seed and db.count("procedures") == 0:
         seed_demo(db, today)
     return db
@@ -44,10 +51,24 @@ def _server(db: ServerDB) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def serve(db: ServerDB, host: str, port: int) -> None:
-    """Serve until interrupted."""
-    sock = _bind(host, port)
-    _server(db).run(sockets=[sock])
+def serve(db: ServerDB, host: str, port: int, workers: int = 1) -> None:
+    """Serve until interrupted: in this process, or in `workers` processes sharing the
+    listening socket (each opens the database itself; the data layer keeps them
+    consistent: transactions and unique keys, nothing held in one process's memory)."""
+    if workers <= 1:
+        sock = _bind(host, port)
+        _server(db).run(sockets=[sock])
+        return
+    os.environ[DB_ENVIRONMENT] = str(db.path) if db.path else db.url
+    db.close()
+    uvicorn.run("kiosk.server.run:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", access_log=False, timeout_keep_alive=5,
+                lifespan="off")
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `serve`."""
+    return create_app(ServerDB(os.environ[DB_ENVIRONMENT]))
 
 
 @dataclass
