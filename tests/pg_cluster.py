@@ -67,7 +67,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start() -> Cluster:
+def start(*, durable: bool = False) -> Cluster:
+    """`durable`: fsync and synchronous commit on, as a real server runs (for benchmarks);
+    the tests leave them off."""
     binaries = _binaries()
     folder = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
     as_user: list[str] = []
@@ -88,8 +90,9 @@ def start() -> Cluster:
         raise ClusterUnavailable(f"initdb failed: {init.stderr.strip()[-300:]}")
     port = _free_port()
     options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories="
-               f"{folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-               f"-c max_connections=200")
+               f"{folder} -c max_connections=200")
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     started = subprocess.run([*as_user, str(binaries / "pg_ctl"), "-D", str(data), "-o",
                               options, "-l", str(folder / "server.log"), "-w", "-t", "60",
                               "start"], capture_output=True, text=True, timeout=90)
