@@ -282,3 +282,69 @@ def test_a_first_version_database_is_brought_up_to_date(tmp_path: Path) -> None:
             server.stop()
     finally:
         db.close()
+
+
+def test_the_slip_reference_finds_a_sent_or_refused_submission(
+        server_db_target: Path | str) -> None:
+    db = open_db(server_db_target)
+    server = start_in_thread(db)
+    headers = {"X-Api-Key": DEMO_API_KEY}
+    try:
+        sent = post(server.base_url, {**submission(), "reference": "K7P-3F9A"}, "ref-key-0001")
+        assert sent.status_code == 201
+        # a procedure that cannot be submitted online (withdrawn from online submission
+        # after the person left, say): refused, and the refusal kept by its reference
+        offline = next(json.loads(db.procedure(code)) for (code,) in db.execute(
+            "SELECT code FROM procedures WHERE deleted = 0 ORDER BY code")
+            if json.loads(db.procedure(code))["online_level"] == "none")
+        refused = post(server.base_url, {**submission(procedure=offline["code"]),
+                                         "reference": "M2N-8QRS"}, "ref-key-0002")
+        assert refused.status_code == 400
+        found = requests.get(f"{server.base_url}/submissions/by-reference/K7P-3F9A",
+                             headers=headers, timeout=10).json()
+        assert found["state"] == "sent"
+        assert found["dossier_code"] == sent.json()["dossier_code"]
+        found = requests.get(f"{server.base_url}/submissions/by-reference/M2N-8QRS",
+                             headers=headers, timeout=10).json()
+        assert (found["state"], found["reason"]) == ("refused", "not_online")
+        assert "Hoa" not in json.dumps(found)
+        missing = requests.get(f"{server.base_url}/submissions/by-reference/AAA-2222",
+                               headers=headers, timeout=10)
+        assert missing.status_code == 404
+        odd = requests.get(f"{server.base_url}/submissions/by-reference/K7P-3F9O",
+                           headers=headers, timeout=10)
+        assert odd.status_code == 400
+        staff = requests.get(f"{server.base_url}/submissions/flagged", headers=headers,
+                             timeout=10).json()["items"]
+        assert [(f["kind"], f["reference"]) for f in staff] == [("refused", "M2N-8QRS")]
+    finally:
+        server.stop()
+        db.close()
+
+
+def test_the_same_person_sending_again_within_a_day_is_flagged_for_staff(
+        server_db_target: Path | str) -> None:
+    db = open_db(server_db_target)
+    db.add_api_key("second-kiosk-key", "second-kiosk")
+    server = start_in_thread(db)
+    try:
+        first = post(server.base_url, submission(), "dup-key-0001").json()
+        assert first["possible_duplicate_of"] is None
+        # the same person re-photographs the papers (another request, another key) at
+        # another kiosk: a dossier is made, flagged with the first one's code
+        again = post(server.base_url, {**submission(), "documents": [{"pages": ["eA=="]}]},
+                     "dup-key-0002", api_key="second-kiosk-key").json()
+        assert again["possible_duplicate_of"] == first["dossier_code"]
+        other = post(server.base_url, submission(name="Lê Văn Em", citizen_id="001190054321"),
+                     "dup-key-0003").json()
+        assert other["possible_duplicate_of"] is None
+        staff = requests.get(f"{server.base_url}/submissions/flagged", timeout=10,
+                             headers={"X-Api-Key": DEMO_API_KEY}).json()["items"]
+        assert [(f["kind"], f["dossier_code"], f["duplicate_of"]) for f in staff] == [
+            ("possible_duplicate", again["dossier_code"], first["dossier_code"])]
+        # the ID number is compared as a keyed digest, never stored in an index in clear
+        assert "001190012345" not in json.dumps(db.execute(
+            "SELECT applicant_key FROM submissions"))
+    finally:
+        server.stop()
+        db.close()

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from html import escape
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -26,6 +26,7 @@ from kiosk import __version__
 from kiosk.catalogue.dossier import DOSSIER_CODE, Dossier, Status, mask_name
 from kiosk.catalogue.model import PROCEDURE_CODE
 from kiosk.server.db import DuplicateOf, ServerDB, SubmissionRequest
+from kiosk.submission.reference import REFERENCE
 
 MAX_BODY = 1024 * 1024
 # a submission carries photos of its papers (the kiosk keeps each page under 300 KB)
@@ -69,7 +70,7 @@ class SubmissionIn(BaseModel):
     applicant: dict[str, Any]
     documents: list[dict[str, Any]] = []
     # the reference printed on the person's slip, so staff can find the submission by it
-    reference: Annotated[str, Field(pattern=r"^[A-Z0-9]{3}-[A-Z0-9]{4}$")] | None = None
+    reference: Annotated[str, Field(pattern=REFERENCE.pattern)] | None = None
 
 
 class RatingIn(BaseModel):
@@ -285,16 +286,23 @@ def create_app(db: ServerDB) -> FastAPI:
         procedure and agency within 24 hours is made, and flagged for staff:
         `possible_duplicate_of` names the earlier dossier."""
         _check_key(idempotency_key)
+
+        def refuse(code: str, message: str) -> ApiProblem:
+            if body.reference:  # so the person and staff learn of it by the slip
+                db.record_refusal(kiosk, idempotency_key, body.reference,
+                                  body.procedure_code, code)
+            return ApiProblem(400, code, message)
+
         procedure_text = db.procedure(body.procedure_code) if PROCEDURE_CODE.match(
             body.procedure_code) else None
         if procedure_text is None:
-            raise ApiProblem(400, "unknown_procedure", f"no procedure {body.procedure_code}")
+            raise refuse("unknown_procedure", f"no procedure {body.procedure_code}")
         procedure = json.loads(procedure_text)
         if procedure["online_level"] == "none":
-            raise ApiProblem(400, "not_online", "this procedure cannot be submitted online")
+            raise refuse("not_online", "this procedure cannot be submitted online")
         name = str(body.applicant.get("full_name", "")).strip()
         if not name:
-            raise ApiProblem(400, "bad_request", "applicant.full_name is missing")
+            raise refuse("bad_request", "applicant.full_name is missing")
         text = body.model_dump_json()
         today = date.today()
         request = SubmissionRequest(
@@ -319,6 +327,26 @@ def create_app(db: ServerDB) -> FastAPI:
             raise ApiProblem(409, "idempotency_key_reused",
                              "this Idempotency-Key came before with a different request")
         return _json(result.answer, 201 if result.new else 200)
+
+    @app.get("/v1/submissions/by-reference/{reference}", tags=["kiosk"], responses=ERRORS)
+    def by_reference(reference: Annotated[str, Path(pattern=REFERENCE.pattern)],
+                     _: Kiosk) -> dict[str, Any]:
+        """What became of a submission, by the reference on the person's slip (from any
+        kiosk): `sent` with its `dossier_code`, or `refused` with the `reason` (the error
+        code it was refused with). 404 while this server has not had it."""
+        found = db.by_reference(reference)
+        if found is None:
+            raise ApiProblem(404, "not_found", f"no submission with reference {reference}")
+        return found
+
+    @app.get("/v1/submissions/flagged", tags=["province"], responses=ERRORS)
+    def flagged(_: Kiosk, since: Annotated[date | None, Query(
+                description="first day, YYYY-MM-DD (default: 7 days ago)")] = None,
+                ) -> dict[str, Any]:
+        """For staff: submissions refused (by reference and reason) and dossiers that may
+        repeat one made within 24 hours for the same person, procedure and agency."""
+        since = since or date.today() - timedelta(days=7)
+        return {"since": since.isoformat(), "items": db.flagged(since.isoformat())}
 
     @app.post("/v1/ratings", tags=["kiosk"], status_code=201, responses=ERRORS)
     def rate(body: RatingIn, kiosk: Kiosk, idempotency_key: Annotated[str, Header()]

@@ -52,6 +52,11 @@ CREATE TABLE IF NOT EXISTS submissions (
 CREATE INDEX IF NOT EXISTS submissions_reference ON submissions (reference);
 CREATE INDEX IF NOT EXISTS submissions_applicant
     ON submissions (applicant_key, procedure_code, agency, created_at);
+CREATE TABLE IF NOT EXISTS refusals (
+    kiosk_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, reference TEXT NOT NULL,
+    procedure_code TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (kiosk_id, idempotency_key));
+CREATE INDEX IF NOT EXISTS refusals_reference ON refusals (reference);
 CREATE TABLE IF NOT EXISTS ratings (
     kiosk_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, agency TEXT NOT NULL,
     body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (kiosk_id, idempotency_key));
@@ -384,6 +389,53 @@ class ServerDB:
                          (record.code, duplicate.dossier_code if duplicate else None, answer,
                           request.kiosk_id, request.key))
         return Submitted(answer, new=True, conflict=False)
+
+    def record_refusal(self, kiosk_id: str, key: str, reference: str, procedure_code: str,
+                       reason: str) -> None:
+        """A submission this server refused (by its error code, never the request): staff
+        and the person find it by the reference on the person's slip."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO refusals VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+                         "(kiosk_id, idempotency_key) DO UPDATE SET reason = excluded.reason",
+                         (kiosk_id, key, reference, procedure_code[:64], reason, _now()))
+
+    def by_reference(self, reference: str) -> dict[str, Any] | None:
+        """What became of the submission with this slip reference, from any kiosk: sent (its
+        dossier code), or refused (the reason's code); the latest when several share it."""
+        with self._read() as conn:
+            sent = conn.execute(
+                "SELECT dossier_code, created_at FROM submissions WHERE reference = ? AND "
+                "dossier_code IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+                (reference,)).fetchone()
+            refused = conn.execute(
+                "SELECT reason, created_at, procedure_code FROM refusals WHERE reference = ? "
+                "ORDER BY created_at DESC LIMIT 1", (reference,)).fetchone()
+        if sent and (not refused or sent[1] >= refused[1]):
+            return {"reference": reference, "state": "sent", "dossier_code": sent[0],
+                    "at": sent[1]}
+        if refused:
+            return {"reference": reference, "state": "refused", "reason": refused[0],
+                    "procedure_code": refused[2], "at": refused[1]}
+        return None
+
+    def flagged(self, since: str) -> list[dict[str, Any]]:
+        """For staff: submissions since `since` (a time) that were refused, or that may
+        repeat an earlier one; codes and times only."""
+        with self._read() as conn:
+            duplicates = conn.execute(
+                "SELECT dossier_code, duplicate_of, kiosk_id, reference, created_at FROM "
+                "submissions WHERE duplicate_of IS NOT NULL AND created_at >= ? "
+                "ORDER BY created_at", (since,)).fetchall()
+            refusals = conn.execute(
+                "SELECT reference, reason, procedure_code, kiosk_id, created_at FROM refusals "
+                "WHERE created_at >= ? ORDER BY created_at", (since,)).fetchall()
+        return sorted(
+            [{"kind": "possible_duplicate", "dossier_code": code, "duplicate_of": earlier,
+              "kiosk_id": kiosk, "reference": ref, "at": at}
+             for code, earlier, kiosk, ref, at in duplicates]
+            + [{"kind": "refused", "reference": ref, "reason": reason,
+                "procedure_code": procedure, "kiosk_id": kiosk, "at": at}
+               for ref, reason, procedure, kiosk, at in refusals], key=lambda f: f["at"])
 
     @staticmethod
     def _earlier_submission(conn: Connection, request: SubmissionRequest, now: str
