@@ -470,7 +470,7 @@ def forward(cut: float | None = None, *, framed: bool = False) -> Behaviour:
         headers.update({"Content-Length": str(len(body)), "Connection": "close"})
         if not ex.head(status, reason, headers):
             return
-        if cut is None:
+        if cut is None or framed:
             ex.send(body)
         else:
             ex.send(body[:int(len(body) * cut)])

@@ -170,9 +170,12 @@ class Sender:
             self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """Stop after the round under way; `wait`: seconds to wait for it to end."""
         self._stop.set()
         self._wake.set()
+        if wait and self._thread is not None:
+            self._thread.join(wait)
 
     def nudge(self) -> None:
         self._wake.set()
