@@ -3,6 +3,7 @@ and restarts, against the real reference server over loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, TEST_OUTBOX_KEY, kiosk_config, write_config
+from cryptography.fernet import Fernet
 from outbox_child import SUBMISSION
 
 from kiosk.server.run import RunningServer, open_db
@@ -61,6 +63,26 @@ def test_items_are_encrypted_at_rest_and_listed_without_personal_data(tmp_path: 
         Outbox(tmp_path / "o2.sqlite", "")
     with pytest.raises(OutboxError, match="32 bytes"):
         Outbox(tmp_path / "o2.sqlite", "short")
+
+
+def test_an_outbox_from_the_first_version_is_taken_over_without_the_old_error_texts(
+        tmp_path: Path) -> None:
+    path = tmp_path / "outbox.sqlite"
+    sealed = Fernet(TEST_OUTBOX_KEY.encode()).encrypt(json.dumps(SUBMISSION).encode())
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE items (key TEXT PRIMARY KEY, kind TEXT NOT NULL, reference "
+                   "TEXT NOT NULL, created REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT "
+                   "0, next_try REAL NOT NULL, last_error TEXT NOT NULL DEFAULT '', refused "
+                   "INTEGER NOT NULL DEFAULT 0, payload BLOB NOT NULL)")
+        leaky = "the central API refused the request (400: Nguyễn Thị Hoa 001190012345)"
+        db.executemany("INSERT INTO items VALUES (?, 'submission', ?, 1, 1, 1, ?, ?, ?)",
+                       [("k1", "AAA-AAAA", leaky, 1, sealed), ("k2", "BBB-BBBB", leaky, 0,
+                                                               sealed)])
+    outbox = outbox_at(path)
+    refused, waiting = outbox.summaries()
+    assert (refused.state, waiting.state) == ("refused", "waiting")
+    assert "Hoa" not in refused.last_error and refused.last_error and not waiting.last_error
+    assert [item.payload for item in outbox.due()] == [SUBMISSION]
 
 
 def test_the_same_content_key_is_stored_once(tmp_path: Path) -> None:

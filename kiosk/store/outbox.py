@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS sender (
 """
 # columns added since the first release, for outbox files made before them
 _ADDED_COLUMNS = {"quarantined": "INTEGER NOT NULL DEFAULT 0"}
+_OLD_REFUSAL = "refused by the central API (the reason was not kept)"
 # letters a person reads to a clerk without confusing them (no 0/O, 1/I/L)
 _REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_ERROR = 300
@@ -162,6 +163,11 @@ class Outbox:
         with self._db(f"open the outbox {path}") as db:
             db.executescript(_SCHEMA)
             have = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+            if "quarantined" not in have:
+                # a file from before reasons were the kiosk's own: its last errors may
+                # quote an answer's text, and with it what a person typed
+                db.execute("UPDATE items SET last_error = CASE WHEN refused = 1 THEN ? "
+                           "ELSE '' END WHERE last_error != ''", (_OLD_REFUSAL,))
             for column, declaration in _ADDED_COLUMNS.items():
                 if column not in have:
                     db.execute(f"ALTER TABLE items ADD COLUMN {column} {declaration}")
