@@ -12,13 +12,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import faulty_server as fs
 import pytest
-from conftest import REPO, TEST_OUTBOX_KEY, kiosk_config, write_config
+from conftest import REPO, TEST_OUTBOX_KEY, kiosk_config, wait_until, write_config
 from faulty_server import FaultyServer
 from outbox_child import RATING, SUBMISSION
 
@@ -68,14 +67,9 @@ LEAKY = ("citizen 001190012345 (phone 0912 345 678, hoa@example.vn) already has 
 PERSONAL = ("001190012345", "0912 345 678", "0912345678", "hoa@example.vn")
 
 
-def until(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
-    """Wait for something the sender does in its own thread (a bound, not a measurement)."""
-    ends = time.monotonic() + timeout
-    while time.monotonic() < ends:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
+def until(condition: Callable[[], bool]) -> bool:
+    """Wait for what the sender does in its own thread."""
+    return wait_until(condition, timeout=30.0)
 
 
 def sender_for(outbox: Outbox, base_url: str, tmp_path: Path) -> Sender:
