@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,16 @@ def write_config(path: Path, base_url: str, data_dir: Path, key: str = DEMO_API_
     secrets.write_text(secrets_text(key), encoding="utf-8")
     path.write_text(config_text(base_url, data_dir, secrets, **api), encoding="utf-8")
     return path
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 5.0) -> bool:
+    """Wait for what another thread does (a bound on the wait, not a measurement)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return bool(condition())
 
 
 @pytest.fixture(scope="session")

@@ -445,10 +445,11 @@ def endless_pages(items: list[Any], total: int, *, limit: int = 500) -> Behaviou
     return run
 
 
-def forward(cut: float | None = None) -> Behaviour:
+def forward(cut: float | None = None, *, framed: bool = False) -> Behaviour:
     """Pass the request to the server's upstream (the real reference server) and return its
     answer; with `cut` (0..1), send only that fraction of the body and close the connection,
-    while the headers still declare the whole length."""
+    while the headers still declare the whole length, or, `framed`, the length sent (a
+    well-framed answer whose JSON is cut off: a proxy that truncated it)."""
     def run(ex: Exchange) -> None:
         upstream = ex.server.upstream
         assert upstream is not None and upstream.hostname in (LOOPBACK, "localhost")
@@ -464,10 +465,12 @@ def forward(cut: float | None = None) -> Behaviour:
             status, reason = response.status, response.reason
         finally:
             conn.close()
+        if cut is not None and framed:
+            body = body[:int(len(body) * cut)]
         headers.update({"Content-Length": str(len(body)), "Connection": "close"})
         if not ex.head(status, reason, headers):
             return
-        if cut is None:
+        if cut is None or framed:
             ex.send(body)
         else:
             ex.send(body[:int(len(body) * cut)])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import qrcode
 import zxingcpp
+from conftest import wait_until
 
 from kiosk.scanner.camera import CameraWorker, describe_source, is_device
 
@@ -57,15 +58,6 @@ def write_video(path: Path, fourcc: str, fps: float = 25.0, **counts: int) -> Pa
         writer.write(frame)
     writer.release()
     return path
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return bool(condition())
 
 
 class Recorder:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO, config_text, secrets_text
 
-from kiosk.config import ConfigError, config_path, load_config, parse_config
-from kiosk.config.settings import EXAMPLE_CONFIG
+from kiosk.config import (
+    ConfigError,
+    config_path,
+    load_config,
+    parse_config,
+    refuse_exposed_secrets,
+)
+from kiosk.config.pin import PinLock, hash_pin, verify_pin
+from kiosk.config.settings import DEMO_SECRETS, EXAMPLE_CONFIG
 
 
 def test_the_example_config_is_complete_and_valid() -> None:
@@ -91,3 +104,122 @@ def test_secrets_live_in_their_own_file(tmp_path: Path) -> None:
     assert "api.base_url belongs in the main config" in problems
     assert "[search] is not a section of the secrets file" in problems
     assert str(other) in str(caught.value)
+
+
+# --- the secrets file and the operator PIN ------------------------------------------------
+
+RIGHT_PIN = "246810"
+
+
+def kiosk_with_secrets(tmp_path: Path, mode: int, pin_hash: str = "") -> Path:
+    """A config file and its secrets file with `mode`; the API is not needed."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(secrets_text() + (f'[operator]\npin_hash = "{pin_hash}"\n'
+                                         if pin_hash else ""), encoding="utf-8")
+    secrets.chmod(mode)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(config_text("http://127.0.0.1:9/v1", tmp_path / "data", secrets),
+                      encoding="utf-8")
+    return config
+
+
+def kiosk_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    return subprocess.run([sys.executable, "-m", "kiosk.cli.main", *args], input=stdin,
+                          capture_output=True, text=True, timeout=60, cwd=REPO, env=env,
+                          check=False)
+
+
+@pytest.mark.parametrize("command", ["run", "demo"])
+def test_a_secrets_file_everyone_may_read_and_write_is_refused_at_start_with_the_fix(
+        tmp_path: Path, command: str) -> None:
+    config = kiosk_with_secrets(tmp_path, 0o666)
+    refused = kiosk_cli(command, "--config", str(config))
+    assert refused.returncode == 2
+    secrets = tmp_path / "secrets.toml"
+    assert "can be written by every user (mode 0666)" in refused.stderr
+    assert f"fix: chmod 0640 {secrets} && chown root:kiosk {secrets}" in refused.stderr
+    secrets.chmod(0o640)  # past the secrets, `kiosk run` stops at the missing display
+    if command == "run":
+        started = kiosk_cli(command, "--config", str(config))
+        assert started.returncode == 1 and "no display" in started.stderr
+
+
+def test_what_is_open_to_others_is_refused_and_the_demo_file_let_through(
+        tmp_path: Path) -> None:
+    config_file = kiosk_with_secrets(tmp_path, 0o640)
+    for mode, how in ((0o644, "read by every user"), (0o660, "written by its group"),
+                      (0o602, "written by every user")):
+        (tmp_path / "secrets.toml").chmod(mode)
+        with pytest.raises(ConfigError, match=how):
+            refuse_exposed_secrets(load_config(str(config_file), environ={}))
+    for mode in (0o640, 0o600, 0o400):
+        (tmp_path / "secrets.toml").chmod(mode)
+        refuse_exposed_secrets(load_config(str(config_file), environ={}))
+    # the repository's demo secrets: public values, 0644 in a checkout, used by the demo
+    demo = load_config(str(EXAMPLE_CONFIG), environ={})
+    assert Path(demo.secrets_source) == DEMO_SECRETS
+    refuse_exposed_secrets(demo)
+
+
+def test_a_pin_has_six_to_twelve_digits() -> None:
+    for short in ("12345", "1234", ""):
+        with pytest.raises(ValueError, match="6 to 12 digits"):
+            hash_pin(short)
+    with pytest.raises(ValueError):
+        hash_pin("1" * 13)
+    refused = kiosk_cli("hash-pin", stdin="1234\n")
+    assert refused.returncode == 1 and "6 to 12 digits" in refused.stderr
+    assert refused.stdout == ""
+    made = kiosk_cli("hash-pin", stdin=f"{RIGHT_PIN}\n")
+    assert made.returncode == 0 and verify_pin(RIGHT_PIN, made.stdout.strip())
+    # a short PIN at the pad is a wrong PIN, even one a hash was made of elsewhere
+    lock = PinLock(_short_pin_hash("1234"), max_attempts=3, lockout_seconds=300)
+    assert not lock.check("1234") and lock.failures == 1
+
+
+def _short_pin_hash(pin: str) -> str:
+    """The hash an older `kiosk hash-pin` (4 digits allowed) made: same format."""
+    salt = b"0123456789abcdef"
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, 1000)
+    return f"pbkdf2_sha256$1000${salt.hex()}${digest.hex()}"
+
+
+PIN_CHILD = """
+import sys
+from kiosk.config import load_config
+from kiosk.config.pin import PinLock
+lock = PinLock.from_config(load_config(sys.argv[1], environ={}))
+for pin in sys.argv[2:]:
+    lock.check(pin)
+print(lock.failures, round(lock.seconds_locked()))
+"""
+
+
+def test_the_pin_lockout_survives_a_restart(tmp_path: Path) -> None:
+    config_file = kiosk_with_secrets(tmp_path, 0o640, hash_pin(RIGHT_PIN))
+    (tmp_path / "data").mkdir()
+
+    def kiosk_process(*pins: str) -> str:  # one run of the kiosk, then the power goes
+        done = subprocess.run([sys.executable, "-c", PIN_CHILD, str(config_file), *pins],
+                              capture_output=True, text=True, timeout=60, cwd=REPO,
+                              check=True)
+        return done.stdout.split("\n")[0]
+
+    assert kiosk_process("111111", "222222") == "2 0"  # two wrong PINs, then a restart
+    assert kiosk_process() == "2 0"  # still counted
+    assert kiosk_process("333333", "444444", "555555") == "0 300"  # the fifth locks
+    config = load_config(str(config_file), environ={})
+    restarted = PinLock.from_config(config)
+    assert restarted.seconds_locked() > 0 and not restarted.check(RIGHT_PIN)
+    state = (tmp_path / "data" / "operator-pin.json").read_text(encoding="utf-8")
+    assert RIGHT_PIN not in state and "pbkdf2" not in state  # counts and a time only
+    # once the lockout is over the right PIN opens, and the count starts again
+    later = PinLock(config.operator.pin_hash, 5, 300, clock=lambda: time.time() + 301,
+                    state_file=config.data_dir / "operator-pin.json")
+    assert later.check(RIGHT_PIN)
+    assert PinLock.from_config(config).seconds_locked() == 0
+    # a clock set back cannot lock for longer than one lockout
+    back = PinLock(config.operator.pin_hash, 5, 300, clock=lambda: time.time() - 86400)
+    back.locked_until = time.time()
+    assert back.seconds_locked() == 300

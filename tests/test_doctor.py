@@ -20,8 +20,10 @@ import numpy as np
 import pytest
 from conftest import TEST_OUTBOX_KEY, config_text, kiosk_config, secrets_text
 
+from kiosk.config import load_config
+from kiosk.config.settings import EXAMPLE_CONFIG
 from kiosk.server.run import RunningServer
-from kiosk.store.outbox import Outbox
+from kiosk.store.outbox import Outbox, SenderStatus
 from kiosk.system import doctor
 from kiosk.system.doctor import (
     check_camera,
@@ -278,6 +280,34 @@ def test_outbox_warns_about_old_and_refused_items(tmp_path: Path) -> None:
     outbox.failed(item.key, "400: bad", refused=True)
     refused = check_outbox(config)
     assert refused.status == "warn" and "1 refused" in refused.detail
+
+
+def test_outbox_says_when_the_kiosk_s_sender_last_ran(tmp_path: Path) -> None:
+    config = kiosk_config("http://127.0.0.1:9/v1", tmp_path)
+    outbox = Outbox(config.outbox_path, TEST_OUTBOX_KEY)
+    outbox.put("rating", {"score": 5})
+    now = time.time()
+    outbox.record_sender(SenderStatus(last_run=now - 30, last_success=now - 3600,
+                                      last_delivery=now - 3600,
+                                      problem="cannot reach the central API"))
+    running = check_outbox(config, now=now)
+    assert running.status == "pass"
+    assert "sender: last ran 30 s ago, last success 60 min ago" in running.detail
+    assert "last problem: cannot reach the central API" in running.detail
+    silent = check_outbox(config, now=now + 3 * 3600)
+    assert silent.status == "warn" and "sender last ran 3 h ago" in silent.detail
+    assert "systemctl status kiosk" in silent.fix
+
+
+def test_the_secrets_rule_is_the_one_kiosk_run_starts_by(tmp_path: Path) -> None:
+    config_file = write_kiosk(tmp_path, "http://127.0.0.1:9/v1", camera="x.avi",
+                              secrets=secrets_text(), secrets_mode=0o660)
+    group_writable = doctor.check_secrets_file(load_config(str(config_file), environ={}))
+    assert group_writable.status == "fail"
+    assert "can be written by its group" in group_writable.detail
+    assert group_writable.fix.startswith("chmod 0640")
+    demo = doctor.check_secrets_file(load_config(str(EXAMPLE_CONFIG), environ={}))
+    assert demo.status == "warn" and "public" in demo.detail
 
 
 def test_fonts_draw_vietnamese_on_this_machine() -> None:

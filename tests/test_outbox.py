@@ -3,6 +3,7 @@ and restarts, against the real reference server over loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import subprocess
@@ -11,14 +12,16 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, TEST_OUTBOX_KEY, kiosk_config, write_config
+from cryptography.fernet import Fernet
 from outbox_child import SUBMISSION
 
 from kiosk.server.run import RunningServer, open_db
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.delivery import Sender, deliver_due
-from kiosk.store.outbox import Outbox, OutboxError, content_key
+from kiosk.store.outbox import Outbox, OutboxError, UnreadableItem, content_key
 
 CHILD = Path(__file__).with_name("outbox_child.py")
+OTHER_KEY = "Y" * 43 + "="  # a valid outbox key, not the one the items were written with
 
 
 def outbox_at(path: Path, key: str = TEST_OUTBOX_KEY) -> Outbox:
@@ -45,12 +48,41 @@ def test_items_are_encrypted_at_rest_and_listed_without_personal_data(tmp_path: 
     assert "Hoa" not in repr(listed) and "001190012345" not in repr(listed)
     item = outbox.get(summary.key)
     assert item is not None and item.payload == SUBMISSION
-    with pytest.raises(OutboxError, match="cannot be read with this key"):
-        outbox_at(tmp_path / "outbox.sqlite", key="Y" * 43 + "=").due()
+    # another key cannot read it: set aside (quarantined), not handed to the sender
+    other = outbox_at(tmp_path / "outbox.sqlite", key=OTHER_KEY)
+    assert other.due() == []
+    [kept] = other.summaries()
+    assert kept.state == "quarantined" and "another key" in kept.last_error
+    with pytest.raises(UnreadableItem, match="cannot be decrypted with this outbox key"):
+        other.get(summary.key)
+    assert [s.reference for s in other.unreadable()] == [summary.reference]
+    # the right key back: "send now" gives it back to the sender
+    assert outbox.retry_now() == 1 and outbox.find(summary.reference).state == "waiting"
+    assert outbox.unreadable() == [] and [i.key for i in outbox.due()] == [summary.key]
     with pytest.raises(OutboxError, match="no outbox key"):
         Outbox(tmp_path / "o2.sqlite", "")
     with pytest.raises(OutboxError, match="32 bytes"):
         Outbox(tmp_path / "o2.sqlite", "short")
+
+
+def test_an_outbox_from_the_first_version_is_taken_over_without_the_old_error_texts(
+        tmp_path: Path) -> None:
+    path = tmp_path / "outbox.sqlite"
+    sealed = Fernet(TEST_OUTBOX_KEY.encode()).encrypt(json.dumps(SUBMISSION).encode())
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE items (key TEXT PRIMARY KEY, kind TEXT NOT NULL, reference "
+                   "TEXT NOT NULL, created REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT "
+                   "0, next_try REAL NOT NULL, last_error TEXT NOT NULL DEFAULT '', refused "
+                   "INTEGER NOT NULL DEFAULT 0, payload BLOB NOT NULL)")
+        leaky = "the central API refused the request (400: Nguyễn Thị Hoa 001190012345)"
+        db.executemany("INSERT INTO items VALUES (?, 'submission', ?, 1, 1, 1, ?, ?, ?)",
+                       [("k1", "AAA-AAAA", leaky, 1, sealed), ("k2", "BBB-BBBB", leaky, 0,
+                                                               sealed)])
+    outbox = outbox_at(path)
+    refused, waiting = outbox.summaries()
+    assert (refused.state, waiting.state) == ("refused", "waiting")
+    assert "Hoa" not in refused.last_error and refused.last_error and not waiting.last_error
+    assert [item.payload for item in outbox.due()] == [SUBMISSION]
 
 
 def test_the_same_content_key_is_stored_once(tmp_path: Path) -> None:
@@ -83,7 +115,9 @@ def test_an_item_the_api_refuses_is_kept_for_staff_and_not_retried(tmp_path: Pat
     outbox = outbox_at(tmp_path / "outbox.sqlite")
     outbox.put("submission", {**SUBMISSION, "procedure_code": "9.999999"})
     [refused] = deliver_due(outbox, client_for(own_api.base_url, tmp_path))
-    assert refused.outcome == "refused" and "9.999999" in refused.error
+    # the reason is the kiosk's: the status and the API's code, not the answer's text
+    assert refused.outcome == "refused" and "HTTP 400, unknown_procedure" in refused.error
+    assert "9.999999" not in refused.error
     [kept] = outbox.summaries()
     assert kept.refused and outbox.due(now=kept.next_try + 3600) == []
     assert submissions(own_api) == 0
@@ -116,8 +150,8 @@ def test_a_full_disk_is_an_outbox_error_and_nothing_is_half_stored(tmp_path: Pat
     full = outbox_at(tmp_path / "outbox.sqlite")
     original = full._db
 
-    def capped():  # type: ignore[no-untyped-def]
-        manager = original()
+    def capped(*args):  # type: ignore[no-untyped-def]
+        manager = original(*args)
         db = manager.__enter__()
         db.execute(f"PRAGMA max_page_count = {pages}")
         return _Entered(manager, db)

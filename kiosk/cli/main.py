@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import Config, ConfigError, load_config, refuse_exposed_secrets
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -102,11 +102,19 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
     from kiosk.store.client import ApiClient, ClientSettings
     from kiosk.store.delivery import deliver_due
-    from kiosk.store.outbox import Outbox, OutboxError
+    from kiosk.store.outbox import Outbox, OutboxError, safe_text
+    from kiosk.system.doctor import sender_summary, unreadable_fix
 
     config = _config(args)
+    if args.action == "discard" and not args.reference:
+        raise CommandFailed("give the REFERENCE of the item to discard, e.g. "
+                            "`kiosk outbox discard K7P-3F9A`")
     try:
         outbox = Outbox.from_config(config)
+        if args.action == "discard":
+            gone = outbox.discard(args.reference)
+            print(f"{gone.reference} ({gone.kind}, {gone.state}) discarded")
+            return EXIT_OK
         if args.action == "flush":
             outbox.retry_now()
             client = ApiClient(ClientSettings.from_config(config))
@@ -117,22 +125,31 @@ def cmd_outbox(args: argparse.Namespace) -> int:
             for d in done:
                 print(f"{d.reference}  {d.outcome}" + (f"  ({d.error})" if d.error else ""))
         items = outbox.summaries()
+        sender = outbox.sender_status()
     except OutboxError as err:
-        raise CommandFailed(str(err)) from None
+        raise CommandFailed(safe_text(str(err))) from None
     now = time.time()
+    if sender is not None:
+        print(f"sender: {sender_summary(sender, now)}")
     if not items:
         print("the outbox is empty: everything has reached the central API")
         return EXIT_OK
-    print(f"{'REFERENCE':<10} {'KIND':<11} {'WAITING':>8} {'TRIES':>5} {'NEXT TRY':>9}  "
+    print(f"{'REFERENCE':<10} {'KIND':<11} {'WAITING':>8} {'TRIES':>5} {'NEXT TRY':>10}  "
           "LAST ERROR")
     for item in items:
-        next_try = "refused" if item.refused else _minutes(max(0.0, item.next_try - now))
+        next_try = {"refused": "refused", "quarantined": "unreadable"}.get(
+            item.state, _minutes(max(0.0, item.next_try - now)))
+        # stored without personal data; redacted again for files from older versions
         print(f"{item.reference:<10} {item.kind:<11} {_minutes(now - item.created):>8} "
-              f"{item.attempts:>5} {next_try:>9}  {item.last_error}")
-    refused = sum(item.refused for item in items)
-    print(f"{len(items)} waiting" + (f", {refused} refused by the API (staff must look at "
-                                     "them: the reference is on the person's slip)"
-                                     if refused else ""))
+              f"{item.attempts:>5} {next_try:>10}  {safe_text(item.last_error)}")
+    refused = sum(item.state == "refused" for item in items)
+    unreadable = sum(item.state == "quarantined" for item in items)
+    print(f"{len(items) - refused - unreadable} waiting"
+          + (f", {refused} refused by the API (staff must look at them: the reference is on "
+             "the person's slip)" if refused else ""))
+    if unreadable:
+        print(f"{unreadable} cannot be read with the outbox key and are set aside "
+              f"(quarantined): {unreadable_fix(config)}")
     return EXIT_FAILED if args.action == "flush" else EXIT_OK
 
 
@@ -271,6 +288,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from kiosk.cli.demo import run_demo
 
+    refuse_exposed_secrets(_config(args))
     return run_demo(args.config)
 
 
@@ -278,6 +296,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.ui.launch import has_display, run_app
 
     config = _config(args)
+    # a secrets file others can read or write: the kiosk does not start with it
+    refuse_exposed_secrets(config)
     if not has_display():
         raise CommandFailed("no display (DISPLAY and WAYLAND_DISPLAY are not set): start the "
                             "kiosk in a graphical session (see systemd/)")
@@ -313,7 +333,10 @@ def cmd_hash_pin(args: argparse.Namespace) -> int:
     from kiosk.config.pin import hash_pin
 
     pin = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("PIN: ")
-    print(hash_pin(pin))
+    try:
+        print(hash_pin(pin))
+    except ValueError as err:
+        raise CommandFailed(f"{err}: a shorter PIN is too easy to guess") from None
     return EXIT_OK
 
 
@@ -374,10 +397,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: kiosk.language)")
 
     p = command("outbox", cmd_outbox, "List what waits on this kiosk to reach the central API "
-                "(submissions, ratings), without personal data; `flush` sends it now.")
-    p.add_argument("action", nargs="?", choices=["list", "flush"], default="list",
-                   help="list (default) or flush: try every waiting item now; exit 1 if "
-                        "some still wait")
+                "(submissions, ratings), without personal data, and when the kiosk's sender "
+                "last ran; `flush` sends it now.")
+    p.add_argument("action", nargs="?", choices=["list", "flush", "discard"], default="list",
+                   help="list (default); flush: try every waiting item now (and items the "
+                        "outbox key can read again), exit 1 if some still wait; discard "
+                        "REFERENCE: remove a refused or unreadable item once staff have "
+                        "seen the person")
+    p.add_argument("reference", nargs="?", help="the item's reference, for discard")
 
     p = command("fleet", cmd_fleet, "The province's view from the central API: each kiosk "
                 "(alive or silent, last heartbeat, version, free disk, camera) and the usage "
@@ -396,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", metavar="YYYY-MM-DD", help="last day (default: today)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    command("hash-pin", cmd_hash_pin, "Read an operator PIN (4-12 digits) and print the "
+    command("hash-pin", cmd_hash_pin, "Read an operator PIN (6-12 digits) and print the "
             "salted hash for [operator] pin_hash in the secrets file.")
 
     p = command("serve-api", cmd_serve_api, "Run the reference central API. With no --db it "

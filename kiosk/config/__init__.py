@@ -6,7 +6,9 @@ from kiosk.config.settings import (
     config_path,
     load_config,
     parse_config,
+    refuse_exposed_secrets,
     with_secrets,
 )
 
-__all__ = ["Config", "ConfigError", "config_path", "load_config", "parse_config", "with_secrets"]
+__all__ = ["Config", "ConfigError", "config_path", "load_config", "parse_config",
+           "refuse_exposed_secrets", "with_secrets"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import stat
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from kiosk.system.schedule import parse_clock
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
+# the demo's secrets, public by design (a git checkout makes it 0644): let through as it is
+DEMO_SECRETS = EXAMPLE_CONFIG.with_name("secrets.toml")
 
 
 class ConfigError(ValueError):
@@ -359,6 +362,45 @@ def with_secrets(config: Config, text: str, source: str = "<secrets>") -> Config
     if problems:
         raise ConfigError(source, problems)
     return config
+
+
+def secrets_exposure(path: str | Path) -> tuple[int, str]:
+    """The secrets file's mode and, when it is open to more than root and the kiosk's
+    group (0640 root:kiosk), how: whoever can read it has the API key and the key to
+    people's waiting submissions; whoever can write it can set an operator PIN of their
+    own. Raises OSError when the file cannot be examined."""
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if mode & stat.S_IWOTH:
+        return mode, "can be written by every user"
+    if mode & stat.S_IROTH:
+        return mode, "can be read by every user"
+    if mode & stat.S_IWGRP:
+        return mode, "can be written by its group"
+    return mode, ""
+
+
+def tighten_secrets(path: str | Path) -> str:
+    return f"chmod 0640 {path} && chown root:kiosk {path}"
+
+
+def is_demo_secrets(path: str | Path) -> bool:
+    return Path(path).resolve() == DEMO_SECRETS
+
+
+def refuse_exposed_secrets(config: Config) -> None:
+    """Raise ConfigError, with the fix, when the secrets file others may read or write is
+    about to be used by the running kiosk. The repository's demo file is let through: its
+    values are public anyway, and a checkout cannot keep it 0640."""
+    path = config.secrets_source
+    if not path or is_demo_secrets(path):
+        return
+    try:
+        mode, how = secrets_exposure(path)
+    except OSError as err:
+        raise ConfigError(path, [f"cannot be examined ({err.strerror or err})"]) from None
+    if how:
+        raise ConfigError(path, [f"{how} (mode {mode:04o}), so the kiosk does not start with "
+                                 f"it; fix: {tighten_secrets(path)}"])
 
 
 def config_path(explicit: str | None = None,

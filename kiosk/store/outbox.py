@@ -6,7 +6,17 @@ Each item carries its idempotency key from the moment it is made, so sending it 
 any failure (a network error, a 5xx, a power cut between the request and the answer) can
 never make a second dossier or rating at the server. Payloads are encrypted at rest with
 the key from the secrets file (Fernet: AES-128-CBC with an HMAC); what `summaries` lists
-(kind, reference, attempts, last error) holds no personal data.
+(kind, reference, state, attempts, last error) holds no personal data: the last error is a
+reason the kiosk words itself, never an answer's text.
+
+An item is in one of three states: waiting (to be sent, now or after a pause), refused
+(the API will never take it: kept for staff) or quarantined (it cannot be decrypted with
+this key, or decrypts to nonsense: kept, still encrypted, until the right key is back or
+staff discard it). A quarantined item is never handed to the sender, so it cannot hold up
+the items behind it. The file also keeps the sender's last round (`SenderStatus`), so
+`kiosk doctor`, another process, can tell whether anything is being sent.
+
+Every SQLite failure (a full disk, a read-only folder) comes out as `OutboxError`.
 """
 
 from __future__ import annotations
@@ -14,17 +24,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from kiosk.config import Config
+from kiosk.system.logs import redact
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -36,14 +50,31 @@ CREATE TABLE IF NOT EXISTS items (
     next_try REAL NOT NULL,
     last_error TEXT NOT NULL DEFAULT '',
     refused INTEGER NOT NULL DEFAULT 0,
-    payload BLOB NOT NULL);
+    payload BLOB NOT NULL,
+    quarantined INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS sender (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_run REAL,
+    last_success REAL,
+    last_delivery REAL,
+    problem TEXT NOT NULL DEFAULT '');
 """
+# columns added since the first release, for outbox files made before them
+_ADDED_COLUMNS = {"quarantined": "INTEGER NOT NULL DEFAULT 0"}
+_OLD_REFUSAL = "refused by the central API (the reason was not kept)"
 # letters a person reads to a clerk without confusing them (no 0/O, 1/I/L)
 _REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+MAX_ERROR = 300
+
+State = Literal["waiting", "refused", "quarantined"]
 
 
 class OutboxError(Exception):
     """The outbox cannot be used (no key, unreadable file, full disk)."""
+
+
+class UnreadableItem(OutboxError):
+    """One item cannot be decrypted or decoded with this outbox's key."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +89,11 @@ class OutboxSummary:
     next_try: float
     last_error: str
     refused: bool
+    quarantined: bool = False
+
+    @property
+    def state(self) -> State:
+        return "quarantined" if self.quarantined else "refused" if self.refused else "waiting"
 
 
 @dataclass(frozen=True)
@@ -68,6 +104,17 @@ class OutboxItem:
     @property
     def key(self) -> str:
         return self.summary.key
+
+
+@dataclass(frozen=True)
+class SenderStatus:
+    """The background sender's last round, as the operator screen and `kiosk doctor` show
+    it. Times are Unix times; None: not yet."""
+
+    last_run: float | None = None  # a round over the due items ended, well or not
+    last_success: float | None = None  # a round ended with nothing left failing
+    last_delivery: float | None = None  # an item last reached the API
+    problem: str = ""  # why the last round did not succeed ("" when it did)
 
 
 def content_key(kind: str, payload: dict[str, Any], scope: str) -> str:
@@ -92,6 +139,12 @@ def backoff(attempts: int, first: float, longest: float) -> float:
     return pause * (0.8 + 0.4 * secrets.randbelow(1000) / 1000)
 
 
+def safe_text(text: str) -> str:
+    """What may be stored or shown about a failure: one line, bounded, with no ID number,
+    phone number or e-mail address in it (see kiosk.system.logs.redact)."""
+    return redact(" ".join(text.split()))[:MAX_ERROR]
+
+
 class Outbox:
     def __init__(self, path: Path, key: str, *, retry_first: float = 15.0,
                  retry_max: float = 900.0, clock: Callable[[], float] = time.time) -> None:
@@ -105,10 +158,19 @@ class Outbox:
         self.retry_first, self.retry_max, self.clock = retry_first, retry_max, clock
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with self._db() as db:
-                db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as err:
+        except OSError as err:
             raise OutboxError(f"cannot open the outbox {path}: {err}") from None
+        with self._db(f"open the outbox {path}") as db:
+            db.executescript(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(items)")}
+            if "quarantined" not in have:
+                # a file from before reasons were the kiosk's own: its last errors may
+                # quote an answer's text, and with it what a person typed
+                db.execute("UPDATE items SET last_error = CASE WHEN refused = 1 THEN ? "
+                           "ELSE '' END WHERE last_error != ''", (_OLD_REFUSAL,))
+            for column, declaration in _ADDED_COLUMNS.items():
+                if column not in have:
+                    db.execute(f"ALTER TABLE items ADD COLUMN {column} {declaration}")
 
     @classmethod
     def from_config(cls, config: Config) -> Outbox:
@@ -117,13 +179,18 @@ class Outbox:
                    retry_max=config.outbox.retry_max_seconds)
 
     @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
+    def _db(self, doing: str = "use the outbox") -> Iterator[sqlite3.Connection]:
         # a connection per call: the UI thread and the sender thread both use the outbox
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        except sqlite3.Error as err:
+            raise OutboxError(f"cannot {doing}: {err}") from None
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")  # committed means on disk
             yield db
+        except sqlite3.Error as err:  # a full disk or a read-only folder lands here
+            raise OutboxError(f"cannot {doing}: {err}") from None
         finally:
             db.close()
 
@@ -133,78 +200,170 @@ class Outbox:
         key = key or secrets.token_urlsafe(24)
         now = self.clock()
         sealed = self._fernet.encrypt(json.dumps(payload, ensure_ascii=False).encode())
-        try:
-            with self._db() as db:
-                db.execute("INSERT OR IGNORE INTO items (key, kind, reference, created, "
-                           "next_try, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                           (key, kind, new_reference(), now, now, sealed))
-                row = db.execute(f"SELECT {_COLUMNS} FROM items WHERE key = ?",
-                                 (key,)).fetchone()
-        except sqlite3.Error as err:  # a full disk lands here: nothing was stored
-            raise OutboxError(f"cannot store in the outbox: {err}") from None
+        # nothing is half stored: the insert is one statement, committed or not at all
+        with self._db("store in the outbox") as db:
+            db.execute("INSERT OR IGNORE INTO items (key, kind, reference, created, "
+                       "next_try, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                       (key, kind, new_reference(), now, now, sealed))
+            row = db.execute(f"SELECT {_COLUMNS} FROM items WHERE key = ?",
+                             (key,)).fetchone()
         return _summary(row)
 
     def summaries(self) -> list[OutboxSummary]:
-        with self._db() as db:
+        with self._db("read the outbox") as db:
             rows = db.execute(f"SELECT {_COLUMNS} FROM items ORDER BY created").fetchall()
         return [_summary(row) for row in rows]
 
+    def find(self, reference: str) -> OutboxSummary | None:
+        """The item with this reference (the code on the person's slip), in whatever state;
+        None once it has reached the API (or never was here)."""
+        with self._db("read the outbox") as db:
+            row = db.execute(f"SELECT {_COLUMNS} FROM items WHERE reference = ?",
+                             (reference.strip().upper(),)).fetchone()
+        return None if row is None else _summary(row)
+
     def get(self, key: str) -> OutboxItem | None:
-        with self._db() as db:
+        """The item with its payload; raises UnreadableItem when it cannot be decrypted."""
+        with self._db("read the outbox") as db:
             row = db.execute(f"SELECT {_COLUMNS}, payload FROM items WHERE key = ?",
                              (key,)).fetchone()
         return None if row is None else self._item(row)
 
     def due(self, now: float | None = None) -> list[OutboxItem]:
-        """Items whose next try has come, oldest first (refused ones wait for staff)."""
+        """Items whose next try has come, oldest first (refused ones wait for staff). One
+        that cannot be read is quarantined on the way and left out: it must not hold up the
+        others."""
         now = self.clock() if now is None else now
-        with self._db() as db:
+        with self._db("read the outbox") as db:
             rows = db.execute(f"SELECT {_COLUMNS}, payload FROM items WHERE refused = 0 AND "
-                              "next_try <= ? ORDER BY created", (now,)).fetchall()
-        return [self._item(row) for row in rows]
+                              "quarantined = 0 AND next_try <= ? ORDER BY created",
+                              (now,)).fetchall()
+        items = []
+        for row in rows:
+            try:
+                items.append(self._item(row))
+            except UnreadableItem as err:
+                summary = _summary(row[:-1])
+                log.error("outbox %s %s cannot be read: quarantined (%s)", summary.kind,
+                          summary.reference, err)
+                with contextlib.suppress(OutboxError):  # left out this time all the same
+                    self._quarantine(summary.key, str(err))
+        return items
 
     def next_due(self) -> float | None:
-        with self._db() as db:
-            (when,) = db.execute("SELECT MIN(next_try) FROM items WHERE refused = 0"
-                                 ).fetchone()
+        with self._db("read the outbox") as db:
+            (when,) = db.execute("SELECT MIN(next_try) FROM items WHERE refused = 0 AND "
+                                 "quarantined = 0").fetchone()
         return when
 
     def delivered(self, key: str) -> None:
         """The API has it: the item, with the personal data in it, goes."""
-        with self._db() as db:
+        with self._db("record a delivery in the outbox") as db:
             db.execute("DELETE FROM items WHERE key = ?", (key,))
 
     def failed(self, key: str, error: str, *, refused: bool = False) -> None:
-        """Try again later (after a growing pause), or never when the API refused it."""
+        """Try again later (after a growing pause), or never when the API refused it.
+        `error` is the kiosk's own reason; it is stored redacted all the same."""
         now = self.clock()
-        with self._db() as db:
+        with self._db("record a failure in the outbox") as db:
             (attempts,) = db.execute("SELECT attempts FROM items WHERE key = ?",
                                      (key,)).fetchone() or (0,)
             db.execute("UPDATE items SET attempts = ?, next_try = ?, last_error = ?, "
                        "refused = ? WHERE key = ?",
                        (attempts + 1, now + backoff(attempts + 1, self.retry_first,
                                                     self.retry_max),
-                        error[:300], int(refused), key))
+                        safe_text(error), int(refused), key))
 
     def retry_now(self) -> int:
-        """Make every waiting item due (an operator's "send now"); returns how many."""
-        with self._db() as db:
-            return db.execute("UPDATE items SET next_try = ? WHERE refused = 0",
-                              (self.clock(),)).rowcount
+        """Make every waiting item due (an operator's "send now"), after giving back the
+        quarantined items this key can read again; returns how many are due."""
+        self.release_readable()
+        with self._db("update the outbox") as db:
+            return db.execute("UPDATE items SET next_try = ? WHERE refused = 0 AND "
+                              "quarantined = 0", (self.clock(),)).rowcount
+
+    def unreadable(self) -> list[OutboxSummary]:
+        """Items this key cannot read: the quarantined ones, and any the sender has not come
+        to yet (`kiosk doctor` asks, and changes nothing)."""
+        with self._db("read the outbox") as db:
+            rows = db.execute(f"SELECT {_COLUMNS}, payload FROM items ORDER BY created"
+                              ).fetchall()
+        found = []
+        for row in rows:
+            try:
+                self._item(row)
+            except UnreadableItem:
+                found.append(_summary(row[:-1]))
+        return found
+
+    def release_readable(self) -> int:
+        """Quarantined items this key can read (the right key is back) wait to be sent
+        again; returns how many."""
+        with self._db("read the outbox") as db:
+            rows = db.execute(f"SELECT {_COLUMNS}, payload FROM items WHERE quarantined = 1"
+                              ).fetchall()
+        readable = []
+        for row in rows:
+            with contextlib.suppress(UnreadableItem):
+                readable.append(self._item(row).key)
+        if readable:
+            with self._db("update the outbox") as db:
+                db.executemany("UPDATE items SET quarantined = 0, next_try = ?, "
+                               "last_error = '' WHERE key = ?",
+                               [(self.clock(), key) for key in readable])
+            log.info("outbox: %d quarantined items can be read again", len(readable))
+        return len(readable)
+
+    def discard(self, reference: str) -> OutboxSummary:
+        """Staff remove a refused or quarantined item (they have seen the person); an item
+        still waiting to be sent cannot be discarded."""
+        found = self.find(reference)
+        if found is None:
+            raise OutboxError(f"no item {reference} in the outbox")
+        if found.state == "waiting":
+            raise OutboxError(f"{found.reference} is still waiting to be sent: only refused "
+                              "or unreadable items can be discarded")
+        with self._db("update the outbox") as db:
+            db.execute("DELETE FROM items WHERE key = ?", (found.key,))
+        return found
+
+    def record_sender(self, status: SenderStatus) -> None:
+        with self._db("record the sender's round") as db:
+            db.execute("INSERT OR REPLACE INTO sender (id, last_run, last_success, "
+                       "last_delivery, problem) VALUES (1, ?, ?, ?, ?)",
+                       (status.last_run, status.last_success, status.last_delivery,
+                        safe_text(status.problem)))
+
+    def sender_status(self) -> SenderStatus | None:
+        """The sender's last recorded round; None when no sender has run on this file."""
+        with self._db("read the outbox") as db:
+            row = db.execute("SELECT last_run, last_success, last_delivery, problem FROM "
+                             "sender WHERE id = 1").fetchone()
+        return None if row is None else SenderStatus(*row)
+
+    def _quarantine(self, key: str, reason: str) -> None:
+        with self._db("quarantine an outbox item") as db:
+            db.execute("UPDATE items SET quarantined = 1, last_error = ? WHERE key = ?",
+                       (safe_text(reason), key))
 
     def _item(self, row: tuple[Any, ...]) -> OutboxItem:
         try:
             payload = json.loads(self._fernet.decrypt(row[-1]))
-        except InvalidToken:
-            raise OutboxError("an outbox item cannot be read with this key (was the key "
-                              "changed?)") from None
+        except (InvalidToken, TypeError):
+            raise UnreadableItem("it cannot be decrypted with this outbox key (written with "
+                                 "another key, or damaged)") from None
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            raise UnreadableItem("it decrypts, but not to an item (damaged)") from None
+        if not isinstance(payload, dict):
+            raise UnreadableItem("it decrypts, but not to an item (damaged)")
         return OutboxItem(_summary(row[:-1]), payload)
 
 
-_COLUMNS = "key, kind, reference, created, attempts, next_try, last_error, refused"
+_COLUMNS = ("key, kind, reference, created, attempts, next_try, last_error, refused, "
+            "quarantined")
 
 
 def _summary(row: tuple[Any, ...]) -> OutboxSummary:
-    key, kind, reference, created, attempts, next_try, last_error, refused = row
+    key, kind, reference, created, attempts, next_try, last_error, refused, quarantined = row
     return OutboxSummary(key, kind, reference, created, attempts, next_try, last_error,
-                         bool(refused))
+                         bool(refused), bool(quarantined))

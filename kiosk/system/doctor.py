@@ -17,7 +17,6 @@ import importlib.util
 import os
 import pwd
 import shutil
-import stat
 import subprocess
 import tempfile
 import threading
@@ -28,11 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from kiosk.assets import ASSETS
 from kiosk.config import Config, ConfigError, config_path, load_config, parse_config
+
+if TYPE_CHECKING:
+    from kiosk.store.outbox import SenderStatus
 
 Status = Literal["pass", "warn", "fail"]
 KIOSK_USER = "kiosk"  # the user systemd/install.sh creates to run the screen
@@ -111,7 +113,10 @@ def _config_fix(path: Path, err: ConfigError) -> str:
 
 
 def check_secrets_file(config: Config) -> Check:
-    """The secrets file was found and only root and the kiosk can read it."""
+    """The secrets file was found and only root and the kiosk can read it (the same rule
+    `kiosk run` refuses to start by; see kiosk.config.settings.secrets_exposure)."""
+    from kiosk.config.settings import is_demo_secrets, secrets_exposure, tighten_secrets
+
     path = config.secrets_source
     if not path:
         return Check("secrets", "fail", f"no secrets file at {config.kiosk.secrets_file}",
@@ -120,18 +125,24 @@ def check_secrets_file(config: Config) -> Check:
                      f"chmod 0640 and chown root:{KIOSK_USER} it")
     try:
         st = os.stat(path)
+        mode, how = secrets_exposure(path)
     except OSError as err:
         return Check("secrets", "fail", f"{path} cannot be examined ({err.strerror})",
                      "run `kiosk doctor` as root")
-    mode = stat.S_IMODE(st.st_mode)
     owner = f"{_user_name(st.st_uid)}:{_group_name(st.st_gid)}"
     seen = f"{path} (mode {mode:04o}, {owner})"
-    tighten = f"chmod 0640 {path} && chown root:{KIOSK_USER} {path}"
-    if mode & (stat.S_IROTH | stat.S_IWOTH):
+    tighten = tighten_secrets(path)
+    if is_demo_secrets(path):
+        return Check("secrets", "warn", f"{seen} is the demo's secrets file: its keys and "
+                                        "PIN are public, fit for the demo only",
+                     "on a kiosk in a public hall, use a secrets file of its own "
+                     "(systemd/install.sh writes /etc/kiosk/secrets.toml) and point "
+                     "kiosk.secrets_file at it")
+    if how:
         # anyone on the machine could read the API key and the outbox key (which guards
-        # people's submissions), or write a PIN hash of their own
-        what = "written" if mode & stat.S_IWOTH else "read"
-        return Check("secrets", "fail", f"{seen} can be {what} by every user", tighten)
+        # people's submissions), or write a PIN hash of their own; `kiosk run` refuses it
+        return Check("secrets", "fail", f"{seen} {how}: the kiosk refuses to start with it",
+                     tighten)
     if not user_can(path, KIOSK_USER, os.R_OK):
         return Check("secrets", "fail", f"{seen}: the user {KIOSK_USER} cannot read it, so "
                                         "the kiosk would start without its keys", tighten)
@@ -367,31 +378,71 @@ def check_catalogue(config: Config, probe: ApiProbe | None, *, now: datetime | N
     return Check("catalogue", "pass", f"{what} (not compared: the central API was not asked)")
 
 
-def check_outbox(config: Config, *, now: float | None = None,
-                 max_wait: float = 3600) -> Check:
+def check_outbox(config: Config, *, now: float | None = None, max_wait: float = 3600,
+                 sender_silent: float = 1800) -> Check:
+    """What waits in the outbox, whether the outbox key reads all of it, and when the
+    kiosk's sender last went through it (it records each round in the outbox file)."""
     from kiosk.store.outbox import Outbox, OutboxError
 
     if not config.outbox_path.exists():
         return Check("outbox", "pass", "empty (nothing has been sent from this kiosk yet)")
     try:
-        items = Outbox.from_config(config).summaries()
+        outbox = Outbox.from_config(config)
+        items = outbox.summaries()
+        unreadable = outbox.unreadable()
+        sender = outbox.sender_status()
     except OutboxError as err:
         return Check("outbox", "fail", str(err), f"check the outbox key and that "
                                                  f"{config.data_dir} is writable")
-    if not items:
-        return Check("outbox", "pass", "empty: everything has reached the central API")
     now = time.time() if now is None else now
+    ran = f"; sender: {sender_summary(sender, now)}" if sender is not None else ""
+    if unreadable:
+        references = ", ".join(item.reference for item in unreadable[:5])
+        more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
+        return Check("outbox", "fail", f"{len(unreadable)} of {len(items)} items cannot be "
+                                       f"read with the outbox key ({references}{more}); they "
+                                       f"are kept, encrypted, and never sent{ran}",
+                     unreadable_fix(config))
+    if not items:
+        return Check("outbox", "pass", f"empty: everything has reached the central API{ran}")
     refused = sum(item.refused for item in items)
+    waiting = [item for item in items if not item.refused]
     oldest = now - min(item.created for item in items)
     detail = f"{len(items)} waiting, the oldest for {_duration(oldest)}"
     if refused:
-        return Check("outbox", "warn", f"{detail}; {refused} refused by the central API",
+        return Check("outbox", "warn", f"{detail}; {refused} refused by the central API{ran}",
                      "`kiosk outbox` lists them: staff must look at the refused ones (the "
                      "reference is on the person's slip)")
+    # no record: no sender has run on this file yet (nothing to say about one)
+    last_run = sender.last_run if sender is not None else None
+    if waiting and last_run is not None and now - last_run > sender_silent:
+        return Check("outbox", "warn", f"{detail}; the kiosk's sender last ran "
+                                       f"{_duration(now - last_run)} ago",
+                     "is the kiosk running? (`systemctl status kiosk`, `journalctl -u kiosk "
+                     "-b`); `kiosk outbox flush` sends them now")
     if oldest > max_wait:
-        return Check("outbox", "warn", detail, "`kiosk outbox` shows the last error of each; "
-                     "`kiosk outbox flush` sends them now once the central API answers")
-    return Check("outbox", "pass", f"{detail} (sent when the central API answers)")
+        return Check("outbox", "warn", detail + ran, "`kiosk outbox` shows the last error of "
+                     "each; `kiosk outbox flush` sends them now once the central API answers")
+    return Check("outbox", "pass", f"{detail} (sent when the central API answers){ran}")
+
+
+def sender_summary(status: SenderStatus, now: float) -> str:
+    """"last ran 2 min ago, last success ..., last delivery ... (last problem: ...)"."""
+    def ago(when: float | None) -> str:
+        return "never" if when is None else f"{_duration(max(0.0, now - when))} ago"
+
+    line = (f"last ran {ago(status.last_run)}, last success {ago(status.last_success)}, "
+            f"last delivery {ago(status.last_delivery)}")
+    return line + (f" (last problem: {status.problem})" if status.problem else "")
+
+
+def unreadable_fix(config: Config) -> str:
+    """What to do about outbox items the key cannot read (`kiosk doctor`, `kiosk outbox`)."""
+    secrets = config.secrets_source or config.kiosk.secrets_file
+    return ("if [outbox] key in " + secrets + " was changed, put back the key they were "
+            "written with and run `kiosk outbox flush`; an item that still cannot be read is "
+            "damaged: ask the person (the reference is on their slip) to send it again at "
+            "the counter, then `kiosk outbox discard REFERENCE`")
 
 
 # --- camera, display, disk, fonts --------------------------------------------------------

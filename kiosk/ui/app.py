@@ -70,8 +70,7 @@ class KioskApp(App):
         self.history: list[tuple[str, dict[str, Any]]] = []
         self.idle = IdleTimer(config.session.idle_seconds, config.session.countdown_seconds,
                               config.session.attract_seconds)
-        self.pin_lock = PinLock(config.operator.pin_hash, config.operator.max_attempts,
-                                config.operator.lockout_minutes * 60)
+        self.pin_lock = PinLock.from_config(config)
         self.secret_taps: list[float] = []
         self.operator_exit = False
         self.exit_status = 0  # what `kiosk run` exits with

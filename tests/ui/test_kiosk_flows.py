@@ -9,6 +9,7 @@ from pathlib import Path
 from kivy.core.window import Window
 
 from kiosk import i18n
+from kiosk.config.pin import PinLock
 from kiosk.speech.output import AudioStatus
 from kiosk.ui.driver import Driver
 
@@ -125,6 +126,8 @@ def test_the_operator_screen_needs_the_pin_and_locks_after_failures(driver: Driv
             driver.tap(f"pin:{key}")
         driver.tap("pin:OK")
     assert not stopped and app.pin_lock.seconds_locked() > 0
+    # the lockout is kept in the data folder: a kiosk started again now is locked too
+    assert PinLock.from_config(app.services.config).seconds_locked() > 0
     for key in "246810":  # the right PIN, but locked out now
         driver.tap(f"pin:{key}")
     driver.tap("pin:OK")
@@ -134,7 +137,12 @@ def test_the_operator_screen_needs_the_pin_and_locks_after_failures(driver: Driv
         driver.tap(f"pin:{key}")
     driver.tap("pin:OK")
     assert not stopped and app.screens.current == "operator" and not app.pin_pad.visible
-    assert i18n._("Operator") in [str(getattr(w, "text", "")) for w in driver.widgets()]
+    shown = [str(getattr(w, "text", "")) for w in driver.widgets()]
+    assert i18n._("Operator") in shown
+    # when the outbox's sender last ran (or that it is starting), on the status page
+    sending = (i18n._("Sending: last ran {ran}, last success {success}").split("{")[0],
+               i18n._("Sending: starting"))
+    assert any(text.startswith(sending) for text in shown)
     driver.tap("operator:desktop")
     assert stopped and app.operator_exit and app.exit_status == 64
     app.operator_exit, app.exit_status = False, 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
@@ -25,6 +25,9 @@ from kiosk.i18n import _
 from kiosk.ui.camera_feed import CameraFeed
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Divider, Text
+
+if TYPE_CHECKING:
+    from kiosk.store.delivery import Sender
 
 STARTED = time.monotonic()
 LOG_LINES = 12
@@ -121,10 +124,16 @@ class OperatorScreen(KioskScreen):
             from kiosk.store.outbox import OutboxError
 
             try:
-                waiting = services.outbox.summaries()
-                refused = sum(item.refused for item in waiting)
+                items = services.outbox.summaries()
+                states = [item.state for item in items]
                 lines.append(_("Outbox: {n} waiting to be sent, {refused} refused by the "
-                               "API").format(n=len(waiting), refused=refused))
+                               "API").format(n=states.count("waiting"),
+                                             refused=states.count("refused")))
+                if "quarantined" in states:
+                    lines.append(_("Outbox: {n} cannot be read with the outbox key and are "
+                                   "set aside; run `kiosk doctor`").format(
+                                       n=states.count("quarantined")))
+                lines.append(_sender_line(services.sender))
             except OutboxError as err:
                 lines.append(_("Outbox: not available ({reason})").format(reason=err))
         else:
@@ -238,6 +247,26 @@ class OperatorScreen(KioskScreen):
     def _desktop(self) -> None:
         self.stop_camera()
         self.nav.leave(restart=False)  # type: ignore[attr-defined]
+
+
+def _sender_line(sender: Sender) -> str:
+    """When the outbox's sender last ran and last succeeded, and what stopped it."""
+    if not sender.running:
+        return _("Sending: stopped (restart the kiosk)")
+    status = sender.status()
+    if status.last_run is None:
+        return _("Sending: starting")
+    line = _("Sending: last ran {ran}, last success {success}").format(
+        ran=_ago(status.last_run), success=_ago(status.last_success))
+    if status.problem:
+        line += " – " + _("problem: {reason}").format(reason=status.problem)
+    return line
+
+
+def _ago(when: float | None) -> str:
+    if when is None:
+        return _("never")
+    return datetime.fromtimestamp(when).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def _when(stamp: str) -> str:
