@@ -203,3 +203,51 @@ def test_killed_at_any_step_then_restarted_makes_exactly_one_dossier(
 
 def _demo_dossiers(tmp_path: Path) -> int:
     return open_db(tmp_path / "fresh.sqlite").count("dossiers")
+
+
+def test_a_submission_carries_its_slip_reference_and_a_refusal_keeps_its_code(
+        own_api: RunningServer, tmp_path: Path) -> None:
+    outbox = outbox_at(tmp_path / "outbox.sqlite")
+    sent = outbox.put("submission", SUBMISSION, content_key("submission", SUBMISSION, "t"))
+    offline = next(code for (code,) in own_api.db.execute(
+        "SELECT code FROM procedures WHERE deleted = 0")
+        if json.loads(own_api.db.procedure(code))["online_level"] == "none")
+    refused = outbox.put("submission", {**SUBMISSION, "procedure_code": offline})
+    assert outbox.local_state(sent.reference).refused is False  # waiting
+    done = deliver_due(outbox, client_for(own_api.base_url, tmp_path))
+    assert [d.outcome for d in done] == ["delivered", "refused"]
+    assert done[1].api_code == "not_online"
+    # the central API knows both by the reference on the person's slip
+    found = own_api.db.by_reference(sent.reference)
+    assert found["state"] == "sent" and found["dossier_code"] == done[0].answer["dossier_code"]
+    assert own_api.db.by_reference(refused.reference)["reason"] == "not_online"
+    # the kiosk knows the refused one too, with the code the person's screen puts in words
+    assert outbox.local_state(sent.reference) is None  # delivered: it left the outbox
+    here = outbox.local_state(refused.reference)
+    assert here.refused and here.api_code == "not_online"
+
+
+def test_the_same_person_procedure_and_agency_within_a_day_is_found_before_sending(
+        own_api: RunningServer, tmp_path: Path) -> None:
+    clock = [1_000_000.0]
+    outbox = Outbox(tmp_path / "outbox.sqlite", TEST_OUTBOX_KEY, retry_first=0.05,
+                    retry_max=0.2, clock=lambda: clock[0])
+    assert outbox.earlier_submission(SUBMISSION) is None
+    first = outbox.put("submission", SUBMISSION)
+    # re-photographed after a crash: other pages, another key, the same person
+    again = {**SUBMISSION, "documents": [{"component": "to-khai", "pages": 2}]}
+    earlier = outbox.earlier_submission(again)
+    assert earlier is not None and earlier.reference == first.reference
+    assert earlier.dossier_code == "" and earlier.sent_at == clock[0]
+    [delivery] = deliver_due(outbox, client_for(own_api.base_url, tmp_path))
+    assert outbox.earlier_submission(again).dossier_code == delivery.answer["dossier_code"]
+    other_person = {**SUBMISSION, "applicant": {**SUBMISSION["applicant"],
+                                                "citizen_id": "001190054321"}}
+    other_procedure = {**SUBMISSION, "procedure_code": "1.000894"}
+    no_number = {**SUBMISSION, "applicant": {"full_name": "Nguyễn Thị Hoa"}}
+    for payload in (other_person, other_procedure, no_number):
+        assert outbox.earlier_submission(payload) is None
+    clock[0] += 24 * 3600 + 1  # a day later it is a new matter
+    assert outbox.earlier_submission(again) is None
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("outbox.sqlite*"))
+    assert b"001190012345" not in raw  # the check keeps a keyed digest, not the number

@@ -260,3 +260,25 @@ def test_mutated_payloads_never_raise_and_only_yield_codes_they_contain() -> Non
             assert RULES.code_pattern.fullmatch(result.code) and result.code in payload
     for _ in range(2000):
         assert read_receipt(rng.randbytes(rng.randint(0, 600)), RULES).code is None
+
+
+def test_the_kiosks_own_slip_reference_is_read_exactly() -> None:
+    assert read_receipt("K7P-3F9A", RULES) == Receipt(reference="K7P-3F9A")
+    assert read_receipt(b"K7P-3F9A\n", RULES) == Receipt(reference="K7P-3F9A")
+    # letters the slip never uses (O, I, L, 0, 1), lower case, no dash: not a slip
+    for near in ("K7P-3F9O", "k7p-3f9a", "K7P3F9A", "K7P-3F9AA", "K7P-3F9Ạ"):
+        assert read_receipt(near, RULES).reference is None
+        assert read_receipt(near, RULES).refusal
+    assert read_receipts(["https://evil.com/x", "K7P-3F9A"], RULES) == \
+        Receipt(reference="K7P-3F9A")
+    assert read_receipts(["K7P-3F9A", "M2N-8QRS"], RULES).refusal == M
+    assert read_receipts([CODE, "K7P-3F9A"], RULES) == Receipt(code=CODE)
+
+
+def test_a_typed_reference_is_forgiven_its_case_spaces_and_dash() -> None:
+    from kiosk.submission.reference import normalise_reference
+
+    assert normalise_reference(" k7p 3f9a ") == "K7P-3F9A"
+    assert normalise_reference("K7P3F9A") == "K7P-3F9A"
+    assert normalise_reference("K7P-3F9O") is None
+    assert normalise_reference(CODE) is None

@@ -60,7 +60,8 @@ def test_json_line_per_file(capsys: pytest.CaptureFixture[str], config: Path,
     reports = [json.loads(line) for line in lines]
     assert [r["file"] for r in reports] == [str(files[n]) for n in names]
     for report in reports:
-        assert set(report) == {"file", "payloads", "dossier_code", "error", "ms"}
+        assert set(report) == {"file", "payloads", "dossier_code", "reference", "error", "ms"}
+        assert report["reference"] is None
         assert report["error"] is None and report["ms"] >= 0
     receipt, bare, foreign, empty, video = reports
     assert receipt["payloads"] == [URL] and receipt["dossier_code"] == CODE2

@@ -101,3 +101,41 @@ def test_kiosk_status_command(demo_api: RunningServer, tmp_path) -> None:  # typ
                               "--language", "en"], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "No dossier has this code" in missing.stderr
     assert missing.stderr.count("\n") == 1
+
+
+def test_a_slip_reference_says_waiting_refused_or_the_dossier(own_api: RunningServer,
+                                                               tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    from kiosk.server.catalogue_files import DEMO_API_KEY
+    from kiosk.status.lookup import GO_TO_COUNTER, REFUSALS, look_up_reference
+    from kiosk.store.outbox import LocalState
+
+    central = api(own_api.base_url, tmp_path)
+    headers = {"X-Api-Key": DEMO_API_KEY}
+    body = {"procedure_code": "1.001193", "agency": "000.00.10.H29",
+            "applicant": {"full_name": "Nguyễn Thị Hoa"}, "documents": []}
+    sent = requests.post(f"{own_api.base_url}/submissions", timeout=10,
+                         json={**body, "reference": "K7P-3F9A"},
+                         headers={**headers, "Idempotency-Key": "status-ref-1"}).json()
+    offline_code = next(code for (code,) in own_api.db.execute(
+        "SELECT code FROM procedures WHERE deleted = 0")
+        if json.loads(own_api.db.procedure(code))["online_level"] == "none")
+    requests.post(f"{own_api.base_url}/submissions", timeout=10,
+                  json={**body, "procedure_code": offline_code, "reference": "M2N-8QRS"},
+                  headers={**headers, "Idempotency-Key": "status-ref-2"})
+
+    found = look_up_reference(central, "K7P-3F9A")
+    assert found.outcome == "found" and found.reference == "K7P-3F9A"
+    assert found.dossier.code == sent["dossier_code"]
+    refused = look_up_reference(central, "M2N-8QRS")
+    assert (refused.outcome, refused.why) == ("refused", REFUSALS["not_online"])
+    assert look_up_reference(central, "AAA-2222").outcome == "reference_not_found"
+    # still in this kiosk's outbox: the kiosk knows before the central API does
+    waiting = look_up_reference(central, "AAA-2222", lambda ref: LocalState(refused=False))
+    assert waiting.outcome == "waiting"
+    here = look_up_reference(central, "AAA-2222",
+                             lambda ref: LocalState(refused=True, api_code="odd_code"))
+    assert here.outcome == "refused" and i18n._(here.why) and i18n._(GO_TO_COUNTER)
+    gone = api("http://127.0.0.1:9/v1", tmp_path)
+    assert look_up_reference(gone, "K7P-3F9A").outcome == "offline"

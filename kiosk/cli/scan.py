@@ -36,7 +36,7 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> argparse.Arg
                         "with a QR code, at most 300 frames")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per file: {file, payloads, dossier_code, "
-                        "error, ms}")
+                        "reference, error, ms}; reference: a kiosk slip's reference")
     p.add_argument("--budget", type=float, metavar="MS",
                    help="milliseconds per frame, as the camera has (scanner.frame_budget_ms);"
                         " default: no limit, every decoding step is tried")
@@ -61,7 +61,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 @dataclass
 class ScanReport:
     """What one input held; `refusal` (why the QR is not a receipt) is for the readable
-    line only, the JSON keeps to the five documented keys."""
+    line only, the JSON keeps to the six documented keys."""
 
     file: str
     payloads: list[str] = field(default_factory=list)
@@ -69,11 +69,12 @@ class ScanReport:
     error: str | None = None
     ms: float = 0.0
     refusal: str | None = None
+    reference: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({"file": self.file, "payloads": self.payloads,
-                           "dossier_code": self.dossier_code, "error": self.error,
-                           "ms": self.ms}, ensure_ascii=False)
+                           "dossier_code": self.dossier_code, "reference": self.reference,
+                           "error": self.error, "ms": self.ms}, ensure_ascii=False)
 
     def line(self) -> str:
         if self.error:
@@ -81,7 +82,8 @@ class ScanReport:
         if not self.payloads:
             return f"{self.file}: no QR code ({self.ms} ms)"
         texts = ", ".join(repr(t) for t in self.payloads)
-        verdict = self.dossier_code or f"not a receipt ({self.refusal})"
+        verdict = self.dossier_code or (f"slip reference {self.reference}" if self.reference
+                                        else f"not a receipt ({self.refusal})")
         return f"{self.file}: {verdict}  QR: {texts}  ({self.ms} ms)"
 
 
@@ -101,6 +103,7 @@ def scan_file(name: str, rules: ReceiptRules, budget_ms: float | None = None) ->
     if last.found:
         receipt = read_receipts(last.payloads, rules)
         report.dossier_code, report.refusal = receipt.code, receipt.refusal
+        report.reference = receipt.reference
     return report
 
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from kiosk.config.settings import ScannerSection
 from kiosk.i18n import N_
+from kiosk.submission.reference import REFERENCE
 
 # Refusal reasons, in English; the UI shows them through _().
 EMPTY = N_("The QR code is empty.")
@@ -71,14 +72,16 @@ class ReceiptRules:
 
 @dataclass(frozen=True)
 class Receipt:
-    """A dossier code read from a QR payload, or why the payload is not a receipt."""
+    """A dossier code read from a QR payload (or the reference of the kiosk's own slip,
+    printed while a submission waits to be sent), or why the payload is not a receipt."""
 
     code: str | None = None
     refusal: str | None = None
+    reference: str | None = None
 
     @property
     def accepted(self) -> bool:
-        return self.code is not None
+        return self.code is not None or self.reference is not None
 
 
 def read_receipt(payload: bytes | str, rules: ReceiptRules) -> Receipt:
@@ -105,6 +108,8 @@ def read_receipt(payload: bytes | str, rules: ReceiptRules) -> Receipt:
         return _refuse(NOT_TEXT)
     if rules.is_code(text):
         return Receipt(code=text)
+    if REFERENCE.fullmatch(text):
+        return Receipt(reference=text)
     if text[:8].lower().startswith(("http://", "https://")):
         return _read_url(text, rules)
     return _refuse(NOT_RECEIPT)
@@ -204,8 +209,11 @@ def read_receipts(payloads: Sequence[bytes | str], rules: ReceiptRules) -> Recei
         raise ValueError("no QR payloads to read")
     receipts = [read_receipt(p, rules) for p in payloads]
     codes = list(dict.fromkeys(r.code for r in receipts if r.code is not None))
-    if len(codes) > 1:
+    references = list(dict.fromkeys(r.reference for r in receipts if r.reference))
+    if len(codes) > 1 or len(references) > 1:
         return _refuse(MANY_CODES)
     if codes:
         return Receipt(code=codes[0])
+    if references:
+        return Receipt(reference=references[0])
     return receipts[0]

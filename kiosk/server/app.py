@@ -305,9 +305,12 @@ def create_app(db: ServerDB) -> FastAPI:
             raise refuse("bad_request", "applicant.full_name is missing")
         text = body.model_dump_json()
         today = date.today()
+        # the request's digest leaves the slip's reference out: an item a kiosk sent before
+        # it sent references is the same request when it comes again with one
+        same = body.model_dump_json(exclude={"reference"})
         request = SubmissionRequest(
             kiosk_id=kiosk, key=idempotency_key,
-            request_sha256=hashlib.sha256(text.encode()).hexdigest(),
+            request_sha256=hashlib.sha256(same.encode()).hexdigest(),
             reference=body.reference or "", procedure_code=body.procedure_code,
             agency=body.agency,
             applicant_key=db.applicant_key(str(body.applicant.get("citizen_id", ""))),

@@ -148,3 +148,26 @@ class CentralApi:
     def dossier(self, code: str, pin: str | None = None) -> Dossier:
         answer = self.client.get(f"dossiers/{code}", {"pin": pin} if pin else None)
         return _parse(Dossier, answer.json(), "dossier")
+
+    def submission_by_reference(self, reference: str) -> SubmissionState:
+        """What became of a submission sent with this slip reference (ApiNotFound while
+        the central API has not had it)."""
+        body = _object(self.client.get(f"submissions/by-reference/{reference}").json(),
+                       "submission")
+        state = body.get("state")
+        code, reason = body.get("dossier_code"), body.get("reason")
+        if state == "sent" and isinstance(code, str):
+            return SubmissionState("sent", dossier_code=code)
+        if state == "refused" and isinstance(reason, str):
+            return SubmissionState("refused", reason=reason)
+        raise ApiBadAnswer("the central API's answer about a submission is not one it knows")
+
+
+@dataclass(frozen=True)
+class SubmissionState:
+    """A submission as the central API knows it: sent (with its dossier code) or refused
+    (with the API's error code)."""
+
+    state: str  # "sent" or "refused"
+    dossier_code: str = ""
+    reason: str = ""

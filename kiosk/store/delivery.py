@@ -67,6 +67,7 @@ class Delivery:
     outcome: Outcome
     answer: dict[str, Any] = field(default_factory=dict)  # the API's answer when delivered
     error: str = ""  # why not delivered, in the kiosk's words (no personal data)
+    api_code: str = ""  # a refusal's error code, which the person's screen puts in words
 
 
 def failure_reason(err: ApiError) -> str:
@@ -91,7 +92,10 @@ def deliver(outbox: Outbox, client: ApiClient, item: OutboxItem) -> Delivery:
     later, with the same key: the API answers as before)."""
     summary = item.summary
     try:
-        answer = client.post(PATHS[summary.kind], item.payload,
+        payload = item.payload
+        if summary.kind == "submission":  # staff and the person find it by the slip
+            payload = {**payload, "reference": summary.reference}
+        answer = client.post(PATHS[summary.kind], payload,
                              headers={"Idempotency-Key": summary.key})
         # a 2xx whose body is cut off or not JSON: the API may have the item, but the
         # kiosk has no dossier code to give; asked again, the API answers the same key
@@ -103,15 +107,17 @@ def deliver(outbox: Outbox, client: ApiClient, item: OutboxItem) -> Delivery:
         refused = isinstance(err, ApiRejected) and not isinstance(err, ApiAuthError) \
             and err.status != 429
         reason = failure_reason(err)
-        outbox.failed(summary.key, reason, refused=refused)
+        api_code = err.code if isinstance(err, ApiRejected) else ""
+        outbox.failed(summary.key, reason, refused=refused, api_code=api_code)
         log.warning("outbox %s %s not delivered (%s): %s", summary.kind, summary.reference,
                     "refused" if refused else "will retry", reason)
         return Delivery(summary.key, summary.reference, "refused" if refused else "queued",
-                        error=reason)
-    outbox.delivered(summary.key)
+                        error=reason, api_code=api_code if refused else "")
+    body = body if isinstance(body, dict) else {}
+    code = body.get("dossier_code")
+    outbox.delivered(summary.key, code if isinstance(code, str) else "")
     log.info("outbox %s %s delivered", summary.kind, summary.reference)
-    return Delivery(summary.key, summary.reference, "delivered",
-                    body if isinstance(body, dict) else {})
+    return Delivery(summary.key, summary.reference, "delivered", body)
 
 
 def deliver_due(outbox: Outbox, client: ApiClient,

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
+import re
 import secrets
 import sqlite3
 import time
@@ -36,6 +38,7 @@ from typing import Any, Literal
 from cryptography.fernet import Fernet, InvalidToken
 
 from kiosk.config import Config
+from kiosk.submission.reference import new_reference
 from kiosk.system.logs import redact
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,13 @@ CREATE TABLE IF NOT EXISTS items (
     refused INTEGER NOT NULL DEFAULT 0,
     payload BLOB NOT NULL,
     quarantined INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS recent_submissions (
+    digest TEXT NOT NULL,
+    item_key TEXT PRIMARY KEY,
+    reference TEXT NOT NULL,
+    sent_at REAL NOT NULL,
+    dossier_code TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS recent_digest ON recent_submissions (digest, sent_at);
 CREATE TABLE IF NOT EXISTS sender (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     last_run REAL,
@@ -60,11 +70,14 @@ CREATE TABLE IF NOT EXISTS sender (
     problem TEXT NOT NULL DEFAULT '');
 """
 # columns added since the first release, for outbox files made before them
-_ADDED_COLUMNS = {"quarantined": "INTEGER NOT NULL DEFAULT 0"}
+_ADDED_COLUMNS = {"quarantined": "INTEGER NOT NULL DEFAULT 0",
+                  "api_code": "TEXT NOT NULL DEFAULT ''"}
 _OLD_REFUSAL = "refused by the central API (the reason was not kept)"
-# letters a person reads to a clerk without confusing them (no 0/O, 1/I/L)
-_REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_ERROR = 300
+# a submission by the same person (ID number), of the same procedure to the same agency
+# within this many seconds is "sent before": the kiosk asks before sending it again
+REPEAT_WINDOW_S = 24 * 3600
+_API_CODE = re.compile(r"[a-z0-9_.-]{1,40}")
 
 State = Literal["waiting", "refused", "quarantined"]
 
@@ -90,6 +103,7 @@ class OutboxSummary:
     last_error: str
     refused: bool
     quarantined: bool = False
+    api_code: str = ""  # the API's error code of a refusal
 
     @property
     def state(self) -> State:
@@ -126,10 +140,23 @@ def content_key(kind: str, payload: dict[str, Any], scope: str) -> str:
     return f"{kind[:3]}-{hashlib.sha256(canonical.encode()).hexdigest()[:40]}"
 
 
-def new_reference() -> str:
-    """A short code the person shows at the counter, e.g. "K7P-3F9A"."""
-    letters = [secrets.choice(_REFERENCE_LETTERS) for _ in range(7)]
-    return "".join(letters[:3]) + "-" + "".join(letters[3:])
+@dataclass(frozen=True)
+class LocalState:
+    """A submission still in this outbox, as its slip's reference finds it: waiting to be
+    sent, or refused (by the central API, with its error code; "unreadable" when the kiosk
+    cannot read it back)."""
+
+    refused: bool
+    api_code: str = ""
+
+
+@dataclass(frozen=True)
+class EarlierSubmission:
+    """The same person's submission of the same procedure here within REPEAT_WINDOW_S."""
+
+    sent_at: float
+    reference: str
+    dossier_code: str  # "" while it waits to be sent
 
 
 def backoff(attempts: int, first: float, longest: float) -> float:
@@ -156,6 +183,8 @@ class Outbox:
             raise OutboxError("the outbox key is not 32 bytes of URL-safe base64") from None
         self.path = path
         self.retry_first, self.retry_max, self.clock = retry_first, retry_max, clock
+        # the repeat check's digests are keyed by the outbox key, never stored beside it
+        self._digest_key = hashlib.sha256(b"kiosk repeat check|" + key.encode()).digest()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -200,14 +229,56 @@ class Outbox:
         key = key or secrets.token_urlsafe(24)
         now = self.clock()
         sealed = self._fernet.encrypt(json.dumps(payload, ensure_ascii=False).encode())
-        # nothing is half stored: the insert is one statement, committed or not at all
-        with self._db("store in the outbox") as db:
-            db.execute("INSERT OR IGNORE INTO items (key, kind, reference, created, "
-                       "next_try, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                       (key, kind, new_reference(), now, now, sealed))
+        digest = self._applicant_digest(payload) if kind == "submission" else ""
+        # nothing is half stored: the item and its note for the repeat check are one
+        # transaction, committed or not at all
+        with self._db("store in the outbox") as db, db:
+            db.execute("BEGIN IMMEDIATE")
+            inserted = db.execute("INSERT OR IGNORE INTO items (key, kind, reference, created, "
+                                  "next_try, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                                  (key, kind, new_reference(), now, now, sealed)).rowcount
             row = db.execute(f"SELECT {_COLUMNS} FROM items WHERE key = ?",
                              (key,)).fetchone()
+            if digest and inserted:
+                db.execute("DELETE FROM recent_submissions WHERE sent_at < ?",
+                           (now - REPEAT_WINDOW_S,))
+                db.execute("INSERT OR IGNORE INTO recent_submissions (digest, item_key, "
+                           "reference, sent_at) VALUES (?, ?, ?, ?)",
+                           (digest, key, row[2], now))
         return _summary(row)
+
+    def earlier_submission(self, payload: dict[str, Any]) -> EarlierSubmission | None:
+        """The latest submission this kiosk took from the same person (ID number) for the
+        same procedure and agency within REPEAT_WINDOW_S; None if none, or no ID number."""
+        digest = self._applicant_digest(payload)
+        if not digest:
+            return None
+        with self._db("read the outbox") as db:
+            row = db.execute("SELECT sent_at, reference, dossier_code FROM recent_submissions "
+                             "WHERE digest = ? AND sent_at >= ? ORDER BY sent_at DESC LIMIT 1",
+                             (digest, self.clock() - REPEAT_WINDOW_S)).fetchone()
+        return None if row is None else EarlierSubmission(*row)
+
+    def _applicant_digest(self, payload: dict[str, Any]) -> str:
+        """A keyed digest of (ID number, procedure, agency): the repeat check finds the same
+        person without this file holding an ID number outside the encrypted payloads."""
+        applicant = payload.get("applicant")
+        number = str(applicant.get("citizen_id", "")).strip() \
+            if isinstance(applicant, dict) else ""
+        if not number:
+            return ""
+        text = "|".join((number, str(payload.get("procedure_code", "")),
+                         str(payload.get("agency", ""))))
+        return hmac.new(self._digest_key, text.encode(), hashlib.sha256).hexdigest()
+
+    def local_state(self, reference: str) -> LocalState | None:
+        """A submission still here, by its slip's reference; None once it reached the API."""
+        found = self.find(reference)
+        if found is None or found.kind != "submission":
+            return None
+        if found.state == "quarantined":
+            return LocalState(refused=True, api_code="unreadable")
+        return LocalState(refused=found.refused, api_code=found.api_code)
 
     def summaries(self) -> list[OutboxSummary]:
         with self._db("read the outbox") as db:
@@ -256,23 +327,31 @@ class Outbox:
                                  "quarantined = 0").fetchone()
         return when
 
-    def delivered(self, key: str) -> None:
-        """The API has it: the item, with the personal data in it, goes."""
-        with self._db("record a delivery in the outbox") as db:
+    def delivered(self, key: str, dossier_code: str = "") -> None:
+        """The API has it: the item, with the personal data in it, goes; a submission's
+        dossier code is kept for the repeat check."""
+        with self._db("record a delivery in the outbox") as db, db:
+            db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM items WHERE key = ?", (key,))
+            if dossier_code:
+                db.execute("UPDATE recent_submissions SET dossier_code = ? WHERE item_key = ?",
+                           (dossier_code[:64], key))
 
-    def failed(self, key: str, error: str, *, refused: bool = False) -> None:
+    def failed(self, key: str, error: str, *, refused: bool = False, api_code: str = ""
+               ) -> None:
         """Try again later (after a growing pause), or never when the API refused it.
-        `error` is the kiosk's own reason; it is stored redacted all the same."""
+        `error` is the kiosk's own reason; it is stored redacted all the same. `api_code`:
+        the API's error code of a refusal, which the person's look-up puts in words."""
         now = self.clock()
+        code = api_code if _API_CODE.fullmatch(api_code) else ""
         with self._db("record a failure in the outbox") as db:
             (attempts,) = db.execute("SELECT attempts FROM items WHERE key = ?",
                                      (key,)).fetchone() or (0,)
             db.execute("UPDATE items SET attempts = ?, next_try = ?, last_error = ?, "
-                       "refused = ? WHERE key = ?",
+                       "refused = ?, api_code = ? WHERE key = ?",
                        (attempts + 1, now + backoff(attempts + 1, self.retry_first,
                                                     self.retry_max),
-                        safe_text(error), int(refused), key))
+                        safe_text(error), int(refused), code, key))
 
     def retry_now(self) -> int:
         """Make every waiting item due (an operator's "send now"), after giving back the
@@ -360,10 +439,11 @@ class Outbox:
 
 
 _COLUMNS = ("key, kind, reference, created, attempts, next_try, last_error, refused, "
-            "quarantined")
+            "quarantined, api_code")
 
 
 def _summary(row: tuple[Any, ...]) -> OutboxSummary:
-    key, kind, reference, created, attempts, next_try, last_error, refused, quarantined = row
+    (key, kind, reference, created, attempts, next_try, last_error, refused, quarantined,
+     api_code) = row
     return OutboxSummary(key, kind, reference, created, attempts, next_try, last_error,
-                         bool(refused), bool(quarantined))
+                         bool(refused), bool(quarantined), api_code)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from kiosk.store.forms_cache import FormsCache
     from kiosk.store.heartbeat import Heartbeat
     from kiosk.store.local_catalogue import LocalCatalogue
-    from kiosk.store.outbox import Outbox
+    from kiosk.store.outbox import LocalState, Outbox
     from kiosk.store.usage import UsageLog
     from kiosk.submission.draft import Draft
 
@@ -116,6 +116,19 @@ class KioskServices:
                 self.sender.nudge()
             except OutboxError as err:
                 log.error("outbox unavailable: %s", err)
+
+    def local_submission(self, reference: str) -> LocalState | None:
+        """A submission of this kiosk's still in its outbox, by its slip reference: waiting
+        to be sent, or refused by the central API (None: not here, or no outbox)."""
+        from kiosk.store.outbox import OutboxError
+
+        if not self.can_submit:
+            return None
+        try:
+            return self.outbox.local_state(reference)
+        except OutboxError as err:
+            log.error("outbox unavailable: %s", err)
+            return None
 
     @cached_property
     def usage(self) -> UsageLog:

@@ -20,8 +20,9 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.scanner.receipt import NOT_RECEIPT, read_receipt, read_receipts
-from kiosk.status.lookup import Lookup, look_up
+from kiosk.status.lookup import Lookup, look_up, look_up_reference
 from kiosk.status.words import describe
+from kiosk.submission.reference import normalise_reference
 from kiosk.ui.camera_feed import CameraFeed
 from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.screens.base import KioskScreen
@@ -36,18 +37,23 @@ class ScanScreen(KioskScreen):
         self.worker: Any = None
         self.mode = "camera"
         self.code = ""
+        self.reference = ""  # the kiosk's own slip, for a submission that waited to be sent
         self.typed = ""
         self.message = ""
         self.busy = False
 
     def open(self, **params: Any) -> None:
         super().open(**params)
-        self.mode, self.code, self.typed, self.message, self.busy = "camera", "", "", "", False
+        self._clear()
 
     def reset(self) -> None:
         super().reset()
         self.stop_camera()
-        self.mode, self.code, self.typed, self.message, self.busy = "camera", "", "", "", False
+        self._clear()
+
+    def _clear(self) -> None:
+        self.mode, self.code, self.reference, self.typed = "camera", "", "", ""
+        self.message, self.busy = "", False
 
     def on_leave(self, *_: Any) -> None:
         self.stop_camera()
@@ -102,7 +108,8 @@ class ScanScreen(KioskScreen):
 
     def _typing_view(self, page: Surface) -> None:
         t = self.theme
-        asking = _("Type the dossier code printed on your receipt:") if self.mode == "code" \
+        asking = _("Type the dossier code printed on your receipt, or the reference on "
+                   "the kiosk's slip:") if self.mode == "code" \
             else _("Type the lookup PIN printed on your receipt:")
         page.add_widget(self.body(asking))
         box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
@@ -159,8 +166,8 @@ class ScanScreen(KioskScreen):
                 or self.manager.current != self.name:
             return
         receipt = read_receipts(payloads, self.services.receipt_rules)
-        if receipt.code:
-            self.code = receipt.code
+        if receipt.code or receipt.reference:
+            self.code, self.reference = receipt.code or "", receipt.reference or ""
             self._look_up(None)
             return
         # never opened, never fetched: the person is told and nothing is requested
@@ -175,12 +182,14 @@ class ScanScreen(KioskScreen):
         if self.mode == "pin":
             self._look_up(self.typed)
             return
+        reference = normalise_reference(self.typed)
         receipt = read_receipt(self.typed, self.services.receipt_rules)
-        if not receipt.code:
+        if not receipt.code and not reference:
             self.note.text = _("This is not a dossier code. It looks like "
-                               "000.00.20.H29-201117-0001.")
+                               "000.00.20.H29-201117-0001, or a slip's reference like "
+                               "K7P-3F9A.")
             return
-        self.code = receipt.code
+        self.code, self.reference = receipt.code or "", reference or ""
         self._look_up(None)
 
     def _look_up(self, pin: str | None) -> None:
@@ -188,10 +197,12 @@ class ScanScreen(KioskScreen):
             self.services.usage.count("dossier_lookup")
         self.busy = True
         self.note.text = _("Looking up your dossier…")
-        code, api = self.code, self.services.api
+        code, reference, api = self.code, self.reference, self.services.api
+        local = self.services.local_submission
 
         def work() -> None:
-            result = look_up(api, code, pin)
+            result = look_up_reference(api, reference, local) if reference and not code \
+                else look_up(api, code, pin)
             Clock.schedule_once(lambda _: self._answer(result))
 
         threading.Thread(target=work, name="dossier-lookup", daemon=True).start()
@@ -202,7 +213,12 @@ class ScanScreen(KioskScreen):
             return  # the person left (or the session ended) while we waited
         if result.dossier is not None:
             self.stop_camera()
-            self.nav.go("status", view=describe(result.dossier, date.today()))
+            self.nav.go("status", view=describe(result.dossier, date.today()),
+                        reference=result.reference)
+            return
+        if result.outcome in ("waiting", "refused"):
+            self.stop_camera()
+            self.nav.go("status", submission=result)
             return
         if result.outcome == "offline":
             self.services.connectivity.check_soon()  # so the top bar says it too

@@ -1,10 +1,13 @@
-"""Where a dossier stands, in large plain words, with what to do next and its history."""
+"""Where a dossier stands, in large plain words, with what to do next and its history; or,
+for the reference on a kiosk's slip, that the submission waits to be sent or was refused."""
 
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk.i18n import _
+from kiosk.status.lookup import GO_TO_COUNTER, Lookup
 from kiosk.status.words import StatusView
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Surface, Text
@@ -14,7 +17,11 @@ class StatusScreen(KioskScreen):
     def refresh(self) -> None:
         t = self.theme
         view: StatusView | None = self.params.get("view")
+        submission: Lookup | None = self.params.get("submission")
         column = self.page()
+        if submission is not None:
+            self._submission(column, submission)
+            return
         if view is None:
             self.nav.home()
             return
@@ -22,6 +29,10 @@ class StatusScreen(KioskScreen):
                                bold=True))
         column.add_widget(self.body(_("Dossier {code} · {name}").format(
             code=view.code, name=view.applicant), muted=True))
+        if self.params.get("reference"):
+            column.add_widget(self.body(_("Sent from a kiosk with the reference "
+                                          "{reference}.").format(
+                reference=self.params["reference"]), muted=True))
         card = Surface(orientation="vertical", size_hint_y=None, radius=t.mm(2),
                        padding=t.mm(5), spacing=t.mm(2),
                        background=t.palette.accent if view.overdue else t.palette.primary)
@@ -49,3 +60,26 @@ class StatusScreen(KioskScreen):
                 "rate", dossier_code=view.code), kind="secondary", action_id="status:rate"))
         row.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
         column.add_widget(row)
+
+    def _submission(self, column: GridLayout, found: Lookup) -> None:
+        """A submission known by its slip: still waiting in this kiosk, or refused."""
+        t = self.theme
+        refused = found.outcome == "refused"
+        column.add_widget(self.body(_("Reference {reference}").format(
+            reference=found.reference), muted=True))
+        card = Surface(orientation="vertical", size_hint_y=None, radius=t.mm(2),
+                       padding=t.mm(5), spacing=t.mm(2),
+                       background=t.palette.accent if refused else t.palette.primary)
+        card.bind(minimum_height=card.setter("height"))
+        colour = t.palette.accent_text if refused else t.palette.primary_text
+        card.add_widget(Text(_("Not accepted online") if refused else
+                             _("Waiting to be sent"), size=t.text_title, color=colour,
+                             bold=True))
+        column.add_widget(card)
+        column.add_widget(self.heading(_("What to do next")))
+        if refused:
+            column.add_widget(self.body(_(found.message) + " " + _(found.why)))
+            column.add_widget(self.body(_(GO_TO_COUNTER)))
+        else:
+            column.add_widget(self.body(_(found.message)))
+        column.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
