@@ -256,23 +256,40 @@ def cmd_status(args: argparse.Namespace) -> int:
     from datetime import date
 
     from kiosk import i18n
-    from kiosk.status.lookup import look_up
+    from kiosk.status.lookup import GO_TO_COUNTER, look_up, look_up_reference
     from kiosk.status.words import describe
     from kiosk.store.central_api import CentralApi
     from kiosk.store.client import ApiClient, ClientSettings
+    from kiosk.store.outbox import Outbox, OutboxError
+    from kiosk.submission.reference import normalise_reference
 
     config = _config(args)
     i18n.set_language(args.language or config.kiosk.language)
     client = ApiClient(ClientSettings.from_config(config))
+    reference = normalise_reference(args.code)
     try:
-        found = look_up(CentralApi(client), args.code.strip(), args.pin)
+        if reference:
+            try:
+                local = Outbox.from_config(config).local_state if config.outbox.key else None
+            except OutboxError:
+                local = None  # the central API still knows what reached it
+            found = look_up_reference(CentralApi(client), reference, local)
+        else:
+            found = look_up(CentralApi(client), args.code.strip(), args.pin)
     finally:
         client.close()
     if found.dossier is None:
+        message = i18n._(found.message)
+        if found.outcome == "refused":
+            message = f"{message} {i18n._(found.why)} {i18n._(GO_TO_COUNTER)}"
         if args.json:
             print(json.dumps({"code": args.code, "outcome": found.outcome,
-                              "message": i18n._(found.message)}, ensure_ascii=False))
-        raise CommandFailed(i18n._(found.message))
+                              "message": message}, ensure_ascii=False))
+        if found.outcome == "waiting":  # not a failure: it is on its way
+            if not args.json:
+                print(f"{reference}: {message}")
+            return EXIT_OK
+        raise CommandFailed(message)
     view = describe(found.dossier, date.today())
     if args.json:
         print(json.dumps({"outcome": "found", **dataclasses.asdict(view)}, ensure_ascii=False))
@@ -390,7 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("status", cmd_status, "Look a dossier up at the central API and print where "
                 "it stands, as the kiosk's status screen says it.")
-    p.add_argument("code", help="the dossier code on the receipt, e.g. 000.00.20.H29-201117-0001")
+    p.add_argument("code", help="the dossier code on the receipt, e.g. "
+                   "000.00.20.H29-201117-0001, or the reference on a kiosk's slip, e.g. "
+                   "K7P-3F9A (this kiosk's outbox is asked first)")
     p.add_argument("--pin", help="the lookup PIN, if the receipt has one")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--language", choices=["vi", "en"], help="language of the words "

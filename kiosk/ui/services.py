@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.catalogue.model import Procedure
 from kiosk.config import Config
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from kiosk.store.forms_cache import FormsCache
     from kiosk.store.heartbeat import Heartbeat
     from kiosk.store.local_catalogue import LocalCatalogue
-    from kiosk.store.outbox import LocalState, Outbox
+    from kiosk.store.outbox import EarlierSubmission, LocalState, Outbox
     from kiosk.store.usage import UsageLog
     from kiosk.submission.draft import Draft
 
@@ -126,6 +126,17 @@ class KioskServices:
             return None
         try:
             return self.outbox.local_state(reference)
+        except OutboxError as err:
+            log.error("outbox unavailable: %s", err)
+            return None
+
+    def earlier_submission(self, payload: dict[str, Any]) -> EarlierSubmission | None:
+        """The same person's submission of the same procedure here within a day (the
+        screen asks before a second one); None when there is none or the outbox is off."""
+        from kiosk.store.outbox import OutboxError
+
+        try:
+            return self.outbox.earlier_submission(payload)
         except OutboxError as err:
             log.error("outbox unavailable: %s", err)
             return None

@@ -125,7 +125,7 @@ class Tour:
                 app.services.config, scanner=dataclasses.replace(scanner, camera="0"))
             (self.out / "receipt.avi").unlink(missing_ok=True)
 
-    def _submission(self, app: KioskApp, queued: bool = False) -> None:
+    def _submission(self, app: KioskApp, queued: bool = False) -> str:
         """Start an online submission: details (with a message), papers (one photographed
         from a demo video of a page on a table), review, receipt."""
         from kiosk.scanner.document_photos import document_photo
@@ -188,9 +188,14 @@ class Tour:
         if not queued:
             self.shot("apply-review")
         d.tap("apply:send")
+        if app.screen.step == "repeat":  # the same person sent this procedure before
+            self.shot(f"{prefix}-repeat")
+            d.tap("apply:repeat:yes")
         self.driver.until(lambda: app.screen.step == "receipt")
         self.shot(f"{prefix}-receipt")
+        reference = app.screen.delivery.reference if app.screen.delivery else ""
         d.tap("apply:done")
+        return reference
 
     def shot(self, name: str) -> None:
         path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
@@ -337,4 +342,11 @@ class Tour:
         d.frames()
         self.shot("detail-offline")
         d.tap("detail:submit")
-        self._submission(app, queued=True)
+        reference = self._submission(app, queued=True)
+        app.go("scan")  # the slip's reference, while the dossier waits to be sent
+        d.frames()
+        d.tap("scan:type")
+        d.type(reference)
+        d.tap("scan:submit")
+        self.driver.until(lambda: app.screens.current == "status")
+        self.shot("status-waiting-to-be-sent")

@@ -212,3 +212,80 @@ def test_who_goes_home_and_walks_away_is_forgotten_too(driver: Driver) -> None:
     app.go("apply", code=PROCEDURE)  # the next person starts with empty boxes
     driver.frames()
     assert driver.alive_with_text("NGUYEN THI HOA") == []
+
+
+DETAILS = {"full_name": "Nguyễn Thị Hoa", "citizen_id": "025190012345",
+           "date_of_birth": "05/09/1990", "phone": "0912345678",
+           "address": "xóm Đông, xã Minh Khai"}
+
+
+def send_a_dossier(driver: Driver, typed: bool = True) -> None:
+    driver.app.go("apply", code=PROCEDURE)
+    driver.frames()
+    if typed:
+        fill_details(driver)
+    else:  # typing is tested above; here the same person comes back, quicker
+        screen = driver.app.screen
+        screen.draft.values.update({f.name: DETAILS[f.name] for f in screen.draft.fields
+                                    if f.name in DETAILS})
+        assert not screen.draft.problems(TODAY)
+        screen.go_step("case")
+    driver.tap("case:0")
+    answer_papers(driver)
+    driver.tap("apply:next")
+    driver.tap("apply:consent")
+    driver.tap("apply:send")
+
+
+def look_up_typed(driver: Driver, text: str) -> None:
+    driver.app.go("home")
+    driver.frames()
+    driver.tap("home:dossier")
+    driver.tap("scan:type")
+    driver.type(text)
+    driver.tap("scan:submit")
+    assert driver.until(lambda: driver.app.screens.current == "status", 30)
+
+
+def test_a_queued_dossier_is_found_by_its_slip_and_a_second_one_is_asked_about(
+        driver: Driver, document_camera: None) -> None:
+    app = driver.app
+    services = app.services
+    sender = services.sender
+    working = sender.client
+    sender.client = ApiClient(dataclasses.replace(ClientSettings.from_config(services.config),
+                                                  base_url="http://127.0.0.1:9/v1"))
+    try:
+        send_a_dossier(driver)
+        assert driver.until(lambda: app.screen.step == "receipt", 30)
+        reference = app.screen.delivery.reference
+        driver.tap("apply:done")
+        # the same person tries again (the kiosk seemed to hang, say): asked first
+        send_a_dossier(driver, typed=False)
+        assert app.screen.step == "repeat"
+        assert reference in texts(driver)
+        assert i18n._("You sent this dossier before") in texts(driver)
+        driver.tap("apply:repeat:no")
+        assert app.screens.current == "home" and services.draft is None
+        assert len(services.outbox.summaries()) == 1
+        # the slip's reference at "check my dossier": waiting, said plainly
+        look_up_typed(driver, reference)
+        assert app.screen.params["submission"].outcome == "waiting"
+        assert i18n._("Waiting to be sent") in texts(driver)
+    finally:
+        sender.client = working
+    services.outbox.retry_now()
+    sender.nudge()
+    assert driver.until(lambda: services.outbox.summaries() == [], 30)
+    # sent: the same reference now opens the dossier it became
+    look_up_typed(driver, reference)
+    view = app.screen.params["view"]
+    assert app.screen.params["reference"] == reference and view.status == 1
+    # asked again and sent anyway: a second dossier, flagged for staff by the API
+    send_a_dossier(driver, typed=False)
+    assert app.screen.step == "repeat" and view.code in texts(driver)
+    driver.tap("apply:repeat:yes")
+    assert driver.until(lambda: app.screen.step == "receipt", 30)
+    answer = app.screen.delivery.answer
+    assert answer["possible_duplicate_of"] == view.code
+    assert answer["dossier_code"] != view.code

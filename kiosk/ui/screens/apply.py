@@ -4,7 +4,8 @@ One screen with steps, because a person moves back and forth between them: "deta
 (the applicant's fields, typed on the on-screen keyboard and checked as typed),
 "papers" (each paper of the chosen case: photograph its pages, or bring the original),
 "camera" (live preview; the photo is straightened and shown before it is kept), "review"
-(everything at a glance and the personal-data notice), then "sending" and "receipt".
+(everything at a glance and the personal-data notice), "repeat" (the same person sent
+this procedure here within a day: send again?), then "sending" and "receipt".
 The draft lives in the services, not here, so the idle reset clears it wherever the
 person left off. Nothing personal is logged.
 """
@@ -12,9 +13,10 @@ person left off. Nothing personal is logged.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_time
 from kivy.clock import Clock
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
@@ -23,7 +25,9 @@ from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import _, babel_locale
+from kiosk.status.lookup import refusal_words
 from kiosk.store.delivery import Delivery
+from kiosk.store.outbox import EarlierSubmission
 from kiosk.submission.applicant import Field
 from kiosk.submission.draft import Draft, may_bring_original
 from kiosk.ui.camera_feed import CameraFeed, show_image
@@ -46,6 +50,7 @@ class ApplyScreen(KioskScreen):
         self.shot: Any = None  # a PageResult (or a raw frame) waiting for "use it / retake"
         self.note = ""
         self.delivery: Delivery | None = None
+        self.earlier: EarlierSubmission | None = None  # for the "repeat" step
         self.worker: Any = None
 
     @property
@@ -61,6 +66,7 @@ class ApplyScreen(KioskScreen):
                 self.services.start_draft(procedure)
                 self.services.usage.count("submission_started", procedure.code)
         self.step, self.note, self.shot, self.delivery = "details", "", None, None
+        self.earlier = None
         self.field = self.draft.fields[0].name if self.draft and self.draft.fields else ""
 
     def reset(self) -> None:
@@ -68,6 +74,7 @@ class ApplyScreen(KioskScreen):
         self.stop_camera()
         self.step, self.field, self.note, self.shot, self.delivery = \
             "details", "", "", None, None
+        self.earlier = None
 
     def on_leave(self, *_: Any) -> None:
         self.stop_camera()
@@ -90,8 +97,8 @@ class ApplyScreen(KioskScreen):
         if self.step != "camera":
             self.stop_camera()
         {"details": self._details, "case": self._case, "papers": self._papers,
-         "camera": self._camera,
-         "review": self._review, "sending": self._sending}[self.step](draft)
+         "camera": self._camera, "review": self._review, "repeat": self._repeat,
+         "sending": self._sending}[self.step](draft)
 
     def _title(self, parent: Widget, draft: Draft) -> None:
         t = self.theme
@@ -491,7 +498,7 @@ class ApplyScreen(KioskScreen):
             self.draft.consent = not self.draft.consent
         self.refresh()
 
-    def _send(self) -> None:
+    def _send(self, again: bool = False) -> None:
         draft = self.draft
         if draft is None or not draft.ready(date.today()):
             return
@@ -499,7 +506,17 @@ class ApplyScreen(KioskScreen):
 
         services = self.services
         payload = draft.payload(services.config.kiosk.agency)
-        key = content_key("submission", payload, f"{services.config.kiosk.id}/{date.today()}")
+        if not again:
+            # the same person, procedure and agency here within a day: most often a
+            # second try after a crash or a doubt, which would make a second dossier
+            self.earlier = services.earlier_submission(payload)
+            if self.earlier is not None:
+                self.go_step("repeat")
+                return
+        # the same content, the same key: pressing "Send" again after a crash makes one
+        # dossier; a person who chose to send again (asked by staff) gets a new one
+        key = None if again else content_key("submission", payload,
+                                             f"{services.config.kiosk.id}/{date.today()}")
         wait = services.config.outbox.answer_wait_seconds
         self.go_step("sending")
 
@@ -529,6 +546,36 @@ class ApplyScreen(KioskScreen):
         self.services.forget_draft()  # what was given is in the (encrypted) outbox now
         self.go_step("receipt")
 
+    def _repeat(self, draft: Draft) -> None:
+        t = self.theme
+        earlier = self.earlier
+        column = self.page()
+        self._title(column, draft)
+        if earlier is None:
+            return
+        when = datetime.fromtimestamp(earlier.sent_at)
+        column.add_widget(Text(_("You sent this dossier before"), size=t.text_title,
+                               color=t.palette.accent, bold=True))
+        said = _("On {day} at {time}, this kiosk took a dossier for this procedure with the "
+                 "same citizen ID number.").format(
+            day=format_date(when.date(), "dd/MM/yyyy", locale=babel_locale()),
+            time=format_time(when.time(), "HH:mm", locale=babel_locale()))
+        column.add_widget(self.body(said))
+        if earlier.dossier_code:
+            column.add_widget(self.body(_("Its dossier code:")))
+            column.add_widget(Text(earlier.dossier_code, size=t.text_title,
+                                   color=t.palette.text, bold=True))
+        else:
+            column.add_widget(self.body(_("It is waiting to be sent. Its reference:")))
+            column.add_widget(Text(earlier.reference, size=t.text_title,
+                                   color=t.palette.text, bold=True))
+        column.add_widget(self.body(_("Sending again makes a second dossier. Send again "
+                                      "only if the staff asked you to.")))
+        self._buttons(column, BigButton(_("Do not send again"), t, self._finish,
+                                        action_id="apply:repeat:no"),
+                      BigButton(_("Send again"), t, lambda: self._send(again=True),
+                                kind="secondary", action_id="apply:repeat:yes"))
+
     def _sending(self, draft: Draft) -> None:
         t = self.theme
         column = self.page()
@@ -557,10 +604,16 @@ class ApplyScreen(KioskScreen):
                     date=appointment)))
             column.add_widget(self.body(_("Photograph this code with your phone, or write it "
                                           "down. You need it to check your dossier.")))
+            if delivery.answer.get("possible_duplicate_of"):
+                column.add_widget(self.body(_("This looks like a dossier you sent before "
+                                              "({code}); the staff will check that only "
+                                              "one is processed.").format(
+                    code=delivery.answer["possible_duplicate_of"])))
             shown = code
         elif delivery.outcome == "refused":
             column.add_widget(Text(_("Your dossier was not accepted online"),
                                    size=t.text_title, color=t.palette.accent, bold=True))
+            column.add_widget(self.body(_(refusal_words(delivery.api_code))))
             column.add_widget(self.body(_("Please show this reference at the counter; the "
                                           "staff will help you:")))
             column.add_widget(Text(delivery.reference, size=t.text_title,
@@ -610,8 +663,6 @@ def _date(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     try:
-        from babel.dates import format_date
-
         return format_date(date.fromisoformat(value), "full", locale=babel_locale())
     except ValueError:
         return ""

@@ -22,6 +22,7 @@ from kivy.uix.image import Image
 
 from kiosk import __version__
 from kiosk.i18n import _
+from kiosk.status.lookup import refusal_words
 from kiosk.ui.camera_feed import CameraFeed
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Divider, Text
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 STARTED = time.monotonic()
 LOG_LINES = 12
+REFUSED_SHOWN = 5  # the latest refused submissions listed; `kiosk outbox` lists them all
 
 
 class OperatorScreen(KioskScreen):
@@ -129,6 +131,12 @@ class OperatorScreen(KioskScreen):
                 lines.append(_("Outbox: {n} waiting to be sent, {refused} refused by the "
                                "API").format(n=states.count("waiting"),
                                              refused=states.count("refused")))
+                # refused after the person left: staff see it here and by the reference
+                for item in [i for i in items if i.state == "refused"][-REFUSED_SHOWN:]:
+                    lines.append(_("Refused: {reference} ({day}): {why}").format(
+                        reference=item.reference,
+                        day=datetime.fromtimestamp(item.created).strftime("%d/%m/%Y %H:%M"),
+                        why=_(refusal_words(item.api_code))))
                 if "quarantined" in states:
                     lines.append(_("Outbox: {n} cannot be read with the outbox key and are "
                                    "set aside; run `kiosk doctor`").format(
