@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS agencies (
     code TEXT PRIMARY KEY, body TEXT NOT NULL, modified_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dossiers (
     code TEXT PRIMARY KEY, body TEXT NOT NULL, lookup_pin TEXT, modified_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS pin_failures (code TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pin_failures (
+    code TEXT NOT NULL, client TEXT NOT NULL, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
     idempotency_key TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, body TEXT NOT NULL,
     answer TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -84,6 +85,7 @@ class ServerDB:
         self._stamp_lock = threading.Lock()
         self._last_stamp = ""
         self.conn.executescript(_SCHEMA)
+        self._pin_failures_by_client()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -250,12 +252,34 @@ class ServerDB:
                                 (code,)).fetchone()
         return (Dossier.from_dict(json.loads(row[0])), row[1]) if row else None
 
-    def pin_failures_since(self, code: str, since: str) -> int:
-        return self.conn.execute("SELECT count(*) FROM pin_failures WHERE code = ? AND at > ?",
-                                 (code, since)).fetchone()[0]
+    def _pin_failures_by_client(self) -> None:
+        """Wrong PINs are counted per client (so a stranger's lock out only the stranger);
+        a file from before that loses its failures, which matter for 15 minutes only."""
+        columns = [row[1] for row in self.conn.execute("PRAGMA table_info(pin_failures)")]
+        if "client" not in columns:
+            self.conn.executescript(
+                "DROP TABLE pin_failures; CREATE TABLE pin_failures ("
+                "code TEXT NOT NULL, client TEXT NOT NULL, at TEXT NOT NULL);")
+        self.conn.execute("CREATE INDEX IF NOT EXISTS pin_failures_client "
+                          "ON pin_failures (client, code, at)")
 
-    def record_pin_failure(self, code: str) -> None:
-        self.conn.execute("INSERT INTO pin_failures VALUES (?, ?)", (code, _now()))
+    def pin_failures_since(self, since: str, client: str, code: str | None = None
+                           ) -> tuple[int, str | None]:
+        """How many wrong PINs `client` sent after `since` (for dossier `code`, or for all),
+        and when the oldest of them came."""
+        where, args = "client = ? AND at > ?", [client, since]
+        if code is not None:
+            where, args = where + " AND code = ?", [*args, code]
+        count, oldest = self.conn.execute(
+            f"SELECT count(*), min(at) FROM pin_failures WHERE {where}", args).fetchone()
+        return count, oldest
+
+    def record_pin_failure(self, code: str, client: str, forget_before: str) -> None:
+        """Count a wrong PIN; failures from before `forget_before` no longer matter."""
+        with _transaction(self.conn):
+            self.conn.execute("DELETE FROM pin_failures WHERE at < ?", (forget_before,))
+            self.conn.execute("INSERT INTO pin_failures VALUES (?, ?, ?)",
+                              (code, client, _now()))
 
     # --- what kiosks send --------------------------------------------------------------
 
