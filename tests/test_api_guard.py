@@ -30,6 +30,8 @@ from kiosk.server.app import (
 from kiosk.server.catalogue_files import DEMO_API_KEY
 from kiosk.server.db import ServerDB
 from kiosk.server.run import RunningServer, start_in_thread
+from kiosk.status.lookup import look_up
+from kiosk.store.central_api import CentralApi
 from kiosk.store.client import ApiClient, ApiRateLimited, ClientSettings
 
 KEY = {"X-Api-Key": DEMO_API_KEY}
@@ -58,7 +60,7 @@ def guarded(tmp_path: Path) -> Iterator[RunningServer]:
     server.stop()
 
 
-def look_up(server: RunningServer, code: str, key: str = DEMO_API_KEY, pin: str | None = None
+def get_dossier(server: RunningServer, code: str, key: str = DEMO_API_KEY, pin: str | None = None
             ) -> requests.Response:
     return requests.get(f"{server.base_url}/dossiers/{code}", headers={"X-Api-Key": key},
                         params={"pin": pin} if pin else None, timeout=5)
@@ -171,13 +173,13 @@ def test_look_ups_get_429_with_retry_after_per_key_and_per_address(tmp_path: Pat
                                       lookups_per_address=(8, 3600.0)))
     try:
         code = _dossier(0).code
-        answers = [look_up(server, code).status_code for _ in range(6)]
+        answers = [get_dossier(server, code).status_code for _ in range(6)]
         assert answers == [403] * 5 + [429]  # pin_required, then limited
-        limited = look_up(server, code)
+        limited = get_dossier(server, code)
         assert limited.json()["error"]["code"] == "rate_limited"
         assert int(limited.headers["Retry-After"]) >= 600  # one look-up per 12 minutes
         # another kiosk's key has its own allowance, until the address's is used up
-        others = [look_up(server, code, STRANGER_KEY).status_code for _ in range(4)]
+        others = [get_dossier(server, code, STRANGER_KEY).status_code for _ in range(4)]
         assert others == [403, 403, 403, 429]
     finally:
         server.stop()
@@ -215,14 +217,14 @@ def _get_from(server: RunningServer, source: str, path: str, key: str = DEMO_API
 def test_a_strangers_wrong_pins_do_not_lock_the_owner_out(guarded: RunningServer) -> None:
     code = _dossier(0).code
     for _ in range(PIN_ATTEMPTS):
-        wrong = look_up(guarded, code, STRANGER_KEY, pin="0000")
+        wrong = get_dossier(guarded, code, STRANGER_KEY, pin="0000")
         assert wrong.json()["error"]["code"] == "pin_incorrect"
-    locked = look_up(guarded, code, STRANGER_KEY, pin="4821")  # even the right PIN, now
+    locked = get_dossier(guarded, code, STRANGER_KEY, pin="4821")  # even the right PIN, now
     assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_attempts"
     assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
     # the owner's kiosk, and the same key from another address, are not locked out
-    assert look_up(guarded, code, pin="4821").json()["code"] == code
-    assert look_up(guarded, code, pin="0000").json()["error"]["code"] == "pin_incorrect"
+    assert get_dossier(guarded, code, pin="4821").json()["code"] == code
+    assert get_dossier(guarded, code, pin="0000").json()["error"]["code"] == "pin_incorrect"
     status, _, shown = _get_from(guarded, "127.0.0.2", f"dossiers/{code}?pin=4821",
                                  STRANGER_KEY)
     assert status == 200 and shown["code"] == code
@@ -233,7 +235,7 @@ def test_one_client_guessing_over_many_dossiers_is_stopped(guarded: RunningServe
     failures = 0
     for code in codes:
         for _ in range(PIN_ATTEMPTS - 1):  # never enough for one dossier's lock-out
-            answer = look_up(guarded, code, STRANGER_KEY, pin="0000")
+            answer = get_dossier(guarded, code, STRANGER_KEY, pin="0000")
             if answer.status_code == 429:
                 break
             failures += 1
@@ -242,7 +244,7 @@ def test_one_client_guessing_over_many_dossiers_is_stopped(guarded: RunningServe
         break
     assert failures == PIN_CLIENT_ATTEMPTS
     assert answer.json()["error"]["code"] == "too_many_attempts"
-    assert look_up(guarded, codes[-1], pin="4828").status_code == 200  # the owner's kiosk
+    assert get_dossier(guarded, codes[-1], pin="4828").status_code == 200  # the owner's kiosk
 
 
 # --- odd input: 400, never 500 --------------------------------------------------------------
@@ -250,7 +252,7 @@ def test_one_client_guessing_over_many_dossiers_is_stopped(guarded: RunningServe
 @pytest.mark.parametrize("pin", ["4821đ", "٤٨٢١", "４８２１", "48 21", "\u0000482", "12",
                                  "123456789", "😀😀😀😀"])
 def test_an_odd_pin_gets_400(guarded: RunningServer, pin: str) -> None:
-    answer = look_up(guarded, _dossier(0).code, pin=pin)
+    answer = get_dossier(guarded, _dossier(0).code, pin=pin)
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_pin"
 
 
@@ -303,10 +305,28 @@ def test_rate_limited_reads_past_the_deadline_are_not_waited_for(tmp_path: Path)
                                           total_timeout=10.0))
         code = _dossier(0).code
         for _ in range(PIN_ATTEMPTS):
-            look_up(server, code, STRANGER_KEY, pin="0000")
+            get_dossier(server, code, STRANGER_KEY, pin="0000")
         with pytest.raises(ApiRateLimited) as refused:
             client.get(f"dossiers/{code}", {"pin": "4821"})
         assert refused.value.code == "too_many_attempts"
         assert refused.value.retry_after is not None and refused.value.retry_after > 10
+    finally:
+        server.stop()
+
+
+def test_the_kiosk_tells_a_lock_out_from_a_busy_service(tmp_path: Path) -> None:
+    """What the person reads: a malformed PIN is a wrong PIN, a lock-out says so, and a
+    rate limit that outlasts the request is the service being busy, not wrong PINs."""
+    server = _server(tmp_path, Limits(lookups_per_key=(PIN_ATTEMPTS + 3, 3600.0)))
+    try:
+        central = CentralApi(ApiClient(ClientSettings(server.base_url, STRANGER_KEY,
+                                                      retries=1, total_timeout=5.0)))
+        code = _dossier(0).code
+        assert look_up(central, code, "48a1").outcome == "pin_incorrect"
+        for _ in range(PIN_ATTEMPTS):
+            assert look_up(central, code, "0000").outcome == "pin_incorrect"
+        assert look_up(central, code, "4821").outcome == "too_many"
+        assert look_up(central, _dossier(1).code, "4822").outcome == "found"
+        assert look_up(central, _dossier(1).code, "4822").outcome == "error"  # rate-limited
     finally:
         server.stop()
