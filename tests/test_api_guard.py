@@ -287,6 +287,13 @@ def test_odd_keys_and_bodies_get_4xx(guarded: RunningServer) -> None:
             **KEY, "Content-Type": "application/json", "Idempotency-Key": key})
         assert answer.status_code == 400, answer.text
     assert guarded.db.count("ratings") == 0
+    lone = '{"procedure_code": "1.001193", "agency": "000.00.20.H29", "applicant": %s}'
+    for applicant in ('{"full_name": "A\\ud800"}', '{"full_name": "A", "x": [{"y": "\\udc00"}]}'):
+        answer = requests.post(f"{base}/submissions", data=(lone % applicant).encode(),
+                               timeout=5, headers={**KEY, "Content-Type": "application/json",
+                                                   "Idempotency-Key": "lone-surrogate-1"})
+        assert answer.status_code == 400 and "surrogate" in answer.json()["error"]["message"]
+    assert guarded.db.count("submissions") == 0
 
 
 def test_times_at_the_ends_of_the_calendar_are_no_error(guarded: RunningServer) -> None:

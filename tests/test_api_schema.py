@@ -6,6 +6,7 @@ invalid data refused, valid data taken, 405 with `Allow` for a method a path lac
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,8 @@ OPENAPI = Path(__file__).resolve().parents[1] / "kiosk" / "server" / "openapi.js
 # Requests per operation in the fuzzing phase (the coverage phase adds its own, about as
 # many, derived from the schema's edges); the whole run stays well under a minute.
 EXAMPLES = 12
+HTTP_FRAMING = {"content-length", "transfer-encoding", "connection", "host", "expect", "te",
+                "upgrade", "trailer"}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,7 @@ def _config() -> schemathesis.Config:
     online = sorted(p.code for p in demo_catalogue().procedures if p.online_level != "none")
     return schemathesis.Config.from_dict({
         "auth": {"openapi": {"ApiKey": {"api_key": DEMO_API_KEY}}},
-        "seed": 20,
+        "seed": int(os.environ.get("SCHEMA_TEST_SEED", "20")),
         "checks": {"enabled": True},
         "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True},
                    "fuzzing": {"enabled": True}, "stateful": {"enabled": False}},
@@ -84,5 +87,11 @@ schema = schemathesis.openapi.from_path(OPENAPI, config=_config())
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_to_its_openapi_document(case: schemathesis.Case,
                                                schema_api: RunningServer) -> None:
+    if case.headers:
+        # a made-up Content-Length or Transfer-Encoding breaks the request's HTTP framing,
+        # which the HTTP server (uvicorn) answers with a plain-text 400 before the API
+        # sees anything: nothing the API's document can describe
+        case.headers = {name: value for name, value in case.headers.items()
+                        if name.lower() not in HTTP_FRAMING}
     case.call_and_validate(base_url=f"http://{schema_api.host}:{schema_api.port}")
 

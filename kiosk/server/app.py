@@ -152,7 +152,27 @@ def _has_full_name(applicant: dict[str, Any]) -> dict[str, Any]:
     return applicant
 
 
-Applicant = Annotated[dict[str, Any], AfterValidator(_has_full_name), WithJsonSchema({
+def _text_only(value: Any) -> Any:
+    """Free-form JSON whose strings are all text: JSON can carry a lone surrogate
+    ("\\ud800"), which is no character and could be neither stored nor sent on."""
+    stack = [value]
+    while stack:  # not recursive: as deep as the JSON parser went, and no deeper
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("must be text (it holds a lone surrogate)") from None
+    return value
+
+
+FreeJson = Annotated[dict[str, Any], AfterValidator(_text_only)]
+Applicant = Annotated[FreeJson, AfterValidator(_has_full_name), WithJsonSchema({
     "type": "object", "required": ["full_name"], "additionalProperties": True,
     "properties": {"full_name": {"type": "string", "minLength": 1, "maxLength": 200,
                                  "pattern": r"\S"}}})]
@@ -162,7 +182,7 @@ class SubmissionIn(BaseModel):
     procedure_code: ProcedureCode
     agency: Annotated[str, Field(max_length=32, pattern=AGENCY_PATTERN)]
     applicant: Applicant
-    documents: list[dict[str, Any]] = []
+    documents: list[FreeJson] = []
 
 
 class RatingIn(BaseModel):
