@@ -119,11 +119,10 @@ class ErrorAnswer(BaseModel):
 
 def _iso_day(value: Any) -> Any:
     """A day only as YYYY-MM-DD: pydantic would also take a number (seconds since 1970)."""
-    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ValueError("must be a day such as 2026-01-31")
-    if not isinstance(value, str | date):
-        raise ValueError("must be a day such as 2026-01-31")
-    return value
+    if isinstance(value, date) or (
+            isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+        return value
+    raise ValueError("must be a day such as 2026-01-31")
 
 
 def _json_int(value: Any) -> Any:
@@ -145,9 +144,14 @@ Level = Annotated[int, Field(ge=1, le=3), BeforeValidator(_json_int)]
 Finite = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 
 
+# a name has a letter that is not a space, by Python's measure (`strip()`) and by the
+# ECMA regexes that read the OpenAPI document: their \s differ by these few characters
+HAS_LETTER = r"[^\s\x1c-\x1f\x85\ufeff]"
+
+
 def _has_full_name(applicant: dict[str, Any]) -> dict[str, Any]:
     name = applicant.get("full_name")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+    if not isinstance(name, str) or not re.search(HAS_LETTER, name) or len(name) > 200:
         raise ValueError("applicant.full_name must be a name of 1 to 200 characters")
     return applicant
 
@@ -175,7 +179,7 @@ FreeJson = Annotated[dict[str, Any], AfterValidator(_text_only)]
 Applicant = Annotated[FreeJson, AfterValidator(_has_full_name), WithJsonSchema({
     "type": "object", "required": ["full_name"], "additionalProperties": True,
     "properties": {"full_name": {"type": "string", "minLength": 1, "maxLength": 200,
-                                 "pattern": r"\S"}}})]
+                                 "pattern": HAS_LETTER}}})]
 
 
 class SubmissionIn(BaseModel):

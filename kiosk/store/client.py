@@ -269,8 +269,8 @@ class ApiClient:
             raise ApiNotFound(f"not found at the central API ({message})", status, code)
         if status == 429:
             wait = _retry_after(answer.headers.get("Retry-After", ""))
-            raise ApiRateLimited(f"the central API asks this kiosk to slow down ({message})",
-                                 status, code, wait)
+            raise ApiRateLimited(f"the central API asks this kiosk to slow down ({status}: "
+                                 f"{message})", status, code, wait)
         if 400 <= status < 500:
             raise ApiRejected(f"the central API refused the request ({status}: {message})",
                               status, code)
