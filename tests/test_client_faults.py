@@ -43,7 +43,7 @@ from kiosk.store.client import (
     ApiClient,
     ApiError,
     ApiNotFound,
-    ApiRejected,
+    ApiRateLimited,
     ApiServerError,
     ApiTimeout,
     ApiUnreachable,
@@ -272,7 +272,7 @@ FAULTS = [
     Fault("404", lambda: fs.error(404, "not_found", "no such path"), ApiNotFound,
           "no such path", 1),
     Fault("429", lambda: fs.error(429, "slow_down", "too many requests",
-                                  {"Retry-After": "60"}), ApiRejected, "429", 1),
+                                  {"Retry-After": "60"}), ApiRateLimited, "429", 1),
     # not JSON, or not the API at all
     Fault("invalid-json", lambda: fs.answer(200, b'{"version": "v1", "procedures": 12,,}'),
           ApiBadAnswer, "not valid JSON", 1),

@@ -162,7 +162,7 @@ def test_a_handoff_link_opens_the_procedure_then_expires(small_api: RunningServe
     assert requests.get(link, timeout=5).status_code == 410
     unknown = requests.post(f"{small_api.base_url}/handoffs", headers=KEY, timeout=5,
                             json={"procedure_code": "9.999999"})
-    assert unknown.status_code == 400
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_procedure"
     assert requests.post(f"{small_api.base_url}/handoffs", json={"procedure_code": code},
                          timeout=5).status_code == 401
 

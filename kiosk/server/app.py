@@ -2,7 +2,14 @@
 
 Versioned under /v1. Every answer is JSON (or a PDF); errors are
 `{"error": {"code", "message"}}` with a 4xx status for anything wrong with the request.
-Kiosks identify themselves with an API key in `X-Api-Key`.
+Kiosks identify themselves with an API key in `X-Api-Key`, checked before a request's body
+is read (kiosk/server/guard.py); every body has a size cap, chunked or not. Dossier
+look-ups are rate-limited per API key and per address (kiosk/server/limits.py), and wrong
+lookup PINs lock out only the client that sent them, never the dossier's owner elsewhere.
+
+The OpenAPI document says exactly what each route takes (code patterns, lengths, required
+headers) and every error it can answer; schemathesis checks that the server keeps to it
+(tests/test_api_schema.py).
 """
 
 
@@ -12,20 +19,31 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
 from html import escape
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.security import APIKeyHeader
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
 from kiosk.catalogue.dossier import DOSSIER_CODE, Dossier, Status, mask_name
 from kiosk.catalogue.model import PROCEDURE_CODE
 from kiosk.server.db import DuplicateOf, ServerDB, SubmissionRequest
+from kiosk.server.guard import KIOSK_ID, Guard
+from kiosk.server.limits import Decision, RateLimit
 from kiosk.submission.reference import REFERENCE
 
 MAX_BODY = 1024 * 1024
@@ -36,19 +54,56 @@ HANDOFF_MINUTES = 15
 # lost heartbeats (a network blip) are no alarm
 ALIVE_INTERVALS = 3
 DEFAULT_HEARTBEAT_S = 600.0
+# wrong lookup PINs: per dossier and client (an API key from one address), and per client
+# over all dossiers, which bounds how fast one client can guess at all
 PIN_ATTEMPTS = 5
+PIN_CLIENT_ATTEMPTS = 20
 PIN_WINDOW = timedelta(minutes=15)
 _KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
 
+def _schema_pattern(pattern: re.Pattern[str]) -> str:
+    """A code pattern as the OpenAPI document and pydantic use it: `\\d` spelled [0-9],
+    which is what the kiosk's codes mean (ECMA and Rust regexes, like Python's, would
+    otherwise take any Unicode digit), and no named groups (not ECMA syntax)."""
+    return re.sub(r"\(\?P<\w+>", "(", pattern.pattern.replace(r"\d", "[0-9]"))
+
+
+PROCEDURE_PATTERN = _schema_pattern(PROCEDURE_CODE)
+DOSSIER_PATTERN = _schema_pattern(DOSSIER_CODE)
+REFERENCE_PATTERN = _schema_pattern(REFERENCE)
+# the agency part of DOSSIER_CODE: a submission's dossier code is made from its agency
+AGENCY_PATTERN = r"^[0-9A-Z]{1,4}(?:\.[0-9A-Z]{1,4}){1,4}$"
+PIN_PATTERN = "^[0-9]{4,8}$"
+IDEMPOTENCY_PATTERN = _KEY.pattern
+DEMO_PROCEDURE, DEMO_DOSSIER = "1.001193", "000.00.20.H29-201117-0001"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many requests a client may make; `(count, window in seconds)` each. In memory,
+    per server process (see kiosk/server/limits.py): with several workers each counts
+    its own share."""
+
+    # dossier look-ups per API key: a kiosk serves one person at a time, who looks up a
+    # dossier or two; a burst of this many, then one every window/count seconds
+    lookups_per_key: tuple[int, float] = (60, 60.0)
+    # per remote address: several kiosks may sit behind one address (a province's NAT)
+    lookups_per_address: tuple[int, float] = (300, 60.0)
+    # hand-off pages per address: public, found by an unguessable token
+    handoff_pages_per_address: tuple[int, float] = (60, 60.0)
+
+
 class ApiProblem(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after: str = "") -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+def _error(status: int, code: str, message: str, retry_after: str = "") -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
+                        headers={"Retry-After": retry_after} if retry_after else None)
 
 
 def _json(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -64,24 +119,89 @@ class ErrorAnswer(BaseModel):
     error: ErrorBody
 
 
+def _iso_day(value: Any) -> Any:
+    """A day only as YYYY-MM-DD: pydantic would also take a number (seconds since 1970)."""
+    if isinstance(value, date) or (
+            isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)):
+        return value
+    raise ValueError("must be a day such as 2026-01-31")
+
+
+def _json_int(value: Any) -> Any:
+    """A JSON integer: 2 or 2.0 (the same number to JSON), never "2" or true, which
+    pydantic would otherwise take."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
+    return int(value)
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+ProcedureCode = Annotated[str, Field(max_length=64, pattern=PROCEDURE_PATTERN,
+                                     examples=[DEMO_PROCEDURE])]
+DossierCode = Annotated[str, Field(max_length=64, pattern=DOSSIER_PATTERN,
+                                   examples=[DEMO_DOSSIER])]
+Level = Annotated[int, Field(ge=1, le=3), BeforeValidator(_json_int)]
+Finite = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+
+
+# a name has a letter that is not a space, by Python's measure (`strip()`) and by the
+# ECMA regexes that read the OpenAPI document: their \s differ by these few characters
+HAS_LETTER = r"[^\s\x1c-\x1f\x85\ufeff]"
+
+
+def _has_full_name(applicant: dict[str, Any]) -> dict[str, Any]:
+    name = applicant.get("full_name")
+    if not isinstance(name, str) or not re.search(HAS_LETTER, name) or len(name) > 200:
+        raise ValueError("applicant.full_name must be a name of 1 to 200 characters")
+    return applicant
+
+
+def _text_only(value: Any) -> Any:
+    """Free-form JSON whose strings are all text: JSON can carry a lone surrogate
+    ("\\ud800"), which is no character and could be neither stored nor sent on."""
+    stack = [value]
+    while stack:  # not recursive: as deep as the JSON parser went, and no deeper
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("must be text (it holds a lone surrogate)") from None
+    return value
+
+
+FreeJson = Annotated[dict[str, Any], AfterValidator(_text_only)]
+Applicant = Annotated[FreeJson, AfterValidator(_has_full_name), WithJsonSchema({
+    "type": "object", "required": ["full_name"], "additionalProperties": True,
+    "properties": {"full_name": {"type": "string", "minLength": 1, "maxLength": 200,
+                                 "pattern": HAS_LETTER}}})]
+
+
 class SubmissionIn(BaseModel):
-    procedure_code: Annotated[str, Field(min_length=3, max_length=64)]
-    agency: Annotated[str, Field(min_length=3, max_length=32)]
-    applicant: dict[str, Any]
-    documents: list[dict[str, Any]] = []
+    procedure_code: ProcedureCode
+    agency: Annotated[str, Field(max_length=32, pattern=AGENCY_PATTERN)]
+    applicant: Applicant
+    documents: list[FreeJson] = []
     # the reference printed on the person's slip, so staff can find the submission by it
-    reference: Annotated[str, Field(pattern=REFERENCE.pattern)] | None = None
+    reference: Annotated[str, Field(pattern=REFERENCE_PATTERN)] | None = None
 
 
 class RatingIn(BaseModel):
     agency: Annotated[str, Field(min_length=1, max_length=32)]
-    overall: Annotated[int, Field(ge=1, le=3)]
-    criteria: dict[str, Annotated[int, Field(ge=1, le=3)]] = {}
-    dossier_code: str | None = None
+    overall: Level
+    criteria: dict[Annotated[str, Field(max_length=64)], Level] = {}
+    dossier_code: DossierCode | None = None
 
 
 class HandoffIn(BaseModel):
-    procedure_code: Annotated[str, Field(min_length=3, max_length=64)]
+    procedure_code: ProcedureCode
     case: Annotated[str, Field(max_length=500)] = ""
 
 
@@ -91,20 +211,25 @@ class HandoffOut(BaseModel):
 
 
 class UsageCountIn(BaseModel):
-    day: date
+    day: Day
     event: Annotated[str, Field(pattern=r"^[a-z_]{1,32}$")]
     # a procedure code or nothing: the server refuses anything that could be personal data
-    detail: Annotated[str, Field(max_length=64, pattern=f"^$|{PROCEDURE_CODE.pattern}")] = ""
-    count: Annotated[int, Field(ge=1, le=1_000_000)]
+    detail: Annotated[str, Field(max_length=64, pattern=f"^$|{PROCEDURE_PATTERN}")] = ""
+    count: Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(_json_int)]
 
 
 class HeartbeatIn(BaseModel):
+    # usage counts come in a batch with its id, so that a batch sent twice counts once
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"usage": {"maxItems": 0}}},
+        {"required": ["batch_id"], "properties": {"batch_id": {"type": "string"}}}]})
+
     version: Annotated[str, Field(max_length=32)]
-    uptime_s: Annotated[float, Field(ge=0)]
+    uptime_s: Finite
     # the kiosk's own heartbeat interval: how long a silence means it is down
-    interval_s: Annotated[float, Field(ge=1, le=7 * 86400)] | None = None
+    interval_s: Annotated[float, Field(ge=1, le=7 * 86400, strict=True)] | None = None
     last_sync: Annotated[str, Field(max_length=40)] | None = None
-    free_disk_mb: Annotated[float, Field(ge=0)] | None = None
+    free_disk_mb: Finite | None = None
     camera: Annotated[str, Field(max_length=32)] | None = None
     batch_id: Annotated[str, Field(pattern=r"^[0-9A-Za-z_-]{8,64}$")] | None = None
     usage: Annotated[list[UsageCountIn], Field(max_length=5000)] = []
@@ -115,49 +240,190 @@ class HeartbeatOut(BaseModel):
     counted: bool | None  # false: this batch had been counted before; null: no batch
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorAnswer} for code in (400, 401, 403, 404, 413, 429)}
+class CatalogueVersion(BaseModel):
+    version: str
+    procedures: int
+    forms: int
+    agencies: int
+    updated_max: str
 
 
-def create_app(db: ServerDB) -> FastAPI:
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    total: int
+
+
+class Items(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class HistoryOut(BaseModel):
+    at: date | None
+    status: Annotated[int, Field(ge=1, le=10)]
+    note: str
+
+
+class DossierOut(BaseModel):
+    code: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str  # masked: "Trần T** B**"
+    status: Annotated[int, Field(ge=1, le=10)]
+    received: date
+    appointment: date | None
+    completed: date | None
+    channel: int
+    agency: str
+    counter: str
+    note: str
+    history: list[HistoryOut]
+
+
+class SubmissionOut(BaseModel):
+    dossier_code: str
+    received: date
+    appointment: date
+    possible_duplicate_of: str | None = None
+
+
+class SubmissionStateOut(BaseModel):
+    """What became of a submission, by its slip's reference."""
+
+    reference: str
+    state: Literal["sent", "refused"]
+    at: str
+    dossier_code: str | None = None  # sent
+    reason: str | None = None  # refused: the error code it was refused with
+    procedure_code: str | None = None  # refused
+
+
+class FlaggedItem(BaseModel):
+    kind: Literal["possible_duplicate", "refused"]
+    at: str
+    kiosk_id: str
+    reference: str
+    dossier_code: str | None = None
+    duplicate_of: str | None = None
+    reason: str | None = None
+    procedure_code: str | None = None
+
+
+class FlaggedOut(BaseModel):
+    since: date
+    items: list[FlaggedItem]
+
+
+class Received(BaseModel):
+    received: bool
+
+
+_WHY = {400: "The request is not valid: a parameter, header or body the API does not take.",
+        401: "No API key in `X-Api-Key`, or one the API does not know.",
+        403: "Not allowed (`pin_required`, `pin_incorrect`).",
+        404: "Not found.",
+        409: "This `Idempotency-Key` came before with a different request "
+             "(`idempotency_key_reused`).",
+        413: "The body is larger than this route takes.",
+        429: "Too many requests (`rate_limited`) or wrong PINs (`too_many_attempts`) "
+             "from this client: wait the `Retry-After` seconds."}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answers for these error statuses (every authenticated route can also give
+    400, 401 and 413: the key and the body are checked before the route runs)."""
+    found: dict[int | str, dict[str, Any]] = {}
+    for code in sorted({400, 401, 413, *codes}):
+        found[code] = {"model": ErrorAnswer, "description": _WHY[code]}
+        if code == 429:
+            found[code]["headers"] = {"Retry-After": {
+                "description": "seconds to wait before asking again",
+                "schema": {"type": "integer", "minimum": 1}}}
+    return found
+
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Nothing changed since the `ETag` sent in `If-None-Match`."}}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The PDF.", "content": {"application/pdf": {
+        "schema": {"type": "string", "format": "binary"}}}}}
+
+API_KEY = APIKeyHeader(name="X-Api-Key", scheme_name="ApiKey", auto_error=False,
+                       description="The kiosk's API key. Every path needs it except "
+                                   "/v1/health and /v1/openapi.json.")
+IdempotencyKey = Annotated[str, Header(
+    pattern=IDEMPOTENCY_PATTERN, description="The same key always gets the same answer: a "
+    "kiosk sends again with it after any failure.")]
+PUBLIC_PATHS = ("/v1/health", "/v1/openapi.json")
+
+
+def is_public(path: str) -> bool:
+    """Paths answered without an API key: health, this document, and the hand-off pages a
+    person's phone opens."""
+    return path in PUBLIC_PATHS or path.startswith("/h/")
+
+
+def body_cap(path: str) -> int:
+    return MAX_SUBMISSION_BODY if path == "/v1/submissions" else MAX_BODY
+
+
+def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
+    limits = limits or Limits()
     app = FastAPI(title="Kiosk central API (reference)", version=__version__,
                   openapi_url="/v1/openapi.json", docs_url=None, redoc_url=None,
                   description="Procedure catalogue, dossier status and what kiosks send. "
                               "All paths need `X-Api-Key` except /v1/health and "
-                              "/v1/openapi.json.")
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Response:
-        declared = request.headers.get("content-length", "")
-        limit = MAX_SUBMISSION_BODY if request.url.path == "/v1/submissions" else MAX_BODY
-        if declared and (not declared.isdigit() or int(declared) > limit):
-            return _error(413, "too_large", f"request bodies are limited to {limit} bytes")
-        return await call_next(request)
+                              "/v1/openapi.json; the key is checked before the body is "
+                              "read. Bodies are limited to 1 MiB (16 MiB for "
+                              "/v1/submissions), chunked or not. Errors are "
+                              '`{"error": {"code", "message"}}`.')
+    app.add_middleware(Guard, kiosk_for_key=db.kiosk_for_key, is_public=is_public,
+                       body_cap=body_cap)
+    per_key = RateLimit(*limits.lookups_per_key)
+    per_address = RateLimit(*limits.lookups_per_address)
+    handoff_pages = RateLimit(*limits.handoff_pages_per_address)
 
     @app.exception_handler(ApiProblem)
     async def problem(_: Request, err: ApiProblem) -> JSONResponse:
-        return _error(err.status, err.code, err.message)
+        return _error(err.status, err.code, err.message, err.retry_after)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, err: RequestValidationError) -> JSONResponse:
         first = err.errors()[0] if err.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "request"
+        loc = tuple(str(p) for p in first.get("loc", ()))
+        known = _invalid_answer(request.url.path, loc)
+        if known:
+            return _error(400, *known)
+        where = ".".join(p for p in loc if p != "body") or "request"
         return _error(400, "bad_request", f"{where}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return _error(err.status_code, codes.get(err.status_code, "error"), str(err.detail))
+        answer = _error(err.status_code, codes.get(err.status_code, "error"), str(err.detail))
+        answer.headers.update(err.headers or {})  # 405 says what is allowed (`Allow`)
+        return answer
 
-    def kiosk_id(x_api_key: Annotated[str | None, Header()] = None) -> str:
-        if not x_api_key:
+    def kiosk_id(request: Request, _: Annotated[str | None, Security(API_KEY)]) -> str:
+        """The kiosk whose key the guard accepted (the security dependency puts the key
+        in the OpenAPI document; the guard has checked it before the body was read)."""
+        found = request.scope.get("state", {}).get(KIOSK_ID)
+        if not found:
             raise ApiProblem(401, "unauthorized", "send this kiosk's API key in X-Api-Key")
-        found = db.kiosk_for_key(x_api_key) if len(x_api_key) <= 256 else None
-        if found is None:
-            raise ApiProblem(401, "unauthorized", "unknown API key")
-        return found
+        return str(found)
 
     Kiosk = Annotated[str, Depends(kiosk_id)]
+
+    def client_of(request: Request, kiosk: Kiosk) -> str:
+        """Who is asking, for limits: the kiosk (its key) at its address. Behind a reverse
+        proxy the address is the proxy's, unless uvicorn is told to trust its headers."""
+        return f"{kiosk}@{_address(request)}"
+
+    Client = Annotated[str, Depends(client_of)]
+
+    def lookup_allowed(request: Request, kiosk: Kiosk) -> None:
+        """Dossier look-ups, per API key and per address: a brake on guessing codes."""
+        _limit(request, (per_key, kiosk), (per_address, _address(request)))
 
     def etag_answer(text: str, if_none_match: str | None, extra: dict[str, str] | None = None
                     ) -> Response:
@@ -167,12 +433,15 @@ def create_app(db: ServerDB) -> FastAPI:
             return Response(status_code=304, headers=headers)
         return _json(text, headers=headers)
 
+    IfNoneMatch = Annotated[str | None, Header(max_length=1000)]
+
     @app.get("/v1/health", tags=["meta"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/v1/catalogue", tags=["catalogue"], responses=ERRORS)
-    def catalogue(_: Kiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    @app.get("/v1/catalogue", tags=["catalogue"], response_class=Response,
+             responses={200: {"model": CatalogueVersion}, **NOT_MODIFIED, **errors()})
+    def catalogue(_: Kiosk, if_none_match: IfNoneMatch = None) -> Response:
         """The catalogue's version and counts: one cheap call tells a kiosk if anything changed.
         Send the last `ETag` in `If-None-Match` to get 304 when nothing did."""
         version = db.catalogue_version()
@@ -182,45 +451,51 @@ def create_app(db: ServerDB) -> FastAPI:
             return Response(status_code=304, headers={"ETag": tag})
         return _json(text, headers={"ETag": tag, "Cache-Control": "no-cache"})
 
-    @app.get("/v1/procedures", tags=["catalogue"], responses=ERRORS)
+    @app.get("/v1/procedures", tags=["catalogue"], response_class=Response,
+             responses={200: {"model": Page}, **NOT_MODIFIED, **errors()})
     def procedures(
         _: Kiosk,
-        updated_since: Annotated[str | None, Query(
+        updated_since: Annotated[str | None, WithJsonSchema(
+            {"type": "string", "format": "date-time", "maxLength": 40}), Query(
             description="Only procedures changed after this server time (the `modified_at` "
                         "of the last item seen); removed ones then come as "
                         "`{code, deleted: true}`.", max_length=40)] = None,
-        cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page",
-                                            max_length=200)] = None,
+        cursor: Annotated[str | None, Query(
+            description="`next_cursor` of the previous page (400 `bad_cursor` for any "
+                        "other value)", max_length=200, pattern="^[A-Za-z0-9_=-]+$")] = None,
         limit: Annotated[int, Query(ge=1, le=2000)] = 200,
         field: Annotated[str | None, Query(max_length=200)] = None,
-        if_none_match: Annotated[str | None, Header()] = None,
+        if_none_match: IfNoneMatch = None,
     ) -> Response:
         """One page of procedures in the order they changed. Follow `next_cursor` until null."""
-        if updated_since is not None:
-            _check_stamp(updated_since)
+        since = _stamp(updated_since) if updated_since is not None else None
         after = _decode_cursor(cursor) if cursor else None
-        items, next_key, total = db.procedure_page(updated_since=updated_since, after=after,
+        items, next_key, total = db.procedure_page(updated_since=since, after=after,
                                                    limit=limit, field=field)
         next_cursor = json.dumps(_encode_cursor(next_key) if next_key else None)
         text = (f'{{"items": [{", ".join(items)}], "next_cursor": {next_cursor}, '
                 f'"total": {total}}}')
         return etag_answer(text, if_none_match)
 
-    @app.get("/v1/procedures/{code}", tags=["catalogue"], responses=ERRORS)
-    def procedure(code: str, _: Kiosk) -> Response:
-        if not PROCEDURE_CODE.match(code):
-            raise ApiProblem(400, "bad_code", "a procedure code looks like 1.001193")
+    @app.get("/v1/procedures/{code}", tags=["catalogue"], response_class=Response,
+             responses={200: {"description": "The procedure.",
+                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                        **errors(404)})
+    def procedure(code: Annotated[str, Path(max_length=64, pattern=PROCEDURE_PATTERN,
+                                            examples=[DEMO_PROCEDURE])], _: Kiosk) -> Response:
         body = db.procedure(code)
         if body is None:
             raise ApiProblem(404, "not_found", f"no procedure {code}")
         return _json(body)
 
-    @app.get("/v1/agencies", tags=["catalogue"], responses=ERRORS)
-    def agencies(_: Kiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    @app.get("/v1/agencies", tags=["catalogue"], response_class=Response,
+             responses={200: {"model": Items}, **NOT_MODIFIED, **errors()})
+    def agencies(_: Kiosk, if_none_match: IfNoneMatch = None) -> Response:
         return etag_answer(f'{{"items": [{", ".join(db.agencies())}]}}', if_none_match)
 
-    @app.get("/v1/forms", tags=["catalogue"], responses=ERRORS)
-    def forms(_: Kiosk, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    @app.get("/v1/forms", tags=["catalogue"], response_class=Response,
+             responses={200: {"model": Items}, **NOT_MODIFIED, **errors()})
+    def forms(_: Kiosk, if_none_match: IfNoneMatch = None) -> Response:
         """Form templates with the SHA-256 of their PDF and of their filled-in sample
         ("" when there is none)."""
         items = [f'{body[:-1]}, "sha256": "{sha}", "sample_sha256": "{sample}"}}'
@@ -228,56 +503,61 @@ def create_app(db: ServerDB) -> FastAPI:
         return etag_answer(f'{{"items": [{", ".join(items)}]}}', if_none_match)
 
     def pdf(code: str, sample: bool, if_none_match: str | None) -> Response:
-        found = db.form_pdf(code, sample) if len(code) <= 64 else None
+        found = db.form_pdf(code, sample)
         if found is None:
             raise ApiProblem(404, "not_found", f"no {'sample' if sample else 'form'} PDF for "
-                                               f"{code[:64]}")
+                                               f"{code}")
         data, digest = found
         tag = f'"{digest}"'
         if if_none_match == tag:
             return Response(status_code=304, headers={"ETag": tag})
         return Response(data, media_type="application/pdf", headers={"ETag": tag})
 
-    @app.get("/v1/forms/{code}/pdf", tags=["catalogue"], responses=ERRORS,
-             response_class=Response)
-    def form_pdf(code: str, _: Kiosk, if_none_match: Annotated[str | None, Header()] = None
-                 ) -> Response:
+    FormCode = Annotated[str, Path(max_length=64)]
+
+    @app.get("/v1/forms/{code}/pdf", tags=["catalogue"], response_class=Response,
+             responses={**PDF, **NOT_MODIFIED, **errors(404)})
+    def form_pdf(code: FormCode, _: Kiosk, if_none_match: IfNoneMatch = None) -> Response:
         return pdf(code, False, if_none_match)
 
-    @app.get("/v1/forms/{code}/sample", tags=["catalogue"], responses=ERRORS,
-             response_class=Response)
-    def sample_pdf(code: str, _: Kiosk, if_none_match: Annotated[str | None, Header()] = None
-                   ) -> Response:
+    @app.get("/v1/forms/{code}/sample", tags=["catalogue"], response_class=Response,
+             responses={**PDF, **NOT_MODIFIED, **errors(404)})
+    def sample_pdf(code: FormCode, _: Kiosk, if_none_match: IfNoneMatch = None) -> Response:
         return pdf(code, True, if_none_match)
 
-    @app.get("/v1/dossiers/{code}", tags=["dossiers"], responses=ERRORS)
-    def dossier(code: str, _: Kiosk,
-                pin: Annotated[str | None, Query(max_length=16)] = None) -> dict[str, Any]:
+    @app.get("/v1/dossiers/{code}", tags=["dossiers"], response_class=Response,
+             responses={200: {"model": DossierOut}, **errors(403, 404, 429)},
+             dependencies=[Depends(lookup_allowed)])
+    def dossier(code: Annotated[str, Path(max_length=64, pattern=DOSSIER_PATTERN,
+                                          examples=[DEMO_DOSSIER])],
+                client: Client,
+                pin: Annotated[str | None, Query(pattern=PIN_PATTERN)] = None) -> Response:
         """A dossier's status, dates and history, with the applicant's name masked. Some
-        dossiers need the lookup PIN printed on the receipt (403 `pin_required`)."""
-        if len(code) > 64 or not DOSSIER_CODE.match(code):
-            raise ApiProblem(400, "bad_code",
-                             "a dossier code looks like 000.00.20.H29-201117-0001")
+        dossiers need the lookup PIN printed on the receipt (403 `pin_required`). After
+        5 wrong PINs for a dossier in 15 minutes, or 20 over all dossiers, the client that
+        sent them (this API key from this address) gets 429 `too_many_attempts` for a
+        while; others, the dossier's owner among them, are not locked out. Look-ups are
+        limited per API key and per address (429 `rate_limited`)."""
         found = db.dossier(code)
         if found is None:
             raise ApiProblem(404, "not_found", f"no dossier {code}")
         record, expected_pin = found
         if expected_pin:
-            since = (datetime.now(UTC) - PIN_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            if db.pin_failures_since(code, since) >= PIN_ATTEMPTS:
-                raise ApiProblem(429, "too_many_attempts",
-                                 "too many wrong PINs for this dossier; try again later")
+            _check_pin_failures(db, code, client)
             if not pin:
                 raise ApiProblem(403, "pin_required", "this dossier needs its lookup PIN")
-            if not secrets.compare_digest(pin, expected_pin):
-                db.record_pin_failure(code)
+            if not secrets.compare_digest(pin.encode(), expected_pin.encode()):
+                db.record_pin_failure(code, client, forget_before=_stamp_of(
+                    datetime.now(UTC) - PIN_WINDOW))
                 raise ApiProblem(403, "pin_incorrect", "the lookup PIN is not right")
-        return _public(record)
+        return _json(json.dumps(_public(record), ensure_ascii=False))
 
-    @app.post("/v1/submissions", tags=["kiosk"], status_code=201,
-              responses={**ERRORS, 409: {"model": ErrorAnswer}})
-    def submit(body: SubmissionIn, kiosk: Kiosk,
-               idempotency_key: Annotated[str, Header()]) -> Response:
+    @app.post("/v1/submissions", tags=["kiosk"], status_code=201, response_class=Response,
+              responses={201: {"model": SubmissionOut, "description": "A new dossier."},
+                         200: {"model": SubmissionOut,
+                               "description": "This Idempotency-Key's earlier answer."},
+                         **errors(409)})
+    def submit(body: SubmissionIn, kiosk: Kiosk, idempotency_key: IdempotencyKey) -> Response:
         """Start a dossier from a kiosk. The same `Idempotency-Key` from the same kiosk always
         gets the same answer, so a kiosk may send again after any failure without making two
         dossiers; the same key with a different request is refused (409). The submission,
@@ -331,41 +611,46 @@ def create_app(db: ServerDB) -> FastAPI:
                              "this Idempotency-Key came before with a different request")
         return _json(result.answer, 201 if result.new else 200)
 
-    @app.get("/v1/submissions/by-reference/{reference}", tags=["kiosk"], responses=ERRORS)
-    def by_reference(reference: Annotated[str, Path(pattern=REFERENCE.pattern)],
-                     _: Kiosk) -> dict[str, Any]:
+    @app.get("/v1/submissions/by-reference/{reference}", tags=["kiosk"],
+             responses=errors(404, 429), dependencies=[Depends(lookup_allowed)])
+    def by_reference(reference: Annotated[str, Path(pattern=REFERENCE_PATTERN,
+                                                    examples=["K7P-3F9A"])],
+                     _: Kiosk) -> SubmissionStateOut:
         """What became of a submission, by the reference on the person's slip (from any
         kiosk): `sent` with its `dossier_code`, or `refused` with the `reason` (the error
         code it was refused with). 404 while this server has not had it."""
         found = db.by_reference(reference)
         if found is None:
             raise ApiProblem(404, "not_found", f"no submission with reference {reference}")
-        return found
+        return SubmissionStateOut(**found)
 
-    @app.get("/v1/submissions/flagged", tags=["province"], responses=ERRORS)
-    def flagged(_: Kiosk, since: Annotated[date | None, Query(
+    @app.get("/v1/submissions/flagged", tags=["province"], responses=errors())
+    def flagged(_: Kiosk, since: Annotated[Day | None, Query(
                 description="first day, YYYY-MM-DD (default: 7 days ago)")] = None,
-                ) -> dict[str, Any]:
+                ) -> FlaggedOut:
         """For staff: submissions refused (by reference and reason) and dossiers that may
         repeat one made within 24 hours for the same person, procedure and agency."""
-        since = since or date.today() - timedelta(days=7)
-        return {"since": since.isoformat(), "items": db.flagged(since.isoformat())}
+        since = since or _shift(date.today(), -7)
+        return FlaggedOut(since=since, items=[FlaggedItem(**item)
+                                              for item in db.flagged(since.isoformat())])
 
-    @app.post("/v1/ratings", tags=["kiosk"], status_code=201, responses=ERRORS)
-    def rate(body: RatingIn, kiosk: Kiosk, idempotency_key: Annotated[str, Header()]
-             ) -> Response:
+    @app.post("/v1/ratings", tags=["kiosk"], status_code=201, response_class=Response,
+              responses={201: {"model": Received, "description": "Stored."},
+                         200: {"model": Received, "description": "Stored before."},
+                         **errors()})
+    def rate(body: RatingIn, kiosk: Kiosk, idempotency_key: IdempotencyKey) -> Response:
         """Store a citizen's rating once per `Idempotency-Key`."""
         _check_key(idempotency_key)
         new = db.add_rating(idempotency_key, kiosk, body.agency, body.model_dump_json())
         return _json(json.dumps({"received": True}), 201 if new else 200)
 
-    @app.post("/v1/handoffs", tags=["kiosk"], status_code=201, responses=ERRORS)
+    @app.post("/v1/handoffs", tags=["kiosk"], status_code=201, responses=errors(404))
     def handoff(body: HandoffIn, kiosk: Kiosk, request: Request) -> HandoffOut:
         """A short-lived link that lets a person continue a submission on their own phone
-        (the kiosk shows it as a QR code). It carries no personal data."""
-        if not PROCEDURE_CODE.match(body.procedure_code) or \
-                db.procedure(body.procedure_code) is None:
-            raise ApiProblem(400, "unknown_procedure", f"no procedure {body.procedure_code}")
+        (the kiosk shows it as a QR code). It carries no personal data. 404
+        `unknown_procedure` when the catalogue has no such procedure."""
+        if db.procedure(body.procedure_code) is None:
+            raise ApiProblem(404, "unknown_procedure", f"no procedure {body.procedure_code}")
         token = secrets.token_urlsafe(12)
         expires = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=HANDOFF_MINUTES)
         db.add_handoff(token, kiosk, body.procedure_code, body.case, expires.isoformat())
@@ -373,9 +658,10 @@ def create_app(db: ServerDB) -> FastAPI:
                           expires_at=expires.isoformat())
 
     @app.get("/h/{token}", include_in_schema=False)
-    def handoff_page(token: str) -> Response:
+    def handoff_page(token: str, request: Request) -> Response:
         """Where a hand-off QR lands on the person's phone: the procedure to continue, or
-        a plain "this link has expired"."""
+        a plain "this link has expired". Public, so limited per address."""
+        _limit(request, (handoff_pages, _address(request)))
         found = db.handoff(token) if len(token) <= 64 else None
         if found is None or datetime.fromisoformat(found[2]) < datetime.now(UTC):
             return Response(_page("Liên kết đã hết hạn", "Mã QR này chỉ dùng được trong "
@@ -388,10 +674,13 @@ def create_app(db: ServerDB) -> FastAPI:
                               + ". Đăng nhập Cổng Dịch vụ công quốc gia bằng VNeID để nộp."),
                         media_type="text/html; charset=utf-8")
 
-    @app.post("/v1/heartbeats", tags=["kiosk"], status_code=204,
-              responses={**ERRORS, 200: {"model": HeartbeatOut}})
+    @app.post("/v1/heartbeats", tags=["kiosk"], status_code=204, response_class=Response,
+              responses={204: {"description": "Taken."},
+                         200: {"model": HeartbeatOut,
+                               "description": "Taken, with `Prefer: return=representation`."},
+                         **errors()})
     def heartbeat(body: HeartbeatIn, kiosk: Kiosk,
-                  prefer: Annotated[str | None, Header()] = None) -> Response:
+                  prefer: Annotated[str | None, Header(max_length=200)] = None) -> Response:
         """A kiosk says it is alive, with its anonymous usage counts. Counts come as a batch
         with a `batch_id`; each (kiosk, batch_id) is counted once, so a kiosk sends a batch
         again until it has an answer. 204, or with `Prefer: return=representation` 200 and
@@ -410,7 +699,7 @@ def create_app(db: ServerDB) -> FastAPI:
     # The province's view of its kiosks. The reference server takes any kiosk's key here;
     # a real deployment gives these to a province key only.
 
-    @app.get("/v1/kiosks", tags=["province"], responses=ERRORS)
+    @app.get("/v1/kiosks", tags=["province"], responses=errors())
     def kiosks(_: Kiosk) -> dict[str, Any]:
         """Every kiosk with a key or a heartbeat: its last heartbeat, when it came
         (`age_s` seconds ago, by the server's clock), and `alive`: heard from within
@@ -428,13 +717,13 @@ def create_app(db: ServerDB) -> FastAPI:
                           "age_s": age, "heartbeat": beat})
         return {"items": items}
 
-    @app.get("/v1/usage", tags=["province"], responses=ERRORS)
-    def usage(_: Kiosk, since: Annotated[date | None, Query(
+    @app.get("/v1/usage", tags=["province"], responses=errors())
+    def usage(_: Kiosk, since: Annotated[Day | None, Query(
               description="first day counted, YYYY-MM-DD (default: 30 days ago)")] = None,
               ) -> dict[str, Any]:
         """Usage counts of all kiosks from `since` on: `totals` per event, and `items` per
         event and detail (a procedure code, with its name), largest first."""
-        since = since or date.today() - timedelta(days=30)
+        since = since or _shift(date.today(), -30)
         rows = db.usage_totals(since.isoformat())
         totals: dict[str, int] = {}
         for event, _detail, count, _name in rows:
@@ -443,20 +732,20 @@ def create_app(db: ServerDB) -> FastAPI:
                 "items": [{"event": event, "detail": detail, "name": name or "",
                            "count": count} for event, detail, count, name in rows]}
 
-    @app.get("/v1/ratings/summary", tags=["province"], responses=ERRORS)
-    def rating_summary(_: Kiosk, since: Annotated[date | None, Query(
+    @app.get("/v1/ratings/summary", tags=["province"], responses=errors())
+    def rating_summary(_: Kiosk, since: Annotated[Day | None, Query(
                        description="first day, YYYY-MM-DD (default: 30 days ago)")] = None,
-                       until: Annotated[date | None, Query(
+                       until: Annotated[Day | None, Query(
                        description="last day, YYYY-MM-DD (default: today)")] = None,
                        ) -> dict[str, Any]:
         """Citizens' ratings per agency over a period: how many, and for the overall level
         and each criterion how many gave 3 (very satisfied), 2 (satisfied), 1 (not
         satisfied). Each rating is counted once, however often a kiosk sent it."""
         until = until or date.today()
-        since = since or until - timedelta(days=30)
+        since = since or _shift(until, -30)
         agencies: dict[str, dict[str, Any]] = {}
         for agency, body in db.ratings_since(since.isoformat(),
-                                             (until + timedelta(days=1)).isoformat()):
+                                             _shift(until, 1).isoformat()):
             rating = json.loads(body)
             totals = agencies.setdefault(agency, {"agency": agency, "ratings": 0,
                                                   "overall": {"3": 0, "2": 0, "1": 0},
@@ -491,13 +780,90 @@ def _check_key(key: str) -> None:
                          "Idempotency-Key must be 8 to 128 letters, digits or ._:-")
 
 
-def _check_stamp(value: str) -> None:
+_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+                   r"(?:\.([0-9]+))?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))")
+_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def _stamp(value: str) -> str:
+    """An RFC 3339 time as the server's own `modified_at` text (UTC, microseconds), which
+    `updated_since` is compared with as text."""
+    found = _TIME.fullmatch(value)
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if found is None:
+            raise ValueError(value)
+        year, month, day, hour, minute, second = (int(g) for g in found.groups()[:6])
+        fraction, zulu, sign, off_h, off_m = found.groups()[6:]
+        offset = timedelta(0) if zulu else (1 if sign == "+" else -1) * timedelta(
+            hours=int(off_h), minutes=int(off_m))
+        moment = datetime(year, month, day, hour, minute, min(second, 59),  # a leap second
+                          int((fraction or "0")[:6].ljust(6, "0")), timezone(offset))
     except ValueError:
-        raise ApiProblem(400, "bad_request",
-                         "updated_since must be a time such as 2026-01-31T08:00:00.000000Z"
-                         ) from None
+        raise ApiProblem(400, "bad_request", "updated_since must be a time such as "
+                         "2026-01-31T08:00:00.000000Z") from None
+    try:
+        return _stamp_of(moment.astimezone(UTC))
+    except OverflowError:  # within a day of year 1 or 9999 once moved to UTC
+        return "0001-01-01T00:00:00.000000Z" if moment.year == 1 else \
+            "9999-12-31T23:59:59.999999Z"
+
+
+def _stamp_of(moment: datetime) -> str:
+    return moment.strftime(_STAMP)
+
+
+def _shift(day: date, days: int) -> date:
+    """`day` moved by `days`, held at the first or last day there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _limit(request: Request, *checks: tuple[RateLimit, str]) -> None:
+    """Count this request against each (limit, key), or refuse it with 429 and the wait
+    in `Retry-After` when any of them is used up (then none counts it)."""
+    refused = [d for d in (limit.check(key) for limit, key in checks) if not d.allowed]
+    if not refused:
+        refused = [d for d in (limit.hit(key) for limit, key in checks) if not d.allowed]
+    if refused:
+        wait = max(refused, key=lambda d: d.retry_after)
+        raise ApiProblem(429, "rate_limited", f"too many requests from this client; try "
+                         f"again in {wait.retry_after_header} s", wait.retry_after_header)
+
+
+def _check_pin_failures(db: ServerDB, code: str, client: str) -> None:
+    """429 while this client has too many wrong PINs, for this dossier or over all; counted
+    in the database, so every worker process and a restart see the same counts."""
+    now = datetime.now(UTC)
+    since = _stamp_of(now - PIN_WINDOW)
+    for failures, oldest, most in (
+            (*db.pin_failures_since(since, client, code), PIN_ATTEMPTS),
+            (*db.pin_failures_since(since, client), PIN_CLIENT_ATTEMPTS)):
+        if failures >= most and oldest:
+            # one more try is allowed once the oldest failure in the window has aged out
+            free = datetime.strptime(oldest, _STAMP).replace(tzinfo=UTC) + PIN_WINDOW
+            wait = Decision(False, (free - now).total_seconds())
+            raise ApiProblem(429, "too_many_attempts", "too many wrong PINs from this "
+                             f"client; try again in {wait.retry_after_header} s",
+                             wait.retry_after_header)
+
+
+def _invalid_answer(path: str, loc: tuple[str, ...]) -> tuple[str, str] | None:
+    """The error code and message for the parameters the kiosk tells apart."""
+    if loc == ("path", "code") and path.startswith("/v1/dossiers/"):
+        return "bad_code", "a dossier code looks like 000.00.20.H29-201117-0001"
+    if loc == ("path", "code") and path.startswith("/v1/procedures/"):
+        return "bad_code", "a procedure code looks like 1.001193"
+    if loc == ("query", "pin"):
+        return "bad_pin", "a lookup PIN is 4 to 8 digits"
+    if loc[:2] == ("header", "idempotency-key"):
+        return "bad_idempotency_key", "Idempotency-Key must be 8 to 128 letters, digits or ._:-"
+    return None
 
 
 def _encode_cursor(key: tuple[str, str]) -> str:

@@ -43,7 +43,9 @@ CREATE TABLE IF NOT EXISTS dossiers (
 CREATE TABLE IF NOT EXISTS dossier_sequences (
     agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
     PRIMARY KEY (agency, day));
-CREATE TABLE IF NOT EXISTS pin_failures (code TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pin_failures (
+    code TEXT NOT NULL, client TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS pin_failures_client ON pin_failures (client, code, at);
 CREATE TABLE IF NOT EXISTS submissions (
     kiosk_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, request_sha256 TEXT NOT NULL,
     reference TEXT NOT NULL, procedure_code TEXT NOT NULL, agency TEXT NOT NULL,
@@ -153,6 +155,10 @@ class ServerDB:
             if _columns(conn, "submissions") and "request_sha256" not in _columns(
                     conn, "submissions"):
                 _migrate_sqlite_v1(conn)
+            if _columns(conn, "pin_failures") and "client" not in _columns(conn, "pin_failures"):
+                # wrong PINs are now counted per client (a stranger's lock out only the
+                # stranger); the old ones mattered for 15 minutes only
+                conn.execute("DROP TABLE pin_failures")
 
     def stamp(self, conn: Connection | None = None) -> str:
         """A UTC time, fixed width so text order is time order, never equal to the last one."""
@@ -329,14 +335,24 @@ class ServerDB:
                                (code,)).fetchone()
         return (Dossier.from_dict(json.loads(row[0])), row[1]) if row else None
 
-    def pin_failures_since(self, code: str, since: str) -> int:
+    def pin_failures_since(self, since: str, client: str, code: str | None = None
+                           ) -> tuple[int, str | None]:
+        """How many wrong PINs `client` sent after `since` (for dossier `code`, or for all),
+        and when the oldest of them came. Kept in the database, so every worker process
+        and a restart see the same count."""
+        where, args = "client = ? AND at > ?", [client, since]
+        if code is not None:
+            where, args = where + " AND code = ?", [*args, code]
         with self._read() as conn:
-            return conn.execute("SELECT count(*) FROM pin_failures WHERE code = ? AND at > ?",
-                                (code, since)).fetchone()[0]
+            count, oldest = conn.execute(
+                f"SELECT count(*), min(at) FROM pin_failures WHERE {where}", args).fetchone()
+        return int(count), oldest
 
-    def record_pin_failure(self, code: str) -> None:
+    def record_pin_failure(self, code: str, client: str, forget_before: str) -> None:
+        """Count a wrong PIN; failures from before `forget_before` no longer matter."""
         with self._write() as conn:
-            conn.execute("INSERT INTO pin_failures VALUES (?, ?)", (code, _now()))
+            conn.execute("DELETE FROM pin_failures WHERE at < ?", (forget_before,))
+            conn.execute("INSERT INTO pin_failures VALUES (?, ?, ?)", (code, client, _now()))
 
     # --- submissions -------------------------------------------------------------------
 

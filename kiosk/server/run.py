@@ -15,7 +15,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from kiosk.server.app import create_app
+from kiosk.server.app import Limits, create_app
 from kiosk.server.catalogue_files import seed_demo
 from kiosk.server.db import ServerDB
 
@@ -45,8 +45,8 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(db: ServerDB) -> uvicorn.Server:
-    config = uvicorn.Config(create_app(db), log_level="warning", access_log=False,
+def _server(db: ServerDB, limits: Limits | None = None) -> uvicorn.Server:
+    config = uvicorn.Config(create_app(db, limits), log_level="warning", access_log=False,
                             timeout_keep_alive=5, lifespan="off")
     return uvicorn.Server(config)
 
@@ -88,9 +88,11 @@ class RunningServer:
         self.thread.join(timeout=10)
 
 
-def start_in_thread(db: ServerDB, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+def start_in_thread(db: ServerDB, host: str = "127.0.0.1", port: int = 0,
+                    limits: Limits | None = None) -> RunningServer:
+    """`limits`: the rate limits (the defaults of kiosk.server.app.Limits when None)."""
     sock = _bind(host, port)
-    server = _server(db)
+    server = _server(db, limits)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name="reference-api")

@@ -106,9 +106,11 @@ def look_up(api: CentralApi, code: str, pin: str | None = None) -> Lookup:
     except ApiRejected as err:
         if err.code in ("pin_required", "pin_incorrect"):
             return Lookup(err.code, reason=err.code)
+        if err.code == "bad_pin":  # not 4 to 8 digits: as wrong as any other PIN
+            return Lookup("pin_incorrect", reason=err.code)
         if err.code == "bad_code":
             return Lookup("not_found", reason="not a dossier code")
-        if err.status == 429:
+        if err.code == "too_many_attempts":
             return Lookup("too_many", reason=err.reason)
         return Lookup("error", reason=err.reason)
     except (ApiUnreachable, ApiTimeout) as err:

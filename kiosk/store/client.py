@@ -72,6 +72,17 @@ class ApiAuthError(ApiRejected):
     pass
 
 
+class ApiRateLimited(ApiRejected):
+    """429: too many requests from this kiosk for now. `retry_after`: the seconds the API
+    asked it to wait (`Retry-After`), None when it did not say. A read is tried again
+    after that wait when it fits in the request's deadline."""
+
+    def __init__(self, reason: str, status: int, code: str = "",
+                 retry_after: float | None = None) -> None:
+        super().__init__(reason, status, code)
+        self.retry_after = retry_after
+
+
 class ApiNotFound(ApiRejected):
     pass
 
@@ -156,7 +167,10 @@ class ApiClient:
             except ApiError as err:
                 tries += 1
                 pause = self.settings.backoff * (2 ** (tries - 1))
-                if (not err.retryable or tries > self.settings.retries
+                asked = err.retry_after if isinstance(err, ApiRateLimited) else None
+                if asked is not None:  # 429: the API said how long to wait
+                    pause = asked
+                if (not (err.retryable or asked is not None) or tries > self.settings.retries
                         or time.monotonic() + pause >= deadline):
                     raise
                 time.sleep(pause)
@@ -253,6 +267,10 @@ class ApiClient:
                                , status, code)
         if status == 404:
             raise ApiNotFound(f"not found at the central API ({message})", status, code)
+        if status == 429:
+            wait = _retry_after(answer.headers.get("Retry-After", ""))
+            raise ApiRateLimited(f"the central API asks this kiosk to slow down ({status}: "
+                                 f"{message})", status, code, wait)
         if 400 <= status < 500:
             raise ApiRejected(f"the central API refused the request ({status}: {message})",
                               status, code)
@@ -357,6 +375,12 @@ def _error_message(answer: Answer, ctype: str) -> tuple[str, str]:
         except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):
             pass
     return ("no reason given" if not answer.body else _not_json(ctype)), ""
+
+
+def _retry_after(value: str) -> float | None:
+    """`Retry-After` in seconds (the HTTP-date form is not used by the central API)."""
+    value = value.strip()
+    return float(value) if value.isdigit() and len(value) <= 9 else None
 
 
 def _not_json(ctype: str) -> str:
