@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,9 @@ DOUBLE_TAP_ZOOM = 2.0
 OVERSAMPLE = 2  # render at twice the screen's size: 2× zoom stays sharp, 4× acceptable
 EPSILON = 1e-3  # zoom levels closer than this are the same level
 OPENING = N_("Opening the form…")
+# A form's first page is usually drawn within a few frames: saying "Opening" at once would
+# only flicker. Past this, the person is told why the page is still empty.
+OPENING_NOTICE_SECONDS = 0.3
 WAIT_SLICE = 0.1  # how often the drawing thread, waiting for the UI, looks for a stop
 
 
@@ -184,6 +188,7 @@ class PdfViewer(Surface):
         self._failed: int | None = None  # the page that could not be shown (later ones go)
         self._reason = ""  # why, as a message id
         self._job: _Job | None = None
+        self._waited = False  # the job has taken long enough to say "Opening the form…"
         self.path: Path | None = None
 
         self._title = Text("", size=theme.text_heading, color=p.header_text, bold=True)
@@ -259,7 +264,7 @@ class PdfViewer(Surface):
             return ""
         if self._failed is not None and (not self._slots or self._index == self._failed):
             return _(self._reason)
-        return _(OPENING) if self.loading else ""
+        return _(OPENING) if self.loading and self._waited else ""
 
     @property
     def title(self) -> str:
@@ -280,6 +285,7 @@ class PdfViewer(Surface):
         threading.Thread(target=self._draw, name="pdf-pages", daemon=True,
                          args=(job, self.path, t.width * OVERSAMPLE,
                                t.height * OVERSAMPLE)).start()
+        Clock.schedule_once(partial(self._waiting, job), OPENING_NOTICE_SECONDS)
         self._show()
 
     def close(self) -> None:
@@ -382,6 +388,11 @@ class PdfViewer(Surface):
                 step(*args)
         Clock.schedule_once(run)
 
+    def _waiting(self, job: _Job, _dt: float) -> None:
+        if job is self._job and not job.done:
+            self._waited = True
+            self._show()
+
     def _counted(self, count: int) -> None:
         self._slots = [None] * count
         self._show()
@@ -415,6 +426,7 @@ class PdfViewer(Surface):
         if self._job is not None:
             self._job.set()  # its thread stops, and the worker if it is busy with it
             self._job = None
+        self._waited = False
         self._slots = []  # Kivy frees the GL textures once nothing refers to them
         self._index = 0
         self._failed, self._reason = None, ""

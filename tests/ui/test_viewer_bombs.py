@@ -45,7 +45,10 @@ def test_the_screen_lives_while_a_bomb_is_drawn_and_a_touch_leaves_it(
     driver.frames(20)
     assert Clock.frames_displayed >= frames + 20  # the UI draws on: it does not wait
     assert viewer.loading and renderer.busy
-    assert viewer.message == i18n._(OPENING) != OPENING  # in Vietnamese, the default
+    # After a moment (not at once: a normal page would only make it flicker) it says why
+    # the page is empty, in Vietnamese, the default.
+    assert driver.until(lambda: viewer.message == i18n._(OPENING) != OPENING)
+    assert viewer.loading and renderer.busy
     worker = renderer.pid
     driver.tap("viewer:close")  # a person gives up: the touch is answered at once
     assert driver.app.screens.current == "detail"
