@@ -10,6 +10,7 @@ process itself.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 A4 = (595, 842)  # points
 
@@ -115,10 +116,14 @@ def plain(pages: int = 1) -> bytes:
     return pdf.to_bytes()
 
 
-def plain_then_nested_forms() -> bytes:
-    """A form whose first page is honest and whose second is the bomb."""
+def document(*pages: Callable[[RawPdf], int]) -> bytes:
+    """A PDF of the pages that the functions add, in order."""
     pdf = RawPdf()
-    add_plain_page(pdf)
-    add_nested_forms_page(pdf)
-    add_plain_page(pdf)
+    for add_page in pages:
+        add_page(pdf)
     return pdf.to_bytes()
+
+
+def plain_then_nested_forms() -> bytes:
+    """A form whose first page is honest, whose second is the bomb, and a third."""
+    return document(add_plain_page, add_nested_forms_page, add_plain_page)

@@ -391,7 +391,7 @@ class PdfViewer(Surface):
     def _waiting(self, job: _Job, _dt: float) -> None:
         if job is self._job and not job.done:
             self._waited = True
-            self._show()
+            self._notice_message()
 
     def _counted(self, count: int) -> None:
         self._slots = [None] * count
@@ -403,18 +403,25 @@ class PdfViewer(Surface):
         self._job.room.release()
         if index == 0:
             self._arrange_buttons()  # the best place for the buttons depends on its shape
-        self._show()
+        if index == self._index:
+            self._show()
+        else:  # a later page: the one on screen stays as the person has zoomed it
+            self._update_buttons()
 
     def _finished(self, index: int, reason: str | None) -> None:
         assert self._job is not None
         self._job.done = True
+        shown = self._texture()
         if reason is not None:
             self._failed, self._reason = index, reason
             # Pages drawn before the failure stay; those after it are not tried (a form
             # with a page too costly to draw is not worth the next one's wait).
             self._slots = self._slots[:index + 1] if index > 0 else []
             self._index = min(self._index, max(len(self._slots) - 1, 0))
-        self._show()
+        if shown is not None and self._texture() is shown:
+            self._update_buttons()  # the page on screen stays, zoomed as it is
+        else:
+            self._show()
 
     # --- inside -----------------------------------------------------------------------
 
@@ -434,10 +441,13 @@ class PdfViewer(Surface):
 
     def _show(self) -> None:
         self._page.show(self._texture())
+        self._notice_message()
+        self._layout_area()
+
+    def _notice_message(self) -> None:
         message = self.message
         self._notice.text = message
         self._notice.opacity = 1 if message else 0
-        self._layout_area()
 
     def _place_notice(self, *_args: Any) -> None:
         self._notice.width = max(self._area.width - 2 * self.theme.padding, 1)

@@ -3,6 +3,7 @@ while the renderer worker struggles, then says the form cannot be shown."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pdf_bombs
@@ -91,3 +92,23 @@ def test_a_bomb_page_after_good_ones(driver: Driver, tmp_path: Path) -> None:
     assert viewer.zoom == 1  # nothing to zoom on a message
     driver.tap("viewer:prev")
     assert viewer.page_index == 0 and viewer.message == ""
+
+
+def test_pages_that_come_later_leave_the_zoomed_page_alone(driver: Driver,
+                                                          tmp_path: Path) -> None:
+    # The second page takes a second or two to draw, the last is the bomb.
+    slowish = partial(pdf_bombs.add_slow_shading_page, operations=20)
+    data = pdf_bombs.document(pdf_bombs.add_plain_page, slowish,
+                              pdf_bombs.add_nested_forms_page)
+    viewer = show(driver, write(tmp_path, "later.pdf", data))
+    assert driver.until(lambda: viewer.page_total == 3 and viewer.message == "")
+    driver.tap("viewer:zoom_in")
+    zoom = viewer.zoom
+    assert zoom > 1 and viewer.loading  # zoomed while page 2 is drawn
+    assert driver.until(lambda: not viewer.loading, 60)
+    assert viewer.page_index == 0 and viewer.zoom == zoom  # kept through both arrivals
+    assert viewer.page_total == 3
+    driver.tap("viewer:next")
+    assert viewer.message == "" and viewer.zoom == 1  # page 2 drawn, fitted
+    driver.tap("viewer:next")
+    assert viewer.message == i18n._(CANNOT_SHOW)
