@@ -4,9 +4,12 @@ A PDF on the kiosk comes from the catalogue server, so it is treated as untruste
 pixels of one page are capped (`MAX_SIDE` on the long side), only the first `MAX_PAGES`
 pages are rendered, and all the pages of one document together stay within
 `MAX_TOTAL_PIXELS` (scaled down evenly when they would not), so a hostile or merely huge
-PDF cannot exhaust the memory of the kiosk. Anything that cannot be shown raises
-`PdfError`, whose `reason` is a plain English sentence that is also a message id: the
-viewer shows `_(error.reason)`.
+PDF cannot exhaust the memory of the kiosk. Those caps bound the pixels, not PDFium's own
+work: a few kilobytes of nested drawings can take minutes and gigabytes to draw, so the
+kiosk calls this module only inside the renderer process (kiosk/ui/pdf_renderer.py), which
+runs under memory and time limits. Anything that cannot be shown raises `PdfError`, whose
+`reason` is a plain English sentence that is also a message id: the viewer shows
+`_(error.reason)`.
 """
 
 from __future__ import annotations
@@ -35,9 +38,12 @@ NOT_PDF = N_("This file is not a PDF document.")
 DAMAGED = N_("The form file is damaged and cannot be shown.")
 ENCRYPTED = N_("The form file is protected by a password and cannot be shown.")
 NO_PAGES = N_("The form file has no pages.")
+# Anything else: a page too costly to draw within the renderer's limits, or an unforeseen
+# failure. People need no more detail; the log gets it.
+CANNOT_SHOW = N_("This form cannot be shown.")
 
 # PDFium keeps global state and is not thread-safe; every call from this module holds the
-# lock, so rendering may later move to a worker thread without corrupting it.
+# lock, so that two threads of one process never corrupt it.
 _PDFIUM_LOCK = threading.Lock()
 
 
@@ -56,7 +62,7 @@ class PageImage:
 
     width: int
     height: int
-    rgba: bytes
+    rgba: bytes | bytearray  # bytearray when it came from the renderer process
     scale: float  # pixels per PDF point, after the caps
 
 
@@ -87,28 +93,59 @@ def iter_pages(path: str | Path, width_px: int, *, height_px: int | None = None,
                max_total_pixels: int = MAX_TOTAL_PIXELS) -> Iterator[PageImage]:
     """`render_pages` one page at a time, so a caller that uploads each page to the GPU
     never holds the pixels of the whole document at once."""
-    if width_px < 1 or (height_px is not None and height_px < 1):
-        raise ValueError(f"page box must be positive, got {width_px}×{height_px}")
-    if max_side < 1 or max_pages < 1 or max_total_pixels < 1:
-        raise ValueError("the caps must be positive")
-    with _PDFIUM_LOCK:
-        doc = _open(Path(path))
-        try:
-            sizes = [_page_size(doc, i) for i in range(min(len(doc), max_pages))]
-            scales = _scales(sizes, width_px, height_px, max_side, max_total_pixels)
-        except BaseException:
-            doc.close()
-            raise
-    # The lock is released between pages so that a consumer working on one page (e.g. a
-    # texture upload) never blocks another thread's PDFium call for the whole document.
-    try:
-        for index, scale in enumerate(scales):
-            with _PDFIUM_LOCK:
-                image = _render(doc, index, scale)
-            yield image
-    finally:
+    with PdfPages(path, width_px, height_px=height_px, max_side=max_side,
+                  max_pages=max_pages, max_total_pixels=max_total_pixels) as pages:
+        for index in range(pages.count):
+            yield pages.render(index)
+
+
+class PdfPages:
+    """An open PDF whose pages to show, and the size of each, are decided: pages are then
+    rendered one by one on request (`iter_pages` walks them; the renderer process answers
+    one request at a time). Same arguments as `render_pages`; raises PdfError."""
+
+    def __init__(self, path: str | Path, width_px: int, *, height_px: int | None = None,
+                 max_side: int = MAX_SIDE, max_pages: int = MAX_PAGES,
+                 max_total_pixels: int = MAX_TOTAL_PIXELS) -> None:
+        if width_px < 1 or (height_px is not None and height_px < 1):
+            raise ValueError(f"page box must be positive, got {width_px}×{height_px}")
+        if max_side < 1 or max_pages < 1 or max_total_pixels < 1:
+            raise ValueError("the caps must be positive")
         with _PDFIUM_LOCK:
-            doc.close()
+            self._doc: pdfium.PdfDocument | None = _open(Path(path))
+            try:
+                sizes = [_page_size(self._doc, i) for i in range(min(len(self._doc), max_pages))]
+                self._scales = _scales(sizes, width_px, height_px, max_side, max_total_pixels)
+            except BaseException:
+                self._doc.close()
+                self._doc = None
+                raise
+
+    @property
+    def count(self) -> int:
+        """How many pages will be shown (at most `max_pages`)."""
+        return len(self._scales)
+
+    def render(self, index: int) -> PageImage:
+        """Page `index` (from 0), at its decided size."""
+        if self._doc is None:
+            raise ValueError("the document is closed")
+        # The lock is held for one page only, so that a consumer working on one page (e.g.
+        # a texture upload) never blocks another thread's PDFium call for the whole document.
+        with _PDFIUM_LOCK:
+            return _render(self._doc, index, self._scales[index])
+
+    def close(self) -> None:
+        if self._doc is not None:
+            with _PDFIUM_LOCK:
+                self._doc.close()
+            self._doc = None
+
+    def __enter__(self) -> PdfPages:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -142,14 +179,12 @@ def _open(path: Path) -> pdfium.PdfDocument:
 
 
 def _page_size(doc: pdfium.PdfDocument, index: int) -> tuple[float, float]:
+    # By index, without loading the page: PDFium would parse its whole content (a hostile
+    # page's cost) just to read the box; the size is the same, rotation included.
     try:
-        page = doc[index]
+        width, height = doc.get_page_size(index)
     except pdfium.PdfiumError as error:
         raise PdfError(DAMAGED, f"page {index + 1}: {error}") from error
-    try:
-        width, height = page.get_size()
-    finally:
-        page.close()
     if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
         raise PdfError(DAMAGED, f"page {index + 1} is {width}×{height} pt")
     return width, height

@@ -4,17 +4,25 @@ Many people at the counter are elderly: every action has a big button (pinching 
 double-tapping are extras), pages open fitted whole, and a page can never be dragged out of
 sight. Zoom 1 is "the whole page fits"; the page can be enlarged up to `ZOOM_MAX` times.
 All pages are rendered once per `open()` (at about twice their fitted size, so that 2× zoom
-stays sharp) and kept as textures until `close()`. A PDF that cannot be shown puts its
-reason on screen in big text; nothing raises into the app.
+stays sharp) and kept as textures until `close()`.
+
+The pages are drawn by the renderer process (kiosk/ui/pdf_renderer.py), waited for on a
+thread of the viewer's own and handed to the UI thread with Kivy's Clock: a hostile PDF
+costs the worker its limits, never a frame of the screen. Each page appears as soon as it
+is drawn. A PDF (or a page) that cannot be shown puts its reason on screen in big text;
+nothing raises into the app.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
@@ -27,7 +35,8 @@ from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_, _
-from kiosk.ui.pdf_pages import PageImage, PdfError, iter_pages
+from kiosk.ui.pdf_pages import CANNOT_SHOW, PageImage, PdfError
+from kiosk.ui.pdf_renderer import Cancelled, PdfRenderer
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Surface, Text
 
@@ -38,7 +47,11 @@ ZOOM_MAX = ZOOM_STEPS[-1]
 DOUBLE_TAP_ZOOM = 2.0
 OVERSAMPLE = 2  # render at twice the screen's size: 2× zoom stays sharp, 4× acceptable
 EPSILON = 1e-3  # zoom levels closer than this are the same level
-CANNOT_SHOW = N_("This form cannot be shown.")
+OPENING = N_("Opening the form…")
+# A form's first page is usually drawn within a few frames: saying "Opening" at once would
+# only flicker. Past this, the person is told why the page is still empty.
+OPENING_NOTICE_SECONDS = 0.3
+WAIT_SLICE = 0.1  # how often the drawing thread, waiting for the UI, looks for a stop
 
 
 def zoom_step(zoom: float, direction: int) -> float:
@@ -148,17 +161,34 @@ class _PageArea(StencilView):
         self._fill.pos, self._fill.size = self.pos, self.size
 
 
-class PdfViewer(Surface):
-    """Shows a PDF page by page; `on_close` runs when the person presses Close."""
+class _Job(threading.Event):
+    """One `open()`: set when the viewer no longer wants its pages."""
 
-    def __init__(self, theme: Theme, on_close: Callable[[], None], **kwargs: Any) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        # At most one drawn page waits for the UI thread: a page is tens of MB of pixels.
+        self.room = threading.Semaphore(1)
+        self.done = False
+
+
+class PdfViewer(Surface):
+    """Shows a PDF page by page; `on_close` runs when the person presses Close. The pages
+    are drawn by `renderer`."""
+
+    def __init__(self, theme: Theme, on_close: Callable[[], None], renderer: PdfRenderer,
+                 **kwargs: Any) -> None:
         p = theme.palette
         super().__init__(orientation="vertical", background=p.background, **kwargs)
         self.theme = theme
         self._on_close = on_close
-        self._textures: list[Texture] = []
+        self._renderer = renderer
+        # One slot per page to show: its texture, or None until it is drawn.
+        self._slots: list[Texture | None] = []
         self._index = 0
-        self._message = ""
+        self._failed: int | None = None  # the page that could not be shown (later ones go)
+        self._reason = ""  # why, as a message id
+        self._job: _Job | None = None
+        self._waited = False  # the job has taken long enough to say "Opening the form…"
         self.path: Path | None = None
 
         self._title = Text("", size=theme.text_heading, color=p.header_text, bold=True)
@@ -212,18 +242,29 @@ class PdfViewer(Surface):
 
     @property
     def page_total(self) -> int:
-        """How many pages can be shown (0 while nothing is open or after an error)."""
-        return len(self._textures)
+        """How many pages there are to show, drawn or not yet (0 while nothing is open or
+        after the first page failed); a page that failed is the last one."""
+        return len(self._slots)
+
+    @property
+    def loading(self) -> bool:
+        """Pages are still being drawn (or the document opened)."""
+        return self._job is not None and not self._job.done
 
     @property
     def zoom(self) -> float:
         """1 when the whole page fits; up to `ZOOM_MAX`."""
-        return float(self._scatter.scale) if self._textures else 1.0
+        return float(self._scatter.scale) if self._texture() is not None else 1.0
 
     @property
     def message(self) -> str:
-        """The reason shown instead of a page, or ""."""
-        return self._message
+        """What is shown instead of the page ("Opening the form…", or why it cannot be
+        shown), or ""."""
+        if self._texture() is not None:
+            return ""
+        if self._failed is not None and (not self._slots or self._index == self._failed):
+            return _(self._reason)
+        return _(OPENING) if self.loading and self._waited else ""
 
     @property
     def title(self) -> str:
@@ -232,25 +273,19 @@ class PdfViewer(Surface):
     # --- actions ----------------------------------------------------------------------
 
     def open(self, path: str | Path, title: str) -> None:
-        """Show the PDF's first page, fitted; or, if it cannot be shown, why."""
+        """Start drawing the PDF; its first page shows, fitted, as soon as it is drawn (or,
+        if it cannot be shown, why). Returns at once."""
         self._release()
         self.path = Path(path)
         self._title.text = title
         t = self.theme
-        try:
-            # The box is the whole screen: the page area is smaller, so the page is at
-            # least OVERSAMPLE times its fitted size, within the caps of pdf_pages.
-            for page in iter_pages(path, t.width * OVERSAMPLE, height_px=t.height * OVERSAMPLE):
-                self._textures.append(page_texture(page))
-        except PdfError as error:
-            log.warning("cannot show %s: %s", path, error)
-            self._release()
-            self._message = _(error.reason)
-        except Exception:  # never let one bad form take the kiosk down
-            log.exception("cannot show %s", path)
-            self._release()
-            self._message = _(CANNOT_SHOW)
-        self._arrange_buttons()  # the best place for the buttons depends on the page's shape
+        self._job = job = _Job()
+        # The box is the whole screen: the page area is smaller, so the page is at least
+        # OVERSAMPLE times its fitted size, within the caps of pdf_pages.
+        threading.Thread(target=self._draw, name="pdf-pages", daemon=True,
+                         args=(job, self.path, t.width * OVERSAMPLE,
+                               t.height * OVERSAMPLE)).start()
+        Clock.schedule_once(partial(self._waiting, job), OPENING_NOTICE_SECONDS)
         self._show()
 
     def close(self) -> None:
@@ -264,8 +299,8 @@ class PdfViewer(Surface):
         self._show()
 
     def show_page(self, index: int) -> None:
-        if self._textures:
-            self._index = max(0, min(index, len(self._textures) - 1))
+        if self._slots:
+            self._index = max(0, min(index, len(self._slots) - 1))
         self._show()
 
     def next_page(self) -> None:
@@ -287,7 +322,7 @@ class PdfViewer(Surface):
     def set_zoom(self, zoom: float, at: tuple[float, float] | None = None) -> None:
         """Zoom so that the point `at` stays put (default: the middle of the page area,
         or the top of the page when it is whole)."""
-        if not self._textures:
+        if self._texture() is None:
             return
         zoom = max(1.0, min(zoom, ZOOM_MAX))
         factor = zoom / self._scatter.scale
@@ -324,20 +359,95 @@ class PdfViewer(Surface):
         self._layout = ""
         self._arrange_buttons()
 
+    # --- drawing (on the job's own thread: no widget is touched there) ---------------------
+
+    def _draw(self, job: _Job, path: Path, width: int, height: int) -> None:
+        index, reason = 0, None
+        try:
+            with self._renderer.open(path, width, height_px=height, stop=job) as pages:
+                self._to_ui(job, self._counted, pages.count)
+                for index in range(pages.count):
+                    while not job.room.acquire(timeout=WAIT_SLICE):
+                        if job.is_set():
+                            return
+                    self._to_ui(job, self._drawn, index, pages.render(index))
+        except Cancelled:
+            return
+        except PdfError as error:
+            log.warning("cannot show %s: %s", path, error)
+            reason = error.reason
+        except Exception:  # never let one bad form take the kiosk down
+            log.exception("cannot show %s", path)
+            reason = CANNOT_SHOW
+        self._to_ui(job, self._finished, index, reason)
+
+    def _to_ui(self, job: _Job, step: Callable[..., None], *args: Any) -> None:
+        """Run `step(*args)` on the UI thread, unless the viewer has moved on by then."""
+        def run(_dt: float) -> None:
+            if job is self._job and not job.is_set():
+                step(*args)
+        Clock.schedule_once(run)
+
+    def _waiting(self, job: _Job, _dt: float) -> None:
+        if job is self._job and not job.done:
+            self._waited = True
+            self._notice_message()
+
+    def _counted(self, count: int) -> None:
+        self._slots = [None] * count
+        self._show()
+
+    def _drawn(self, index: int, page: PageImage) -> None:
+        assert self._job is not None
+        self._slots[index] = page_texture(page)
+        self._job.room.release()
+        if index == 0:
+            self._arrange_buttons()  # the best place for the buttons depends on its shape
+        if index == self._index:
+            self._show()
+        else:  # a later page: the one on screen stays as the person has zoomed it
+            self._update_buttons()
+
+    def _finished(self, index: int, reason: str | None) -> None:
+        assert self._job is not None
+        self._job.done = True
+        shown = self._texture()
+        if reason is not None:
+            self._failed, self._reason = index, reason
+            # Pages drawn before the failure stay; those after it are not tried (a form
+            # with a page too costly to draw is not worth the next one's wait).
+            self._slots = self._slots[:index + 1] if index > 0 else []
+            self._index = min(self._index, max(len(self._slots) - 1, 0))
+        if shown is not None and self._texture() is shown:
+            self._update_buttons()  # the page on screen stays, zoomed as it is
+        else:
+            self._show()
+
     # --- inside -----------------------------------------------------------------------
 
+    def _texture(self) -> Texture | None:
+        """The texture of the page shown, if it is drawn."""
+        return self._slots[self._index] if self._index < len(self._slots) else None
+
     def _release(self) -> None:
-        self._textures = []  # Kivy frees the GL textures once nothing refers to them
+        if self._job is not None:
+            self._job.set()  # its thread stops, and the worker if it is busy with it
+            self._job = None
+        self._waited = False
+        self._slots = []  # Kivy frees the GL textures once nothing refers to them
         self._index = 0
-        self._message = ""
+        self._failed, self._reason = None, ""
         self._page.show(None)
 
     def _show(self) -> None:
-        has_page = bool(self._textures)
-        self._page.show(self._textures[self._index] if has_page else None)
-        self._notice.text = self._message
-        self._notice.opacity = 1 if self._message else 0
+        self._page.show(self._texture())
+        self._notice_message()
         self._layout_area()
+
+    def _notice_message(self) -> None:
+        message = self.message
+        self._notice.text = message
+        self._notice.opacity = 1 if message else 0
 
     def _place_notice(self, *_args: Any) -> None:
         self._notice.width = max(self._area.width - 2 * self.theme.padding, 1)
@@ -348,8 +458,8 @@ class PdfViewer(Surface):
         self._place_notice()
         area, scatter = self._area, self._scatter
         scatter.transform = Matrix()
-        if self._textures:
-            texture = self._textures[self._index]
+        texture = self._texture()
+        if texture is not None:
             room_w = max(area.width - 2 * self.theme.gap, 1)
             room_h = max(area.height - 2 * self.theme.gap, 1)
             fit = min(room_w / texture.width, room_h / texture.height)
@@ -358,11 +468,11 @@ class PdfViewer(Surface):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        total, zoom = len(self._textures), self.zoom
+        total, zoom, drawn = len(self._slots), self.zoom, self._texture() is not None
         self._prev.enabled = total > 0 and self._index > 0
         self._next.enabled = self._index < total - 1
-        self._zoom_in.enabled = total > 0 and zoom < ZOOM_MAX - EPSILON
-        self._zoom_out.enabled = total > 0 and zoom > 1 + EPSILON
+        self._zoom_in.enabled = drawn and zoom < ZOOM_MAX - EPSILON
+        self._zoom_out.enabled = drawn and zoom > 1 + EPSILON
         self._counter.text = (_("Page {n} / {total}").format(n=self._index + 1, total=total)
                               if total else "")
         # Without a page only Close means anything; grey buttons that never work would
@@ -395,7 +505,7 @@ class PdfViewer(Surface):
                                        if w is not self._counter}
         widths[self._counter] = self._natural_width(self._counter, counter)
         room = (self.width - 2 * t.gap, self.height - self._title_bar.height - 2 * t.gap)
-        texture = self._textures[0] if self._textures else None
+        texture = self._slots[0] if self._slots else None
         aspect = texture.height / texture.width if texture else 2 ** 0.5  # A4 until known
         layout = choose_layout(list(widths.values()), room, self._prev.height, t.gap, aspect)
         if layout == self._layout:

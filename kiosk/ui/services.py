@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kiosk.store.outbox import EarlierSubmission, LocalState, Outbox
     from kiosk.store.usage import UsageLog
     from kiosk.submission.draft import Draft
+    from kiosk.ui.pdf_renderer import PdfRenderer
 
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,14 @@ class KioskServices:
         sync = self.config.sync
         return FormsCache(self.config.forms_dir, int(sync.forms_cache_mb * 1024 * 1024),
                           int(sync.max_form_mb * 1024 * 1024))
+
+    @cached_property
+    def pdf_renderer(self) -> PdfRenderer:
+        """Draws form PDFs in a worker process under memory and time limits (started on
+        the first form shown, again after a hostile PDF)."""
+        from kiosk.ui.pdf_renderer import PdfRenderer
+
+        return PdfRenderer()
 
     @cached_property
     def outbox(self) -> Outbox:
@@ -244,3 +253,5 @@ class KioskServices:
             self._sender.stop()
         if "heartbeat" in self.__dict__:
             self.heartbeat.stop()
+        if "pdf_renderer" in self.__dict__:
+            self.pdf_renderer.stop()

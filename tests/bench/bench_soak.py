@@ -400,6 +400,8 @@ def child(args: argparse.Namespace) -> None:
         if app.screens.current != "viewer":
             raise Failed("the viewer did not open")
         pdf = app.screen.viewer
+        if not d.until(lambda: not pdf.loading):
+            raise Failed("the viewer did not draw the form")
         if pdf.page_total > 1:
             d.tap("viewer:next")
             if chance(0.3):

@@ -30,7 +30,8 @@ def test_browse_then_detail_then_form_viewer(driver: Driver) -> None:
     driver.tap(form)
     assert screen(driver) == "viewer"
     viewer = driver.app.screen.viewer
-    assert viewer.page_total >= 1 and viewer.page_index == 0
+    assert driver.until(lambda: not viewer.loading)  # drawn by the renderer process
+    assert viewer.page_total >= 1 and viewer.page_index == 0 and viewer.message == ""
     if viewer.page_total > 1:
         driver.tap("viewer:next")
         assert viewer.page_index == 1

@@ -127,6 +127,7 @@ def viewer(d: Driver) -> None:
     code = next(w.action_id for w in d.widgets()
                 if str(getattr(w, "action_id", "")).startswith("sample:"))
     d.tap(code)
+    d.until(lambda: not d.app.screen.viewer.loading)
 
 
 def help_screen(d: Driver) -> None:

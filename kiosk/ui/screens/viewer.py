@@ -14,7 +14,7 @@ class ViewerScreen(KioskScreen):
     def refresh(self) -> None:
         self._release()
         self.clear_widgets()
-        self.viewer = PdfViewer(self.theme, self.nav.back)
+        self.viewer = PdfViewer(self.theme, self.nav.back, self.services.pdf_renderer)
         self.add_widget(self.viewer)
         self.viewer.open(self.params.get("path", ""), self.params.get("title", ""))
 
