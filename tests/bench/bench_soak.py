@@ -508,6 +508,11 @@ def child(args: argparse.Namespace) -> None:
         d.tap("apply:consent")
         d.tap("apply:send")
         screen = app.screen
+        if screen.step == "repeat":  # the same person sent this procedure today
+            if chance(0.5):
+                d.tap("apply:repeat:no")
+                return
+            d.tap("apply:repeat:yes")
         wait(lambda: screen.step == "receipt", "receipt", 30)
         if chance(0.5):
             d.tap("apply:done")
