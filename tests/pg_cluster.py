@@ -21,6 +21,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from api_process import free_port
+
 
 class ClusterUnavailable(Exception):
     pass
@@ -61,12 +63,6 @@ def _binaries() -> Path:
     return Path(found[-1]).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start(*, durable: bool = False) -> Cluster:
     """`durable`: fsync and synchronous commit on, as a real server runs (for benchmarks);
     the tests leave them off."""
@@ -88,7 +84,7 @@ def start(*, durable: bool = False) -> Cluster:
     if init.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         raise ClusterUnavailable(f"initdb failed: {init.stderr.strip()[-300:]}")
-    port = _free_port()
+    port = free_port()
     options = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories="
                f"{folder} -c max_connections=200")
     if not durable:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import requests
+from api_process import serve_api
 from catalogue_samples import catalogue
 
 from kiosk.catalogue.dossier import Dossier, Status
@@ -75,12 +73,6 @@ def chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
 
 # --- the key before the body; a cap on every body ----------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _rss_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -91,25 +83,8 @@ def _rss_kb(pid: int, field: str) -> int:
 @pytest.fixture
 def api_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """`kiosk serve-api` in a process of its own, so its memory can be read."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli.main", "serve-api", "--port", str(port),
-         "--db", str(tmp_path / "api.sqlite")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        else:
-            raise AssertionError("kiosk serve-api did not start")
-        yield process, base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serve_api(tmp_path / "api.sqlite") as api:
+        yield api.process, api.base_url
 
 
 def test_a_body_without_a_key_is_never_read(api_process: tuple[subprocess.Popen[str], str]

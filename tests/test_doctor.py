@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from api_process import free_port
 from conftest import TEST_OUTBOX_KEY, config_text, kiosk_config, secrets_text
 
 from kiosk.config import load_config
@@ -73,12 +73,6 @@ def video_file(path: Path) -> Path:
     writer.release()
     assert path.stat().st_size > 0
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def missing_device() -> str:

@@ -5,13 +5,10 @@ many kiosks and worker processes send at once and wherever the server stops."""
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +16,7 @@ from typing import Any
 
 import pytest
 import requests
+from api_process import serve_api
 
 from kiosk.catalogue.dossier import Dossier, Status, dossier_code
 from kiosk.server.catalogue_files import DEMO_API_KEY
@@ -47,40 +45,12 @@ def kiosk_dossiers(db: ServerDB) -> list[tuple[str, str]]:
         "SELECT code, created_by FROM dossiers WHERE created_by IS NOT NULL ORDER BY code")]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def workers_api(server_db_target: Path | str) -> Iterator[tuple[str, Path | str]]:
     """`kiosk serve-api --workers 4` in its own process on the demo data."""
     open_db(server_db_target).close()  # seeded once, before the workers start
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk.cli.main", "serve-api", "--db", str(server_db_target),
-         "--port", str(port), "--workers", "4"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "KIOSK_LOG_LEVEL": "warning"})
-    base_url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base_url}/health", timeout=2).ok:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"serve-api --workers 4 did not start: {process.stdout.read()}")
-        time.sleep(0.2)
-    yield base_url, server_db_target
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with serve_api(server_db_target, workers=4) as api:
+        yield api.base_url, server_db_target
 
 
 @pytest.mark.slow

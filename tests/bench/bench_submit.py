@@ -19,9 +19,6 @@ import argparse
 import base64
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,35 +30,17 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for pg_cluster
 
 import pg_cluster
+from api_process import serve_api
 
 from kiosk.server.catalogue_files import DEMO_API_KEY
 from kiosk.server.db import ServerDB
 from kiosk.server.run import open_db
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run(target: Path | str, workers: int, count: int, clients: int, page: str) -> float:
     open_db(target).close()
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "serve-api", "--db",
-                               str(target), "--port", str(port), "--workers", str(workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/health", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"serve-api did not start: {server.stderr.read()[-500:]}")
+    with serve_api(target, workers) as api:
+        base = api.base_url
         codes: list[str] = []
         failures: list[str] = []
         next_index = iter(range(count))
@@ -94,12 +73,6 @@ def run(target: Path | str, workers: int, count: int, clients: int, page: str) -
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - start
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
     if failures:
         raise SystemExit(f"{len(failures)} submissions failed, e.g. {failures[0]}")
     db = ServerDB(target)
