@@ -21,7 +21,7 @@ from api_process import serve_api
 from kiosk.catalogue.dossier import Dossier, Status, dossier_code
 from kiosk.server.catalogue_files import DEMO_API_KEY
 from kiosk.server.db import ServerDB
-from kiosk.server.run import open_db, start_in_thread
+from kiosk.server.run import RunningServer, open_db, start_in_thread
 
 TESTS = Path(__file__).parent
 AGENCY = "000.00.10.H29"
@@ -43,6 +43,18 @@ def post(base_url: str, body: dict[str, Any], key: str, api_key: str = DEMO_API_
 def kiosk_dossiers(db: ServerDB) -> list[tuple[str, str]]:
     return [tuple(row) for row in db.execute(
         "SELECT code, created_by FROM dossiers WHERE created_by IS NOT NULL ORDER BY code")]
+
+
+@pytest.fixture
+def target_api(server_db_target: Path | str) -> Iterator[RunningServer]:
+    """The reference API in this process, on SQLite then on PostgreSQL, with the demo
+    kiosk's key and a second kiosk's ("second-kiosk-key")."""
+    db = open_db(server_db_target)
+    db.add_api_key("second-kiosk-key", "second-kiosk")
+    server = start_in_thread(db)
+    yield server
+    server.stop()
+    db.close()
 
 
 @pytest.fixture
@@ -112,31 +124,25 @@ def test_a_kiosk_never_replaces_a_dossier_made_at_the_counter(
 
 
 def test_an_idempotency_key_belongs_to_one_kiosk_and_one_request(
-        server_db_target: Path | str) -> None:
-    db = open_db(server_db_target)
-    db.add_api_key("second-kiosk-key", "second-kiosk")
-    server = start_in_thread(db)
-    try:
-        first = post(server.base_url, submission(), "shared-key-1")
-        again = post(server.base_url, submission(), "shared-key-1")
-        assert (first.status_code, again.status_code) == (201, 200)
-        assert again.json() == first.json()
-        changed = post(server.base_url, submission(name="Phạm Văn Dũng",
-                                                   citizen_id="001190099999"), "shared-key-1")
-        assert changed.status_code == 409
-        assert changed.json()["error"]["code"] == "idempotency_key_reused"
-        assert "Dũng" not in changed.text and "001190099999" not in changed.text
-        # the same key from another kiosk is that kiosk's own submission, not a way to
-        # read the first kiosk's answer
-        other = post(server.base_url, submission(name="Phạm Văn Dũng",
-                                                 citizen_id="001190099999"), "shared-key-1",
-                     api_key="second-kiosk-key")
-        assert other.status_code == 201
-        assert other.json()["dossier_code"] != first.json()["dossier_code"]
-        assert len(kiosk_dossiers(db)) == 2
-    finally:
-        server.stop()
-        db.close()
+        target_api: RunningServer) -> None:
+    server, db = target_api, target_api.db
+    first = post(server.base_url, submission(), "shared-key-1")
+    again = post(server.base_url, submission(), "shared-key-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    changed = post(server.base_url, submission(name="Phạm Văn Dũng",
+                                               citizen_id="001190099999"), "shared-key-1")
+    assert changed.status_code == 409
+    assert changed.json()["error"]["code"] == "idempotency_key_reused"
+    assert "Dũng" not in changed.text and "001190099999" not in changed.text
+    # the same key from another kiosk is that kiosk's own submission, not a way to
+    # read the first kiosk's answer
+    other = post(server.base_url, submission(name="Phạm Văn Dũng",
+                                             citizen_id="001190099999"), "shared-key-1",
+                 api_key="second-kiosk-key")
+    assert other.status_code == 201
+    assert other.json()["dossier_code"] != first.json()["dossier_code"]
+    assert len(kiosk_dossiers(db)) == 2
 
 
 def _crash_run(target: Path | str, crash_at: int) -> tuple[bool, dict[str, Any] | None]:
@@ -255,66 +261,55 @@ def test_a_first_version_database_is_brought_up_to_date(tmp_path: Path) -> None:
 
 
 def test_the_slip_reference_finds_a_sent_or_refused_submission(
-        server_db_target: Path | str) -> None:
-    db = open_db(server_db_target)
-    server = start_in_thread(db)
+        target_api: RunningServer) -> None:
+    server, db = target_api, target_api.db
     headers = {"X-Api-Key": DEMO_API_KEY}
-    try:
-        sent = post(server.base_url, {**submission(), "reference": "K7P-3F9A"}, "ref-key-0001")
-        assert sent.status_code == 201
-        # a procedure that cannot be submitted online (withdrawn from online submission
-        # after the person left, say): refused, and the refusal kept by its reference
-        offline = next(json.loads(db.procedure(code)) for (code,) in db.execute(
-            "SELECT code FROM procedures WHERE deleted = 0 ORDER BY code")
-            if json.loads(db.procedure(code))["online_level"] == "none")
-        refused = post(server.base_url, {**submission(procedure=offline["code"]),
-                                         "reference": "M2N-8QRS"}, "ref-key-0002")
-        assert refused.status_code == 400
-        found = requests.get(f"{server.base_url}/submissions/by-reference/K7P-3F9A",
-                             headers=headers, timeout=10).json()
-        assert found["state"] == "sent"
-        assert found["dossier_code"] == sent.json()["dossier_code"]
-        found = requests.get(f"{server.base_url}/submissions/by-reference/M2N-8QRS",
-                             headers=headers, timeout=10).json()
-        assert (found["state"], found["reason"]) == ("refused", "not_online")
-        assert "Hoa" not in json.dumps(found)
-        missing = requests.get(f"{server.base_url}/submissions/by-reference/AAA-2222",
-                               headers=headers, timeout=10)
-        assert missing.status_code == 404
-        odd = requests.get(f"{server.base_url}/submissions/by-reference/K7P-3F9O",
+    sent = post(server.base_url, {**submission(), "reference": "K7P-3F9A"}, "ref-key-0001")
+    assert sent.status_code == 201
+    # a procedure that cannot be submitted online (withdrawn from online submission
+    # after the person left, say): refused, and the refusal kept by its reference
+    offline = next(json.loads(db.procedure(code)) for (code,) in db.execute(
+        "SELECT code FROM procedures WHERE deleted = 0 ORDER BY code")
+        if json.loads(db.procedure(code))["online_level"] == "none")
+    refused = post(server.base_url, {**submission(procedure=offline["code"]),
+                                     "reference": "M2N-8QRS"}, "ref-key-0002")
+    assert refused.status_code == 400
+    found = requests.get(f"{server.base_url}/submissions/by-reference/K7P-3F9A",
+                         headers=headers, timeout=10).json()
+    assert found["state"] == "sent"
+    assert found["dossier_code"] == sent.json()["dossier_code"]
+    found = requests.get(f"{server.base_url}/submissions/by-reference/M2N-8QRS",
+                         headers=headers, timeout=10).json()
+    assert (found["state"], found["reason"]) == ("refused", "not_online")
+    assert "Hoa" not in json.dumps(found)
+    missing = requests.get(f"{server.base_url}/submissions/by-reference/AAA-2222",
                            headers=headers, timeout=10)
-        assert odd.status_code == 400
-        staff = requests.get(f"{server.base_url}/submissions/flagged", headers=headers,
-                             timeout=10).json()["items"]
-        assert [(f["kind"], f["reference"]) for f in staff] == [("refused", "M2N-8QRS")]
-    finally:
-        server.stop()
-        db.close()
+    assert missing.status_code == 404
+    odd = requests.get(f"{server.base_url}/submissions/by-reference/K7P-3F9O",
+                       headers=headers, timeout=10)
+    assert odd.status_code == 400
+    staff = requests.get(f"{server.base_url}/submissions/flagged", headers=headers,
+                         timeout=10).json()["items"]
+    assert [(f["kind"], f["reference"]) for f in staff] == [("refused", "M2N-8QRS")]
 
 
 def test_the_same_person_sending_again_within_a_day_is_flagged_for_staff(
-        server_db_target: Path | str) -> None:
-    db = open_db(server_db_target)
-    db.add_api_key("second-kiosk-key", "second-kiosk")
-    server = start_in_thread(db)
-    try:
-        first = post(server.base_url, submission(), "dup-key-0001").json()
-        assert first["possible_duplicate_of"] is None
-        # the same person re-photographs the papers (another request, another key) at
-        # another kiosk: a dossier is made, flagged with the first one's code
-        again = post(server.base_url, {**submission(), "documents": [{"pages": ["eA=="]}]},
-                     "dup-key-0002", api_key="second-kiosk-key").json()
-        assert again["possible_duplicate_of"] == first["dossier_code"]
-        other = post(server.base_url, submission(name="Lê Văn Em", citizen_id="001190054321"),
-                     "dup-key-0003").json()
-        assert other["possible_duplicate_of"] is None
-        staff = requests.get(f"{server.base_url}/submissions/flagged", timeout=10,
-                             headers={"X-Api-Key": DEMO_API_KEY}).json()["items"]
-        assert [(f["kind"], f["dossier_code"], f["duplicate_of"]) for f in staff] == [
-            ("possible_duplicate", again["dossier_code"], first["dossier_code"])]
-        # the ID number is compared as a keyed digest, never stored in an index in clear
-        assert "001190012345" not in json.dumps(db.execute(
-            "SELECT applicant_key FROM submissions"))
-    finally:
-        server.stop()
-        db.close()
+        target_api: RunningServer) -> None:
+    server, db = target_api, target_api.db
+    first = post(server.base_url, submission(), "dup-key-0001").json()
+    assert first["possible_duplicate_of"] is None
+    # the same person re-photographs the papers (another request, another key) at
+    # another kiosk: a dossier is made, flagged with the first one's code
+    again = post(server.base_url, {**submission(), "documents": [{"pages": ["eA=="]}]},
+                 "dup-key-0002", api_key="second-kiosk-key").json()
+    assert again["possible_duplicate_of"] == first["dossier_code"]
+    other = post(server.base_url, submission(name="Lê Văn Em", citizen_id="001190054321"),
+                 "dup-key-0003").json()
+    assert other["possible_duplicate_of"] is None
+    staff = requests.get(f"{server.base_url}/submissions/flagged", timeout=10,
+                         headers={"X-Api-Key": DEMO_API_KEY}).json()["items"]
+    assert [(f["kind"], f["dossier_code"], f["duplicate_of"]) for f in staff] == [
+        ("possible_duplicate", again["dossier_code"], first["dossier_code"])]
+    # the ID number is compared as a keyed digest, never stored in an index in clear
+    assert "001190012345" not in json.dumps(db.execute(
+        "SELECT applicant_key FROM submissions"))

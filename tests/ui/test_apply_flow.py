@@ -3,6 +3,7 @@ document, the real outbox and the reference server over loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 from collections.abc import Iterator
@@ -143,14 +144,25 @@ def test_one_sender_however_many_threads_ask_for_it_at_once(
         services.stop()
 
 
-def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
-    app = driver.app
-    services = app.services
+@contextlib.contextmanager
+def network_down(services: KioskServices) -> Iterator[ApiClient]:
+    """The outbox's sender cannot reach the central API until the block ends; yields the
+    client that can."""
     sender = services.sender
     working = sender.client
     sender.client = ApiClient(dataclasses.replace(ClientSettings.from_config(services.config),
                                                   base_url="http://127.0.0.1:9/v1"))
     try:
+        yield working
+    finally:
+        sender.client = working
+
+
+def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
+    app = driver.app
+    services = app.services
+    sender = services.sender
+    with network_down(services) as working:
         app.go("apply", code=PROCEDURE)
         driver.frames()
         fill_details(driver, citizen_id="025190054321")
@@ -167,8 +179,6 @@ def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
         [waiting] = services.outbox.summaries()
         assert waiting.reference == delivery.reference and waiting.attempts >= 1
         payload = services.outbox.get(waiting.key).payload  # type: ignore[union-attr]
-    finally:
-        sender.client = working
     services.outbox.retry_now()
     sender.nudge()
     assert driver.until(lambda: services.outbox.summaries() == [], 30)
@@ -254,10 +264,7 @@ def test_a_queued_dossier_is_found_by_its_slip_and_a_second_one_is_asked_about(
     app = driver.app
     services = app.services
     sender = services.sender
-    working = sender.client
-    sender.client = ApiClient(dataclasses.replace(ClientSettings.from_config(services.config),
-                                                  base_url="http://127.0.0.1:9/v1"))
-    try:
+    with network_down(services):
         send_a_dossier(driver)
         assert driver.until(lambda: app.screen.step == "receipt", 30)
         reference = app.screen.delivery.reference
@@ -274,8 +281,6 @@ def test_a_queued_dossier_is_found_by_its_slip_and_a_second_one_is_asked_about(
         look_up_typed(driver, reference)
         assert app.screen.params["submission"].outcome == "waiting"
         assert i18n._("Waiting to be sent") in texts(driver)
-    finally:
-        sender.client = working
     services.outbox.retry_now()
     sender.nudge()
     assert driver.until(lambda: services.outbox.summaries() == [], 30)
