@@ -249,5 +249,9 @@ def test_the_same_person_procedure_and_agency_within_a_day_is_found_before_sendi
         assert outbox.earlier_submission(payload) is None
     clock[0] += 24 * 3600 + 1  # a day later it is a new matter
     assert outbox.earlier_submission(again) is None
+    # and the note itself is gone by the next start of the kiosk
+    Outbox(tmp_path / "outbox.sqlite", TEST_OUTBOX_KEY, clock=lambda: clock[0])
+    with contextlib.closing(sqlite3.connect(tmp_path / "outbox.sqlite")) as db:
+        assert db.execute("SELECT count(*) FROM recent_submissions").fetchone()[0] == 0
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("outbox.sqlite*"))
     assert b"001190012345" not in raw  # the check keeps a keyed digest, not the number

@@ -200,6 +200,10 @@ class Outbox:
             for column, declaration in _ADDED_COLUMNS.items():
                 if column not in have:
                     db.execute(f"ALTER TABLE items ADD COLUMN {column} {declaration}")
+            # the repeat check's notes go after a day, also when nobody sends anything more
+            # (the kiosk restarts every night)
+            db.execute("DELETE FROM recent_submissions WHERE sent_at < ?",
+                       (self.clock() - REPEAT_WINDOW_S,))
 
     @classmethod
     def from_config(cls, config: Config) -> Outbox:
