@@ -120,6 +120,37 @@ def test_a_chunked_body_over_the_cap_gets_413_and_under_it_goes_through(
     assert declared.status_code == 413
 
 
+def test_a_body_that_drips_in_is_cut_off(tmp_path: Path) -> None:
+    """A client that sends its headers, then its body a few bytes at a time, holds the
+    connection no longer than the body's deadline."""
+    import socket
+
+    server = _server(tmp_path, Limits(body_seconds=1.0))
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"POST /v1/heartbeats HTTP/1.1\r\nHost: x\r\nX-Api-Key: "
+                         + DEMO_API_KEY.encode() + b"\r\nContent-Type: application/json"
+                         b"\r\nContent-Length: 1000\r\n\r\n{\"version\"")
+            answer = b""
+            for _ in range(150):  # 30 s at most; the body would need 1,000 of these
+                sock.sendall(b" ")  # a byte now and then, never the whole body
+                if _wait_readable(sock, 0.2):
+                    answer += sock.recv(4096)
+                    if answer.rstrip().endswith(b"}"):
+                        break
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+        assert b'"too_slow"' in answer
+        assert server.db.count("heartbeats") == 0
+    finally:
+        server.stop()
+
+
+def _wait_readable(sock: object, seconds: float) -> bool:
+    import select
+
+    return bool(select.select([sock], [], [], seconds)[0])
+
+
 def test_a_key_is_checked_before_anything_else(guarded: RunningServer) -> None:
     """No key: 401 even for a body too big or a path that does not exist; the public paths
     answer without one."""

@@ -92,6 +92,10 @@ class Limits:
     lookups_per_address: tuple[int, float] = (300, 60.0)
     # hand-off pages per address: public, found by an unguessable token
     handoff_pages_per_address: tuple[int, float] = (60, 60.0)
+    # seconds a request's body may take to arrive: 16 MiB in 2 minutes is about 1 Mbit/s,
+    # slower than any kiosk's link; a client that drips its body holds a connection no
+    # longer than this (408)
+    body_seconds: float = 120.0
 
 
 class ApiProblem(Exception):
@@ -375,10 +379,11 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
                               "All paths need `X-Api-Key` except /v1/health and "
                               "/v1/openapi.json; the key is checked before the body is "
                               "read. Bodies are limited to 1 MiB (16 MiB for "
-                              "/v1/submissions), chunked or not. Errors are "
+                              "/v1/submissions), chunked or not, and must arrive within "
+                              "2 minutes (408). Errors are "
                               '`{"error": {"code", "message"}}`.')
     app.add_middleware(Guard, kiosk_for_key=db.kiosk_for_key, is_public=is_public,
-                       body_cap=body_cap)
+                       body_cap=body_cap, body_seconds=limits.body_seconds)
     per_key = RateLimit(*limits.lookups_per_key)
     per_address = RateLimit(*limits.lookups_per_address)
     handoff_pages = RateLimit(*limits.handoff_pages_per_address)

@@ -5,7 +5,8 @@ A pure ASGI middleware rather than a route dependency: FastAPI reads (and parses
 before it resolves a route's dependencies, so a key checked there comes after the server
 has already taken in whatever a stranger chose to send. Here an unknown key is answered
 401 at once, and a body is counted as its chunks arrive, so a chunked upload without a
-Content-Length is cut off at the cap (413) as surely as one that declares its size.
+Content-Length is cut off at the cap (413) as surely as one that declares its size, and a
+body that takes longer than `body_seconds` to arrive is answered 408.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import anyio.to_thread
 
 Scope = dict[str, Any]
@@ -28,8 +30,9 @@ KIOSK_ID = "kiosk_id"
 class Guard:
     def __init__(self, app: Any, *, kiosk_for_key: Callable[[str], str | None],
                  is_public: Callable[[str], bool], body_cap: Callable[[str], int],
-                 max_key_length: int = 256) -> None:
+                 body_seconds: float = 120.0, max_key_length: int = 256) -> None:
         self.app = app
+        self.body_seconds = body_seconds
         self.kiosk_for_key = kiosk_for_key
         self.is_public = is_public
         self.body_cap = body_cap
@@ -63,17 +66,22 @@ class Guard:
             await self.app(scope, receive, send)  # no body to read
             return
         body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return  # the client went away: nobody to answer
-            body += message.get("body", b"")
-            if len(body) > cap:
-                await _refuse(send, 413, "too_large",
-                              f"request bodies are limited to {cap} bytes")
-                return
-            if not message.get("more_body", False):
-                break
+        with anyio.move_on_after(self.body_seconds) as reading:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return  # the client went away: nobody to answer
+                body += message.get("body", b"")
+                if len(body) > cap:
+                    await _refuse(send, 413, "too_large",
+                                  f"request bodies are limited to {cap} bytes")
+                    return
+                if not message.get("more_body", False):
+                    break
+        if reading.cancelled_caught:
+            await _refuse(send, 408, "too_slow",
+                          f"the request's body did not arrive within {self.body_seconds:g} s")
+            return
         await self.app(scope, _replay(bytes(body), receive), send)
 
 
