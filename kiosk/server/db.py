@@ -406,6 +406,12 @@ class ServerDB:
                           request.kiosk_id, request.key))
         return Submitted(answer, new=True, conflict=False)
 
+    def submitted_before(self, kiosk_id: str, key: str) -> bool:
+        """Whether this kiosk's idempotency key has made a dossier already."""
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM submissions WHERE kiosk_id = ? AND "
+                                "idempotency_key = ?", (kiosk_id, key)).fetchone() is not None
+
     def record_refusal(self, kiosk_id: str, key: str, reference: str, procedure_code: str,
                        reason: str) -> None:
         """A submission this server refused (by its error code, never the request): staff
