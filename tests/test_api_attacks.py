@@ -1,13 +1,16 @@
 """A reviewer's attacks on the reference API, on SQLite and PostgreSQL alike: text that one
-engine stores and the other cannot, JSON nested past what the server can write back, and a
-kiosk's retry after the catalogue changed. Real servers over loopback HTTP."""
+engine stores and the other cannot, JSON nested past what the server can write back, a
+kiosk's retry after the catalogue changed, and wrong PINs sent all at once. Real servers
+over loopback HTTP."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import requests
 
+from kiosk.server.app import PIN_ATTEMPTS
 from kiosk.server.catalogue_files import DEMO_API_KEY
 from kiosk.server.run import open_db, start_in_thread
 
@@ -111,6 +114,36 @@ def test_a_retry_gets_the_first_answer_even_after_the_procedure_was_withdrawn(
                               headers={**KEY, "Idempotency-Key": "withdrawn-key-02"})
         assert (other.status_code, other.json()["error"]["code"]) == (400,
                                                                       "unknown_procedure")
+    finally:
+        server.stop()
+        db.close()
+
+
+def test_wrong_pins_sent_all_at_once_are_still_only_a_few(
+        server_db_target: Path | str) -> None:
+    db = open_db(server_db_target)
+    code, pin = db.execute("SELECT code, lookup_pin FROM dossiers WHERE lookup_pin IS NOT "
+                           "NULL ORDER BY code LIMIT 1")[0]
+    wrong = "0000" if pin != "0000" else "1111"
+    server = start_in_thread(db)
+    sends = 40
+    barrier = threading.Barrier(sends)
+    statuses: list[tuple[int, str]] = []
+
+    def guess() -> None:
+        barrier.wait()
+        answer = requests.get(f"{server.base_url}/dossiers/{code}", params={"pin": wrong},
+                              headers=KEY, timeout=30)
+        statuses.append((answer.status_code, answer.json()["error"]["code"]))
+
+    try:
+        threads = [threading.Thread(target=guess) for _ in range(sends)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(statuses) == sends
+        assert statuses.count((403, "pin_incorrect")) <= PIN_ATTEMPTS, statuses
     finally:
         server.stop()
         db.close()

@@ -552,13 +552,19 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
             raise ApiProblem(404, "not_found", f"no dossier {code}")
         record, expected_pin = found
         if expected_pin:
-            _check_pin_failures(db, code, client)
             if not pin:
+                _check_pin_failures(db, code, client)
                 raise ApiProblem(403, "pin_required", "this dossier needs its lookup PIN")
+            # counted as a failure before it is compared (and forgotten if right), so that
+            # wrong PINs sent all at once are counted one after the other
+            now = datetime.now(UTC)
+            oldest, attempt = db.pin_attempt(code, client, _stamp_of(now - PIN_WINDOW),
+                                             PIN_ATTEMPTS, PIN_CLIENT_ATTEMPTS)
+            if oldest:
+                raise _too_many_pins(oldest, now)
             if not secrets.compare_digest(pin.encode(), expected_pin.encode()):
-                db.record_pin_failure(code, client, forget_before=_stamp_of(
-                    datetime.now(UTC) - PIN_WINDOW))
                 raise ApiProblem(403, "pin_incorrect", "the lookup PIN is not right")
+            db.forget_pin_attempt(code, client, attempt)
         return _json(json.dumps(_public(record), ensure_ascii=False))
 
     @app.post("/v1/submissions", tags=["kiosk"], status_code=201, response_class=Response,
@@ -860,12 +866,15 @@ def _check_pin_failures(db: ServerDB, code: str, client: str) -> None:
             (*db.pin_failures_since(since, client, code), PIN_ATTEMPTS),
             (*db.pin_failures_since(since, client), PIN_CLIENT_ATTEMPTS)):
         if failures >= most and oldest:
-            # one more try is allowed once the oldest failure in the window has aged out
-            free = datetime.strptime(oldest, _STAMP).replace(tzinfo=UTC) + PIN_WINDOW
-            wait = Decision(False, (free - now).total_seconds())
-            raise ApiProblem(429, "too_many_attempts", "too many wrong PINs from this "
-                             f"client; try again in {wait.retry_after_header} s",
-                             wait.retry_after_header)
+            raise _too_many_pins(oldest, now)
+
+
+def _too_many_pins(oldest: str, now: datetime) -> ApiProblem:
+    # one more try is allowed once the oldest failure in the window has aged out
+    free = datetime.strptime(oldest, _STAMP).replace(tzinfo=UTC) + PIN_WINDOW
+    wait = Decision(False, (free - now).total_seconds())
+    return ApiProblem(429, "too_many_attempts", "too many wrong PINs from this client; try "
+                      f"again in {wait.retry_after_header} s", wait.retry_after_header)
 
 
 def _invalid_answer(path: str, loc: tuple[str, ...]) -> tuple[str, str] | None:
