@@ -76,6 +76,12 @@ REFERENCE_PATTERN = _schema_pattern(REFERENCE)
 AGENCY_PATTERN = r"^[0-9A-Z]{1,4}(?:\.[0-9A-Z]{1,4}){1,4}$"
 PIN_PATTERN = "^[0-9]{4,8}$"
 IDEMPOTENCY_PATTERN = _KEY.pattern
+# text a route stores or compares as it is: anything but U+0000, which PostgreSQL cannot
+# hold in a text column (SQLite can), so that both engines answer 400 alike, never 500
+NO_NUL = r"^[^\x00]*$"
+# free-form JSON (an applicant's details, a document's pages) nested deeper than this is
+# refused: the server could parse a few hundred levels but not write them back
+MAX_JSON_DEPTH = 32
 DEMO_PROCEDURE, DEMO_DOSSIER = "1.001193", "000.00.20.H29-201117-0001"
 
 
@@ -163,16 +169,19 @@ def _has_full_name(applicant: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text_only(value: Any) -> Any:
-    """Free-form JSON whose strings are all text: JSON can carry a lone surrogate
-    ("\\ud800"), which is no character and could be neither stored nor sent on."""
-    stack = [value]
+    """Free-form JSON whose strings are all text, at most MAX_JSON_DEPTH levels deep: JSON
+    can carry a lone surrogate ("\\ud800"), which is no character and could be neither
+    stored nor sent on."""
+    stack = [(value, 1)]
     while stack:  # not recursive: as deep as the JSON parser went, and no deeper
-        item = stack.pop()
+        item, depth = stack.pop()
+        if isinstance(item, dict | list) and depth > MAX_JSON_DEPTH:
+            raise ValueError(f"must be nested at most {MAX_JSON_DEPTH} levels deep")
         if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            stack.extend((key, depth) for key in item)
+            stack.extend((inner, depth + 1) for inner in item.values())
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((inner, depth + 1) for inner in item)
         elif isinstance(item, str):
             try:
                 item.encode("utf-8")
@@ -198,7 +207,7 @@ class SubmissionIn(BaseModel):
 
 
 class RatingIn(BaseModel):
-    agency: Annotated[str, Field(min_length=1, max_length=32)]
+    agency: Annotated[str, Field(min_length=1, max_length=32, pattern=NO_NUL)]
     overall: Level
     criteria: dict[Annotated[str, Field(max_length=64)], Level] = {}
     dossier_code: DossierCode | None = None
@@ -206,7 +215,7 @@ class RatingIn(BaseModel):
 
 class HandoffIn(BaseModel):
     procedure_code: ProcedureCode
-    case: Annotated[str, Field(max_length=500)] = ""
+    case: Annotated[str, Field(max_length=500, pattern=NO_NUL)] = ""
 
 
 class HandoffOut(BaseModel):
@@ -469,7 +478,7 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
             description="`next_cursor` of the previous page (400 `bad_cursor` for any "
                         "other value)", max_length=200, pattern="^[A-Za-z0-9_=-]+$")] = None,
         limit: Annotated[int, Query(ge=1, le=2000)] = 200,
-        field: Annotated[str | None, Query(max_length=200)] = None,
+        field: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
         if_none_match: IfNoneMatch = None,
     ) -> Response:
         """One page of procedures in the order they changed. Follow `next_cursor` until null."""
@@ -518,7 +527,7 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
             return Response(status_code=304, headers={"ETag": tag})
         return Response(data, media_type="application/pdf", headers={"ETag": tag})
 
-    FormCode = Annotated[str, Path(max_length=64)]
+    FormCode = Annotated[str, Path(max_length=64, pattern=NO_NUL)]
 
     @app.get("/v1/forms/{code}/pdf", tags=["catalogue"], response_class=Response,
              responses={**PDF, **NOT_MODIFIED, **errors(404)})
@@ -548,13 +557,19 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
             raise ApiProblem(404, "not_found", f"no dossier {code}")
         record, expected_pin = found
         if expected_pin:
-            _check_pin_failures(db, code, client)
             if not pin:
+                _check_pin_failures(db, code, client)
                 raise ApiProblem(403, "pin_required", "this dossier needs its lookup PIN")
+            # counted as a failure before it is compared (and forgotten if right), so that
+            # wrong PINs sent all at once are counted one after the other
+            now = datetime.now(UTC)
+            oldest, attempt = db.pin_attempt(code, client, _stamp_of(now - PIN_WINDOW),
+                                             PIN_ATTEMPTS, PIN_CLIENT_ATTEMPTS)
+            if oldest:
+                raise _too_many_pins(oldest, now)
             if not secrets.compare_digest(pin.encode(), expected_pin.encode()):
-                db.record_pin_failure(code, client, forget_before=_stamp_of(
-                    datetime.now(UTC) - PIN_WINDOW))
                 raise ApiProblem(403, "pin_incorrect", "the lookup PIN is not right")
+            db.forget_pin_attempt(code, client, attempt)
         return _json(json.dumps(_public(record), ensure_ascii=False))
 
     @app.post("/v1/submissions", tags=["kiosk"], status_code=201, response_class=Response,
@@ -580,11 +595,15 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
 
         procedure_text = db.procedure(body.procedure_code) if PROCEDURE_CODE.match(
             body.procedure_code) else None
-        if procedure_text is None:
-            raise refuse("unknown_procedure", f"no procedure {body.procedure_code}")
-        procedure = json.loads(procedure_text)
-        if procedure["online_level"] == "none":
-            raise refuse("not_online", "this procedure cannot be submitted online")
+        procedure = json.loads(procedure_text) if procedure_text else None
+        refusal = ("unknown_procedure", f"no procedure {body.procedure_code}") \
+            if procedure is None else ("not_online", "this procedure cannot be submitted "
+                                       "online") if procedure["online_level"] == "none" else None
+        # a kiosk sending again what made a dossier before (its answer was lost) gets that
+        # answer, whatever the catalogue says now: refused, the person would be sent to
+        # the counter for a dossier that exists
+        if refusal and not db.submitted_before(kiosk, idempotency_key):
+            raise refuse(*refusal)
         name = str(body.applicant.get("full_name", "")).strip()
         if not name:
             raise refuse("bad_request", "applicant.full_name is missing")
@@ -603,8 +622,10 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
 
         def make(code: str, duplicate: DuplicateOf | None) -> tuple[Dossier, str]:
             appointment = today + timedelta(days=3)
+            # `procedure` is None only for a key that came before, which makes nothing new
             record = Dossier(code, body.procedure_code, name, Status.NEW, today, appointment,
-                             channel=2, agency=body.agency, procedure_name=procedure["name"])
+                             channel=2, agency=body.agency,
+                             procedure_name=(procedure or {}).get("name", ""))
             answer = {"dossier_code": code, "received": today.isoformat(),
                       "appointment": appointment.isoformat(),
                       "possible_duplicate_of": duplicate.dossier_code if duplicate else None}
@@ -667,7 +688,7 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
         """Where a hand-off QR lands on the person's phone: the procedure to continue, or
         a plain "this link has expired". Public, so limited per address."""
         _limit(request, (handoff_pages, _address(request)))
-        found = db.handoff(token) if len(token) <= 64 else None
+        found = db.handoff(token) if len(token) <= 64 and "\0" not in token else None
         if found is None or datetime.fromisoformat(found[2]) < datetime.now(UTC):
             return Response(_page("Liên kết đã hết hạn", "Mã QR này chỉ dùng được trong "
                                   f"{HANDOFF_MINUTES} phút. Vui lòng tạo mã mới tại kiosk."),
@@ -850,12 +871,15 @@ def _check_pin_failures(db: ServerDB, code: str, client: str) -> None:
             (*db.pin_failures_since(since, client, code), PIN_ATTEMPTS),
             (*db.pin_failures_since(since, client), PIN_CLIENT_ATTEMPTS)):
         if failures >= most and oldest:
-            # one more try is allowed once the oldest failure in the window has aged out
-            free = datetime.strptime(oldest, _STAMP).replace(tzinfo=UTC) + PIN_WINDOW
-            wait = Decision(False, (free - now).total_seconds())
-            raise ApiProblem(429, "too_many_attempts", "too many wrong PINs from this "
-                             f"client; try again in {wait.retry_after_header} s",
-                             wait.retry_after_header)
+            raise _too_many_pins(oldest, now)
+
+
+def _too_many_pins(oldest: str, now: datetime) -> ApiProblem:
+    # one more try is allowed once the oldest failure in the window has aged out
+    free = datetime.strptime(oldest, _STAMP).replace(tzinfo=UTC) + PIN_WINDOW
+    wait = Decision(False, (free - now).total_seconds())
+    return ApiProblem(429, "too_many_attempts", "too many wrong PINs from this client; try "
+                      f"again in {wait.retry_after_header} s", wait.retry_after_header)
 
 
 def _invalid_answer(path: str, loc: tuple[str, ...]) -> tuple[str, str] | None:

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS dossier_sequences (
 CREATE TABLE IF NOT EXISTS pin_failures (
     code TEXT NOT NULL, client TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS pin_failures_client ON pin_failures (client, code, at);
+CREATE TABLE IF NOT EXISTS pin_clients (client TEXT PRIMARY KEY, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
     kiosk_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, request_sha256 TEXT NOT NULL,
     reference TEXT NOT NULL, procedure_code TEXT NOT NULL, agency TEXT NOT NULL,
@@ -348,11 +349,39 @@ class ServerDB:
                 f"SELECT count(*), min(at) FROM pin_failures WHERE {where}", args).fetchone()
         return int(count), oldest
 
-    def record_pin_failure(self, code: str, client: str, forget_before: str) -> None:
-        """Count a wrong PIN; failures from before `forget_before` no longer matter."""
+    def pin_attempt(self, code: str, client: str, since: str, most_for_code: int,
+                    most_overall: int) -> tuple[str | None, str]:
+        """Count a PIN attempt by `client` for dossier `code` as a failure, unless the client
+        already has `most_for_code` failures for it, or `most_overall` over all dossiers,
+        after `since`. Returns (the oldest counted failure when refused, else None; the
+        attempt's time, for `forget_pin_attempt` when the PIN was right).
+
+        Checked and counted in one transaction, one client at a time (its `pin_clients`
+        row is locked until the end): simultaneous wrong PINs cannot all pass the count
+        before any of them is recorded."""
+        now = _now()
         with self._write() as conn:
-            conn.execute("DELETE FROM pin_failures WHERE at < ?", (forget_before,))
-            conn.execute("INSERT INTO pin_failures VALUES (?, ?, ?)", (code, client, _now()))
+            conn.execute("INSERT INTO pin_clients VALUES (?, ?) ON CONFLICT (client) DO "
+                         "UPDATE SET at = excluded.at", (client, now))
+            for where, args, most in (("code = ? AND ", [code], most_for_code),
+                                      ("", [], most_overall)):
+                count, oldest = conn.execute(
+                    f"SELECT count(*), min(at) FROM pin_failures WHERE {where}client = ? "
+                    "AND at > ?", [*args, client, since]).fetchone()
+                if int(count) >= most and oldest:
+                    return oldest, now
+            conn.execute("INSERT INTO pin_failures VALUES (?, ?, ?)", (code, client, now))
+        # what no longer counts goes, outside the client's lock (so that two clients'
+        # transactions never wait for each other's rows)
+        self.execute("DELETE FROM pin_failures WHERE at <= ?", (since,))
+        self.execute("DELETE FROM pin_clients WHERE at <= ?", (since,))
+        return None, now
+
+    def forget_pin_attempt(self, code: str, client: str, at: str) -> None:
+        """The attempt of `pin_attempt` at `at` had the right PIN: it is no failure."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM pin_failures WHERE code = ? AND client = ? AND at = ?",
+                         (code, client, at))
 
     # --- submissions -------------------------------------------------------------------
 
@@ -405,6 +434,12 @@ class ServerDB:
                          (record.code, duplicate.dossier_code if duplicate else None, answer,
                           request.kiosk_id, request.key))
         return Submitted(answer, new=True, conflict=False)
+
+    def submitted_before(self, kiosk_id: str, key: str) -> bool:
+        """Whether this kiosk's idempotency key has made a dossier already."""
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM submissions WHERE kiosk_id = ? AND "
+                                "idempotency_key = ?", (kiosk_id, key)).fetchone() is not None
 
     def record_refusal(self, kiosk_id: str, key: str, reference: str, procedure_code: str,
                        reason: str) -> None:
