@@ -29,16 +29,21 @@ HTTP_FRAMING = {"content-length", "transfer-encoding", "connection", "host", "ex
                 "upgrade", "trailer"}
 
 
-@pytest.fixture(scope="module")
-def schema_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """A server of its own on the demo data, with look-up limits high enough that the
-    generated look-ups reach the route instead of its 429 (which the document declares,
-    and other tests check)."""
-    db = open_db(tmp_path_factory.mktemp("schema-api") / "api.sqlite")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def schema_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[RunningServer]:
+    """A server of its own on the demo data, on SQLite then on PostgreSQL (which refuses
+    some text SQLite stores), with look-up limits high enough that the generated look-ups
+    reach the route instead of its 429 (which the document declares, and other tests
+    check)."""
+    target = tmp_path_factory.mktemp("schema-api") / "api.sqlite" \
+        if request.param == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
+    db = open_db(target)
     generous = Limits(lookups_per_key=(100_000, 60.0), lookups_per_address=(100_000, 60.0))
     server = start_in_thread(db, limits=generous)
     yield server
     server.stop()
+    db.close()
 
 
 def _config() -> schemathesis.Config:

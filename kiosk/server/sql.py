@@ -157,7 +157,10 @@ def _transaction(conn: Connection, begin: str) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        # a connection that broke mid-way cannot roll back either: the error that broke
+        # it is the one to report (the engine drops the unfinished transaction anyway)
+        with contextlib.suppress(Exception):
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
 
