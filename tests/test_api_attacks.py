@@ -147,3 +147,26 @@ def test_wrong_pins_sent_all_at_once_are_still_only_a_few(
     finally:
         server.stop()
         db.close()
+
+
+def test_a_slip_reference_keeps_the_dossier_first_made_under_it(
+        server_db_target: Path | str) -> None:
+    from test_submission_chain import post, submission
+
+    db = open_db(server_db_target)
+    db.add_api_key("second-kiosk-key", "second-kiosk")
+    server = start_in_thread(db)
+    try:
+        first = post(server.base_url, {**submission(), "reference": "K7P-3F9A"}, "ref-1-0001")
+        # another kiosk sends under the same reference: a refusal, then a new dossier
+        post(server.base_url, {**submission(procedure="9.999999"), "reference": "K7P-3F9A"},
+             "ref-2-0001", api_key="second-kiosk-key")
+        post(server.base_url, {**submission(name="Lê Văn Em", citizen_id="001190054321"),
+                               "reference": "K7P-3F9A"}, "ref-2-0002",
+             api_key="second-kiosk-key")
+        found = db.by_reference("K7P-3F9A")
+        assert found["state"] == "sent"
+        assert found["dossier_code"] == first.json()["dossier_code"]
+    finally:
+        server.stop()
+        db.close()

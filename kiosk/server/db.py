@@ -452,16 +452,18 @@ class ServerDB:
 
     def by_reference(self, reference: str) -> dict[str, Any] | None:
         """What became of the submission with this slip reference, from any kiosk: sent (its
-        dossier code), or refused (the reason's code); the latest when several share it."""
+        dossier code), or refused (the reason's code). The first dossier made under it is
+        the answer: whatever a kiosk sends later under the same reference cannot take its
+        place."""
         with self._read() as conn:
             sent = conn.execute(
                 "SELECT dossier_code, created_at FROM submissions WHERE reference = ? AND "
-                "dossier_code IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+                "dossier_code IS NOT NULL ORDER BY created_at, dossier_code LIMIT 1",
                 (reference,)).fetchone()
             refused = conn.execute(
                 "SELECT reason, created_at, procedure_code FROM refusals WHERE reference = ? "
                 "ORDER BY created_at DESC LIMIT 1", (reference,)).fetchone()
-        if sent and (not refused or sent[1] >= refused[1]):
+        if sent:
             return {"reference": reference, "state": "sent", "dossier_code": sent[0],
                     "at": sent[1]}
         if refused:
