@@ -145,6 +145,50 @@ def test_a_body_that_drips_in_is_cut_off(tmp_path: Path) -> None:
         server.stop()
 
 
+def test_large_bodies_are_taken_in_a_few_at_a_time(tmp_path: Path) -> None:
+    """While one submission's body arrives, the next waits its turn, then is told to come
+    back later (503, Retry-After) rather than held in memory beside it."""
+    import socket
+
+    server = _server(tmp_path, Limits(body_seconds=5.0, large_bodies=1,
+                                      large_body_wait_seconds=0.5))
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as first:
+            first.sendall(b"POST /v1/submissions HTTP/1.1\r\nHost: x\r\nX-Api-Key: "
+                          + DEMO_API_KEY.encode() + b"\r\nIdempotency-Key: slow-00001\r\n"
+                          b"Content-Type: application/json\r\nContent-Length: 5000000"
+                          b"\r\n\r\n{")
+            _wait_until_reading(server)
+            second = requests.post(f"{server.base_url}/submissions", timeout=30,
+                                   data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                                   headers={**KEY, "Content-Type": "application/json",
+                                            "Idempotency-Key": "next-000001"})
+            assert second.status_code == 503 and second.json()["error"]["code"] == "busy"
+            assert int(second.headers["Retry-After"]) > 0
+        assert server.db.count("submissions") == 0
+        # once the first is gone, the next is taken in
+        third = requests.post(f"{server.base_url}/submissions", timeout=30,
+                              data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                              headers={**KEY, "Content-Type": "application/json",
+                                       "Idempotency-Key": "next-000002"})
+        assert third.status_code == 400  # read, and found not to be a submission
+    finally:
+        server.stop()
+
+
+def _wait_until_reading(server: RunningServer) -> None:
+    """Until the server holds the first request's turn: a small submission sent meanwhile
+    is read at once (400: not a submission) while the turn is free, and waits (503) once
+    it is taken."""
+    for _ in range(100):
+        probe = requests.post(f"{server.base_url}/submissions", data=b"{}", timeout=10,
+                              headers={**KEY, "Content-Type": "application/json",
+                                       "Idempotency-Key": "probe-00001"})
+        if probe.status_code == 503:
+            return
+    raise AssertionError("the first request never held its turn")
+
+
 def _wait_readable(sock: object, seconds: float) -> bool:
     import select
 

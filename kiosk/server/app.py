@@ -102,6 +102,11 @@ class Limits:
     # slower than any kiosk's link; a client that drips its body holds a connection no
     # longer than this (408)
     body_seconds: float = 120.0
+    # submissions (bodies over 1 MiB, photographed papers) taken in at once by one server
+    # process: each is held in memory whole; the others wait, then get 503 to send later
+    large_bodies: int = 8
+    # how long one waits for its turn before that 503
+    large_body_wait_seconds: float = 30.0
 
 
 class ApiProblem(Exception):
@@ -392,7 +397,9 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
                               "2 minutes (408). Errors are "
                               '`{"error": {"code", "message"}}`.')
     app.add_middleware(Guard, kiosk_for_key=db.kiosk_for_key, is_public=is_public,
-                       body_cap=body_cap, body_seconds=limits.body_seconds)
+                       body_cap=body_cap, body_seconds=limits.body_seconds,
+                       large_bodies=limits.large_bodies, large_body=MAX_BODY,
+                       large_body_wait=limits.large_body_wait_seconds)
     per_key = RateLimit(*limits.lookups_per_key)
     per_address = RateLimit(*limits.lookups_per_address)
     handoff_pages = RateLimit(*limits.handoff_pages_per_address)

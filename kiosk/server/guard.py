@@ -30,9 +30,16 @@ KIOSK_ID = "kiosk_id"
 class Guard:
     def __init__(self, app: Any, *, kiosk_for_key: Callable[[str], str | None],
                  is_public: Callable[[str], bool], body_cap: Callable[[str], int],
-                 body_seconds: float = 120.0, max_key_length: int = 256) -> None:
+                 body_seconds: float = 120.0, large_bodies: int = 8,
+                 large_body: int = 1024 * 1024, large_body_wait: float = 30.0,
+                 max_key_length: int = 256) -> None:
         self.app = app
         self.body_seconds = body_seconds
+        # bodies allowed over `large_body` (photographed papers) are read a few at a time:
+        # each is held in memory whole, so many at once could exhaust the server's; the
+        # others wait their turn, up to `large_body_wait` seconds (then 503, Retry-After)
+        self.large_body, self.large_body_wait = large_body, large_body_wait
+        self._large_bodies = anyio.Semaphore(large_bodies)
         self.kiosk_for_key = kiosk_for_key
         self.is_public = is_public
         self.body_cap = body_cap
@@ -65,6 +72,23 @@ class Guard:
         if declared in (None, b"0") and b"transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # no body to read
             return
+        if cap > self.large_body:
+            with anyio.move_on_after(self.large_body_wait) as waiting:
+                await self._large_bodies.acquire()
+            if waiting.cancelled_caught:
+                await _refuse(send, 503, "busy", "the server is taking in other large "
+                              "requests; send again later", retry_after=30)
+                return
+            try:
+                await self._read_and_pass(scope, receive, send, cap)
+            finally:
+                self._large_bodies.release()
+            return
+        await self._read_and_pass(scope, receive, send, cap)
+
+    async def _read_and_pass(self, scope: Scope, receive: Receive, send: Send, cap: int
+                             ) -> None:
+        """Read the whole body, within its cap and its time, then hand the request on."""
         body = bytearray()
         with anyio.move_on_after(self.body_seconds) as reading:
             while True:
@@ -107,9 +131,12 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-async def _refuse(send: Send, status: int, code: str, message: str) -> None:
+async def _refuse(send: Send, status: int, code: str, message: str,
+                  retry_after: int | None = None) -> None:
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"),
+               (b"content-length", str(len(body)).encode())]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
