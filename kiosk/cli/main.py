@@ -28,6 +28,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_serve_api(args: argparse.Namespace) -> int:
+    from kiosk.catalogue.working_days import VIETNAM
     from kiosk.server.run import open_db, serve
 
     if args.write_openapi:
@@ -44,8 +45,10 @@ def cmd_serve_api(args: argparse.Namespace) -> int:
     print(f"Reference central API on http://{args.host}:{args.port}/v1 "
           f"({counts['procedures']} procedures, {db.count('dossiers')} dossiers; "
           f"database {db.location}{workers}). Ctrl+C stops it.", flush=True)
+    # the [calendar] of the config named with --config (the province's extra days off)
+    calendar = load_config(args.config).working_calendar if args.config else VIETNAM
     try:
-        serve(db, args.host, args.port, args.workers)
+        serve(db, args.host, args.port, args.workers, calendar)
     except OSError as err:
         raise CommandFailed(f"cannot listen on {args.host}:{args.port} ({err.strerror})"
                             ) from None
@@ -251,6 +254,25 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_due_date(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from kiosk.catalogue.working_days import due_date
+
+    try:
+        received = datetime.fromisoformat(args.received.strip())
+    except ValueError:
+        raise CommandFailed(f"RECEIVED {args.received!r}: give it as 2026-12-03 or "
+                            "2026-12-03T16:10 (local time)") from None
+    if not 0 <= args.amount <= 10_000:  # also refuses nan
+        raise CommandFailed("N must be a number from 0 to 10000")
+    # a date alone is the morning of that day: before the cut-off
+    when = received if "T" in args.received or " " in args.received.strip() else \
+        received.date()
+    print(due_date(when, args.amount, args.unit, _config(args).working_calendar).isoformat())
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     import dataclasses
     from datetime import date
@@ -290,7 +312,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 print(f"{reference}: {message}")
             return EXIT_OK
         raise CommandFailed(message)
-    view = describe(found.dossier, date.today())
+    view = describe(found.dossier, date.today(), config.working_calendar)
     if args.json:
         print(json.dumps({"outcome": "found", **dataclasses.asdict(view)}, ensure_ascii=False))
         return EXIT_OK
@@ -414,6 +436,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--language", choices=["vi", "en"], help="language of the words "
                    "(default: kiosk.language)")
+
+    p = command("due-date", cmd_due_date, "Print the appointment date (YYYY-MM-DD) of a "
+                "dossier received at RECEIVED taking N working days (or --unit days), on "
+                "Vietnam's working days with [calendar] of the config: received at or after "
+                "the cut-off (15:00) or on a day off, it counts from the next working day; "
+                "N = 0 is that day.")
+    p.add_argument("received", metavar="RECEIVED", help="when the dossier was received, "
+                   "local time: 2026-12-03 or 2026-12-03T16:10")
+    p.add_argument("amount", metavar="N", type=float, help="processing time, e.g. 1 or 15")
+    p.add_argument("--unit", choices=["working_day", "day", "hour", "month"],
+                   default="working_day", help="unit of N (working_day)")
 
     p = command("outbox", cmd_outbox, "List what waits on this kiosk to reach the central API "
                 "(submissions, ratings), without personal data, and when the kiosk's sender "

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.catalogue.working_days import Calendar
 from kiosk.speech.voice import FASTEST, SLOWEST, VOICES
 from kiosk.system.schedule import parse_clock
 
@@ -169,6 +170,15 @@ class SpeechSection:
 
 
 @dataclass(frozen=True)
+class CalendarSection:
+    # the province's own changes to Vietnam's public holidays and swaps (ISO dates)
+    days_off: list[str] = field(default_factory=list)
+    working_days: list[str] = field(default_factory=list)
+    # a dossier received at or after this time counts from the next working day
+    cutoff: str = "15:00"
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     api: ApiSection = field(default_factory=ApiSection)
@@ -183,8 +193,15 @@ class Config:
     heartbeat: HeartbeatSection = field(default_factory=HeartbeatSection)
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     speech: SpeechSection = field(default_factory=SpeechSection)
+    calendar: CalendarSection = field(default_factory=CalendarSection)
     source: str = "<defaults>"
     secrets_source: str = ""  # the secrets file read, or "" when there was none
+
+    @property
+    def working_calendar(self) -> Calendar:
+        """Appointments and overdue days count on this (checked when the file is read)."""
+        return Calendar.of(self.calendar.days_off, self.calendar.working_days,
+                           self.calendar.cutoff)
 
     @property
     def data_dir(self) -> Path:
@@ -300,6 +317,15 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append("outbox.answer_wait_seconds must be more than 0")
     if not 1 <= config.heartbeat.interval_minutes <= 1440:
         problems.append("heartbeat.interval_minutes must be between 1 and 1440")
+    try:
+        calendar = config.working_calendar
+    except ValueError as err:
+        problems.append(f"calendar: {err}")
+    else:
+        if calendar.days_off & calendar.working_days:
+            problems.append("calendar.days_off and calendar.working_days share "
+                            + ", ".join(sorted(map(str, calendar.days_off
+                                                   & calendar.working_days))))
 
 
 def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None,

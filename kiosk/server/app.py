@@ -41,6 +41,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.catalogue.dossier import DOSSIER_CODE, Dossier, Status, mask_name
 from kiosk.catalogue.model import PROCEDURE_CODE
+from kiosk.catalogue.working_days import VIETNAM, Calendar, due_date
 from kiosk.server.db import DuplicateOf, ServerDB, SubmissionRequest
 from kiosk.server.guard import KIOSK_ID, Guard
 from kiosk.server.limits import Decision, RateLimit
@@ -367,7 +368,9 @@ def body_cap(path: str) -> int:
     return MAX_SUBMISSION_BODY if path == "/v1/submissions" else MAX_BODY
 
 
-def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
+def create_app(db: ServerDB, limits: Limits | None = None,
+               calendar: Calendar = VIETNAM) -> FastAPI:
+    """`calendar`: the working days appointment dates count on."""
     limits = limits or Limits()
     app = FastAPI(title="Kiosk central API (reference)", version=__version__,
                   openapi_url="/v1/openapi.json", docs_url=None, redoc_url=None,
@@ -584,7 +587,8 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
         if not name:
             raise refuse("bad_request", "applicant.full_name is missing")
         text = body.model_dump_json()
-        today = date.today()
+        received = datetime.now()  # local time: the office's 15:00 cut-off
+        today = received.date()
         # the request's digest leaves the slip's reference out: an item a kiosk sent before
         # it sent references is the same request when it comes again with one
         same = body.model_dump_json(exclude={"reference"})
@@ -597,7 +601,7 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
             body=text, day=today)
 
         def make(code: str, duplicate: DuplicateOf | None) -> tuple[Dossier, str]:
-            appointment = today + timedelta(days=3)
+            appointment = _appointment(procedure, received, calendar)
             record = Dossier(code, body.procedure_code, name, Status.NEW, today, appointment,
                              channel=2, agency=body.agency, procedure_name=procedure["name"])
             answer = {"dossier_code": code, "received": today.isoformat(),
@@ -810,6 +814,15 @@ def _stamp(value: str) -> str:
 
 def _stamp_of(moment: datetime) -> str:
     return moment.strftime(_STAMP)
+
+
+def _appointment(procedure: dict[str, Any], received: datetime, calendar: Calendar) -> date:
+    """The appointment of an online submission: the processing time of the procedure's
+    online channel (else its first), in working days after the day counting starts."""
+    channels = procedure.get("channels") or []
+    channel = next((c for c in channels if c.get("method") == "online"),
+                   channels[0] if channels else {"time": 0, "time_unit": "working_day"})
+    return due_date(received, float(channel["time"]), channel["time_unit"], calendar)
 
 
 def _shift(day: date, days: int) -> date:

@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.assets import DEMO
 from kiosk.catalogue.dossier import Dossier, dossier_code
 from kiosk.catalogue.model import Catalogue, ValidationError
+from kiosk.catalogue.working_days import next_working_day, previous_working_day
 from kiosk.server.db import ImportResult, ServerDB
 
 DEMO_API_KEY = "demo-kiosk-key"
@@ -92,11 +93,22 @@ def demo_dossiers(today: date, demo_dir: Path = DEMO) -> list[tuple[Dossier, str
             return None if offset is None else (today + timedelta(days=offset)).isoformat()
 
         received = today + timedelta(days=entry["received"])
+
+        def appointment(offset: int | None, received: date = received) -> str | None:
+            """On a working day, as a real agency's system sets it: a past one moved back
+            (still past), a coming one moved on (still coming)."""
+            if offset is None:
+                return None
+            moved = today + timedelta(days=offset)
+            if offset < 0:
+                moved = max(previous_working_day(moved), received)
+            return next_working_day(moved).isoformat()
+
         record = {
             "code": dossier_code(entry["agency"], received, entry["seq"]),
             "procedure_code": entry["procedure_code"],
             "applicant_name": entry["applicant_name"], "status": entry["status"],
-            "received": received.isoformat(), "appointment": day(entry.get("appointment")),
+            "received": received.isoformat(), "appointment": appointment(entry.get("appointment")),
             "completed": day(entry.get("completed")), "channel": entry.get("channel", 1),
             "agency": entry["agency"], "counter": entry.get("counter", ""),
             "note": entry.get("note", ""),

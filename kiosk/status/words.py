@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk.catalogue.dossier import Dossier, Status
+from kiosk.catalogue.working_days import VIETNAM, Calendar
 from kiosk.i18n import N_, _, babel_locale
 
 STATUS_WORDS: dict[Status, tuple[str, str]] = {
@@ -61,15 +62,15 @@ def day(value: date | None) -> str:
     return format_date(value, "dd/MM/yyyy", locale=babel_locale()) if value else ""
 
 
-def describe(dossier: Dossier, today: date) -> StatusView:
+def describe(dossier: Dossier, today: date, calendar: Calendar = VIETNAM) -> StatusView:
     title, step = (_(text) for text in STATUS_WORDS[dossier.status])
     headline = title
     if dossier.appointment and not dossier.status.is_closed:
         headline = _("{status} – result expected on {day}").format(
             status=title, day=day(dossier.appointment))
-    overdue = dossier.is_overdue(today)
+    overdue = dossier.is_overdue(today, calendar)
     if overdue and not dossier.status.is_closed:
-        headline += " " + _("({n} days late)").format(n=dossier.days_late(today))
+        headline += " " + _("({n} days late)").format(n=dossier.days_late(today, calendar))
     next_step = step
     if dossier.note and dossier.status in (Status.SUPPLEMENT_REQUESTED,
                                            Status.PAYMENT_REQUESTED, Status.NOT_ACCEPTED):

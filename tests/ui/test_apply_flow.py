@@ -7,12 +7,13 @@ import contextlib
 import dataclasses
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from kiosk import i18n
+from kiosk.catalogue.working_days import is_working_day
 from kiosk.scanner.document_photos import document_photo
 from kiosk.scanner.receipt_image import write_video
 from kiosk.store.client import ApiClient, ClientSettings
@@ -85,6 +86,13 @@ def test_a_dossier_from_the_details_to_the_receipt(driver: Driver, document_came
     app = driver.app
     app.go("detail", code=PROCEDURE)
     driver.frames()
+    # each channel says when a dossier handed in today would be ready: a working day
+    expected = [t for t in texts(driver) if t.startswith(i18n._(
+        "Handed in today: result expected on {day}").split("{")[0])]
+    assert expected
+    for line in expected:
+        day = datetime.strptime(line[-10:], "%d/%m/%Y").date()
+        assert is_working_day(day, app.services.config.working_calendar) and day >= TODAY
     driver.tap("detail:submit")
     assert app.screens.current == "apply" and app.screen.step == "details"
     driver.type("NGUYEN THI HOA")
@@ -110,6 +118,7 @@ def test_a_dossier_from_the_details_to_the_receipt(driver: Driver, document_came
     assert delivery.outcome == "delivered"
     code = delivery.answer["dossier_code"]
     assert code in texts(driver)
+    assert is_working_day(date.fromisoformat(delivery.answer["appointment"]))
     assert app.services.draft is None  # the person's data is in the outbox, then gone
     assert app.services.outbox.summaries() == []
     shown = app.services.api.dossier(code)

@@ -213,7 +213,8 @@ class ScanScreen(KioskScreen):
             return  # the person left (or the session ended) while we waited
         if result.dossier is not None:
             self.stop_camera()
-            self.nav.go("status", view=describe(result.dossier, date.today()),
+            self.nav.go("status", view=describe(result.dossier, date.today(),
+                                                 self.services.config.working_calendar),
                         reference=result.reference)
             return
         if result.outcome in ("waiting", "refused"):
