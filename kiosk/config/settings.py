@@ -109,6 +109,9 @@ class ScannerSection:
     receipt_param: str = "ma_ho_so"
     # 0: the code is never in the path; N: the Nth path segment; -1: the last one
     receipt_path_segment: int = -1
+    # the province portal's look-up URL (https://<host>/portaldvc/tra-cuu?SGT=..&MHS=..)
+    # is read on hosts under these domains
+    portal_domains: list[str] = field(default_factory=lambda: ["gov.vn"])
     code_pattern: str = (r"^[0-9A-Z]{1,4}(\.[0-9A-Z]{1,4}){1,4}-[0-9]{6}-[0-9]{4,6}$")
     max_payload: int = 512
 
@@ -224,6 +227,8 @@ class Config:
         return self.data_dir / "usage.sqlite"
 
 
+_DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
+
 # (section, key) pairs that only the secrets file may hold
 SECRETS = {("api", "key"), ("operator", "pin_hash"), ("outbox", "key")}
 
@@ -295,6 +300,10 @@ def _check(config: Config, problems: list[str]) -> None:
                         "session.countdown_seconds at least 5")
     if not 0 <= config.display.diagonal_inches <= 100:
         problems.append("display.diagonal_inches must be between 0 (unknown) and 100")
+    for domain in config.scanner.portal_domains:
+        # at least two labels: "vn" alone would let every .vn site through
+        if not _DOMAIN.fullmatch(domain.strip().strip(".").lower()):
+            problems.append(f"scanner.portal_domains: {domain!r} is not a domain like gov.vn")
     try:
         re.compile(config.scanner.code_pattern)
     except re.error as err:
