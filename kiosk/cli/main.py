@@ -287,6 +287,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     config = _config(args)
     i18n.set_language(args.language or config.kiosk.language)
+    citizen_id = None
+    if args.id_number:
+        # read from the terminal, never the command line: a shell history keeps that
+        import getpass
+
+        citizen_id = getpass.getpass("Số định danh cá nhân (12 chữ số): ").strip()
+        if not (len(citizen_id) == 12 and citizen_id.isascii() and citizen_id.isdigit()):
+            raise CommandFailed("a personal identification number is 12 digits")
     client = ApiClient(ClientSettings.from_config(config))
     reference = normalise_reference(args.code)
     try:
@@ -297,7 +305,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 local = None  # the central API still knows what reached it
             found = look_up_reference(CentralApi(client), reference, local)
         else:
-            found = look_up(CentralApi(client), args.code.strip(), args.pin)
+            found = look_up(CentralApi(client), args.code.strip(), args.pin, citizen_id)
     finally:
         client.close()
     if found.dossier is None:
@@ -433,6 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "000.00.20.H29-201117-0001, or the reference on a kiosk's slip, e.g. "
                    "K7P-3F9A (this kiosk's outbox is asked first)")
     p.add_argument("--pin", help="the lookup PIN, if the receipt has one")
+    p.add_argument("--id-number", action="store_true", help="ask for the applicant's "
+                   "personal identification number (12 digits, not echoed) and look the "
+                   "dossier up with it, as the portal does")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--language", choices=["vi", "en"], help="language of the words "
                    "(default: kiosk.language)")

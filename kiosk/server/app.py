@@ -76,6 +76,7 @@ REFERENCE_PATTERN = _schema_pattern(REFERENCE)
 # the agency part of DOSSIER_CODE: a submission's dossier code is made from its agency
 AGENCY_PATTERN = r"^[0-9A-Z]{1,4}(?:\.[0-9A-Z]{1,4}){1,4}$"
 PIN_PATTERN = "^[0-9]{4,8}$"
+CITIZEN_ID_PATTERN = "^[0-9]{12}$"
 IDEMPOTENCY_PATTERN = _KEY.pattern
 DEMO_PROCEDURE, DEMO_DOSSIER = "1.001193", "000.00.20.H29-201117-0001"
 
@@ -534,16 +535,34 @@ def create_app(db: ServerDB, limits: Limits | None = None,
     def dossier(code: Annotated[str, Path(max_length=64, pattern=DOSSIER_PATTERN,
                                           examples=[DEMO_DOSSIER])],
                 client: Client,
-                pin: Annotated[str | None, Query(pattern=PIN_PATTERN)] = None) -> Response:
-        """A dossier's status, dates and history, with the applicant's name masked. Some
-        dossiers need the lookup PIN printed on the receipt (403 `pin_required`). After
-        5 wrong PINs for a dossier in 15 minutes, or 20 over all dossiers, the client that
-        sent them (this API key from this address) gets 429 `too_many_attempts` for a
-        while; others, the dossier's owner among them, are not locked out. Look-ups are
-        limited per API key and per address (429 `rate_limited`)."""
+                pin: Annotated[str | None, Query(pattern=PIN_PATTERN)] = None,
+                # typed str, not str | None: a header has no null for a client to send
+                citizen_id: Annotated[str, Header(
+                    alias="X-Citizen-Id", pattern=CITIZEN_ID_PATTERN,
+                    description="the applicant's ID number (số định danh cá nhân), as the "
+                                "portal's public look-up asks; in a header, not the URL, "
+                                "so that no access log keeps it")] = "") -> Response:
+        """A dossier's status, dates and history, with the applicant's name masked. With
+        `X-Citizen-Id` the applicant's ID number is the second factor, as on the portal:
+        a wrong number gets the very answer an unknown code gets (404 `not_found`). Without
+        it, some dossiers need the lookup PIN printed on the receipt (403 `pin_required`).
+        After 5 wrong PINs or ID numbers for a dossier in 15 minutes, or 20 over all
+        dossiers, the client that sent them (this API key from this address) gets 429
+        `too_many_attempts` for a while; others, the dossier's owner among them, are not
+        locked out. Look-ups are limited per API key and per address (429
+        `rate_limited`)."""
+        unknown = ApiProblem(404, "not_found", f"no dossier {code}")
+        if citizen_id:
+            _check_pin_failures(db, code, client)
+            found = db.dossier(code)
+            if found is None or not db.applicant_matches(code, citizen_id):
+                db.record_pin_failure(code, client, forget_before=_stamp_of(
+                    datetime.now(UTC) - PIN_WINDOW))
+                raise unknown
+            return _json(json.dumps(_public(found[0]), ensure_ascii=False))
         found = db.dossier(code)
         if found is None:
-            raise ApiProblem(404, "not_found", f"no dossier {code}")
+            raise unknown
         record, expected_pin = found
         if expected_pin:
             _check_pin_failures(db, code, client)
@@ -874,6 +893,8 @@ def _invalid_answer(path: str, loc: tuple[str, ...]) -> tuple[str, str] | None:
         return "bad_code", "a procedure code looks like 1.001193"
     if loc == ("query", "pin"):
         return "bad_pin", "a lookup PIN is 4 to 8 digits"
+    if loc == ("header", "X-Citizen-Id") or loc == ("header", "x-citizen-id"):
+        return "bad_citizen_id", "an ID number is 12 digits"
     if loc[:2] == ("header", "idempotency-key"):
         return "bad_idempotency_key", "Idempotency-Key must be 8 to 128 letters, digits or ._:-"
     return None

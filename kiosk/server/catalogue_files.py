@@ -130,7 +130,11 @@ def seed_demo(db: ServerDB, today: date | None = None, demo_dir: Path = DEMO) ->
     names = {p.code: p.name for p in catalogue.procedures}
     dossiers = [(_with_name(d, names), pin) for d, pin in demo_dossiers(today or date.today(),
                                                                          demo_dir)]
-    db.put_dossiers(dossiers)
+    # the demo applicants' (made-up) ID numbers, for the look-up as the portal does it
+    entries = _read_json(demo_dir / "dossiers.json")["dossiers"]
+    db.put_dossiers(dossiers, {d.code: entry["citizen_id"] for (d, _), entry
+                               in zip(dossiers, entries, strict=True)
+                               if entry.get("citizen_id")})
     db.add_api_key(DEMO_API_KEY, DEMO_KIOSK_ID)
     return result
 
