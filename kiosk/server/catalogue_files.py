@@ -122,6 +122,15 @@ def demo_dossiers(today: date, demo_dir: Path = DEMO) -> list[tuple[Dossier, str
     return out
 
 
+def demo_citizen_ids(today: date, demo_dir: Path = DEMO) -> dict[str, str]:
+    """The demo applicants' made-up ID numbers by dossier code, for the look-up as the
+    portal does it (code and ID number)."""
+    entries = _read_json(demo_dir / "dossiers.json")["dossiers"]
+    return {d.code: entry["citizen_id"] for (d, _), entry
+            in zip(demo_dossiers(today, demo_dir), entries, strict=True)
+            if entry.get("citizen_id")}
+
+
 def seed_demo(db: ServerDB, today: date | None = None, demo_dir: Path = DEMO) -> ImportResult:
     """Fill a reference server database with the demo catalogue, dossiers and API key."""
     catalogue = demo_catalogue(demo_dir)
@@ -130,11 +139,7 @@ def seed_demo(db: ServerDB, today: date | None = None, demo_dir: Path = DEMO) ->
     names = {p.code: p.name for p in catalogue.procedures}
     dossiers = [(_with_name(d, names), pin) for d, pin in demo_dossiers(today or date.today(),
                                                                          demo_dir)]
-    # the demo applicants' (made-up) ID numbers, for the look-up as the portal does it
-    entries = _read_json(demo_dir / "dossiers.json")["dossiers"]
-    db.put_dossiers(dossiers, {d.code: entry["citizen_id"] for (d, _), entry
-                               in zip(dossiers, entries, strict=True)
-                               if entry.get("citizen_id")})
+    db.put_dossiers(dossiers, demo_citizen_ids(today or date.today(), demo_dir))
     db.add_api_key(DEMO_API_KEY, DEMO_KIOSK_ID)
     return result
 
