@@ -47,12 +47,16 @@ class HistoryEntry:
     at: date
     status: Status
     note: str = ""
+    handler: str = ""  # the office or officer handling this step
+    deadline: date | None = None  # when this step is due
 
     @classmethod
     def from_dict(cls, data: Any, path: str) -> HistoryEntry:
         r = _Reader(data, path)
         return cls(r.day("at"), Status(r.integer("status", low=1, high=10)),  # type: ignore[arg-type]
-                   r.text("note", required=False, empty=True))
+                   r.text("note", required=False, empty=True),
+                   r.text("handler", required=False, empty=True),
+                   r.day("deadline", required=False))
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,9 @@ class Dossier:
             "appointment": self.appointment, "completed": self.completed,
             "channel": self.channel, "agency": self.agency, "counter": self.counter,
             "note": self.note,
-            "history": [{"at": h.at, "status": int(h.status), "note": h.note}
+            "history": [{"at": h.at, "status": int(h.status), "note": h.note,
+                         **({"handler": h.handler} if h.handler else {}),
+                         **({"deadline": h.deadline} if h.deadline else {})}
                         for h in self.history],
         })
 

@@ -77,6 +77,23 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_dossiers(args: argparse.Namespace) -> int:
+    from kiosk.server.dossier_files import DossierFileError, read_dossier_file
+    from kiosk.server.run import open_db
+
+    try:
+        records = read_dossier_file(Path(args.file))
+    except DossierFileError as err:
+        raise CommandFailed(str(err)) from None
+    db = open_db(_server_db(args.db), seed=False)
+    count = db.put_dossiers([(r.dossier, r.pin) for r in records],
+                            {r.dossier.code: r.citizen_id for r in records if r.citizen_id})
+    with_id = sum(1 for r in records if r.citizen_id)
+    print(f"imported {count} dossiers into {args.db} ({with_id} with the applicant's ID "
+          "number, kept as a keyed digest)")
+    return EXIT_OK
+
+
 def cmd_add_kiosk(args: argparse.Namespace) -> int:
     import secrets
 
@@ -502,6 +519,15 @@ def build_parser() -> argparse.ArgumentParser:
                    "demo data (use import-catalogue)")
     p.add_argument("--write-openapi", metavar="FILE", help="write the API's OpenAPI document "
                    "to FILE and exit")
+
+    p = command("import-dossiers", cmd_import_dossiers, "Import a one-stop system's dossiers "
+                '(JSON {"dossiers": [...]}; statuses 1-10 or the portal\'s words processing, '
+                "waiting, paying, cancelled, unresolved, releasing, done; dates YYYY-MM-DD "
+                "or yyyyMMddHHmmss) into a reference server database, replacing earlier "
+                "states of the same dossiers.")
+    p.add_argument("file", help="dossiers JSON file")
+    p.add_argument("--db", metavar="PATH|URL", required=True,
+                   help="server database: a SQLite file or a postgresql:// URL")
 
     p = command("import-catalogue", cmd_import_catalogue, "Import a province's catalogue "
                 "(JSON, see docs/catalogue-format.md) into a reference server database.")

@@ -264,6 +264,8 @@ class HistoryOut(BaseModel):
     at: date | None
     status: Annotated[int, Field(ge=1, le=10)]
     note: str
+    handler: str = Field("", description="the office or officer handling this step")
+    deadline: date | None = Field(None, description="when this step is due")
 
 
 class DossierOut(BaseModel):
