@@ -147,6 +147,10 @@ class Tour:
         prefix = "apply-offline" if queued else "apply"
         if not queued:
             self.shot("apply-details")
+            d.tap("apply:idcard")  # the ID card's QR fills the details
+            d.frames()
+            self.shot("apply-idcard")
+            d.tap("apply:idcard-back")
         d.tap("field:citizen_id")
         d.type("9991")
         if not queued:
