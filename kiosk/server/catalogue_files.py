@@ -112,7 +112,8 @@ def demo_dossiers(today: date, demo_dir: Path = DEMO) -> list[tuple[Dossier, str
             "completed": day(entry.get("completed")), "channel": entry.get("channel", 1),
             "agency": entry["agency"], "counter": entry.get("counter", ""),
             "note": entry.get("note", ""),
-            "history": [{"at": day(h["day"]), "status": h["status"], "note": h.get("note", "")}
+            "history": [{"at": day(h["day"]), "status": h["status"], "note": h.get("note", ""),
+                         "handler": h.get("handler", ""), "deadline": day(h.get("deadline"))}
                         for h in entry.get("history", [])],
         }
         try:

@@ -277,7 +277,8 @@ class ScanScreen(KioskScreen):
         if result.dossier is not None:
             self.stop_camera()
             self.nav.go("status", view=describe(result.dossier, date.today(),
-                                                 self.services.config.working_calendar),
+                                                 self.services.config.working_calendar,
+                                                 self.services.config.kiosk.agency),
                         reference=result.reference)
             return
         if result.outcome in ("waiting", "refused"):
