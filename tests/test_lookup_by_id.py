@@ -5,6 +5,8 @@ answered as an unknown code; a stranger's guesses lock out only the stranger."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -104,3 +106,28 @@ def test_the_kiosk_looks_up_with_the_number_and_says_what_happened(
     for _ in range(PIN_ATTEMPTS):
         look_up(central, dossier(3).code, citizen_id=OTHER_ID)
     assert look_up(central, dossier(3).code, citizen_id=OWNER_ID).outcome == "too_many"
+
+
+def test_kiosk_status_asks_for_the_number_without_echoing_it(demo_api: RunningServer,
+                                                             tmp_path: Path) -> None:
+    from conftest import write_config
+
+    from kiosk.server.catalogue_files import demo_citizen_ids, demo_dossiers
+
+    config = write_config(tmp_path / "kiosk.toml", demo_api.base_url, tmp_path / "data")
+    code, _pin = next((d.code, pin) for d, pin in demo_dossiers(date.today()) if pin)
+    number = demo_citizen_ids(date.today())[code]
+
+    def status(typed: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kiosk.cli.main", "status", code,
+                               "--id-number", "--json", "--config", str(config)],
+                              input=typed + "\n", capture_output=True, text=True, timeout=60)
+
+    found = status(number)
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["code"] == code
+    assert number not in found.stdout + found.stderr
+    wrong = status("0" * 12)
+    assert "0" * 12 not in wrong.stdout + wrong.stderr and code in wrong.stdout + wrong.stderr
+    short = status("123")
+    assert short.returncode != 0 and "12 digits" in short.stderr
