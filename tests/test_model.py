@@ -85,7 +85,7 @@ def test_agency_levels_come_from_the_data() -> None:
 def dossier(**extra: object) -> Dossier:
     data = {"code": "000.00.20.H29-261120-0001", "procedure_code": "1.001193",
             "applicant_name": "Nguyễn Văn An", "status": 4, "received": "2026-11-20",
-            "appointment": "2026-11-24", "completed": None,
+            "appointment": "2026-11-23", "completed": None,
             "history": [{"at": "2026-11-20", "status": 2, "note": "Tiếp nhận"}]}
     data.update(extra)
     return Dossier.from_dict(data)
@@ -93,7 +93,9 @@ def dossier(**extra: object) -> Dossier:
 
 def test_overdue_is_derived_from_the_dates() -> None:
     today = date(2026, 11, 25)
+    # one working day late: 24/11 is Ngày Văn hoá Việt Nam, a day off from 2026
     assert dossier().is_overdue(today) and dossier().days_late(today) == 1
+    assert dossier().days_late(date(2026, 11, 30)) == 4  # Thu, Fri, (weekend), Mon
     assert not dossier(appointment="2026-11-25").is_overdue(today)
     assert dossier(status=10, completed="2026-11-26").is_overdue(today)  # returned late
     assert not dossier(status=10, completed="2026-11-23").is_overdue(today)

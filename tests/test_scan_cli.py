@@ -15,6 +15,7 @@ import pytest
 from qr_samples import CODE, CODE2, URL, H, W, bgr, on_frame, qr_image, scene
 
 from kiosk.cli.scan import add_parser, cmd_scan
+from kiosk.scanner.receipt import FOREIGN_SITE
 
 FOREIGN = f"https://dichvucong.gov.vn.evil.com/tra-cuu?ma_ho_so={CODE}"
 
@@ -61,9 +62,10 @@ def test_json_line_per_file(capsys: pytest.CaptureFixture[str], config: Path,
     assert [r["file"] for r in reports] == [str(files[n]) for n in names]
     for report in reports:
         assert set(report) == {"file", "payloads", "dossier_code", "reference", "error", "ms"}
-        assert report["reference"] is None
-        assert report["error"] is None and report["ms"] >= 0
+        assert report["reference"] is None and report["ms"] >= 0
     receipt, bare, foreign, empty, video = reports
+    # a file read with a code that is not a receipt: the reason, and still exit 0
+    assert [r["error"] for r in reports] == [None, None, FOREIGN_SITE, None, None]
     assert receipt["payloads"] == [URL] and receipt["dossier_code"] == CODE2
     assert bare["payloads"] == [CODE] and bare["dossier_code"] == CODE
     assert foreign["payloads"] == [FOREIGN] and foreign["dossier_code"] is None

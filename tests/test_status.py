@@ -16,7 +16,7 @@ from kiosk.catalogue.dossier import Dossier, Status
 from kiosk.server.catalogue_files import demo_dossiers
 from kiosk.server.run import RunningServer
 from kiosk.status.lookup import look_up
-from kiosk.status.words import STATUS_WORDS, describe
+from kiosk.status.words import STATUS_WORDS, day, describe
 from kiosk.store.central_api import CentralApi
 from kiosk.store.client import ApiClient, ClientSettings
 
@@ -53,8 +53,10 @@ def test_describe_says_when_and_what_next() -> None:
     due = (TODAY + timedelta(days=2)).strftime("%d/%m/%Y")
     assert view.headline == f"Đang xử lý – dự kiến trả kết quả ngày {due}"
     assert not view.overdue and view.applicant == "Nguyễn V** A**"
-    late = describe(dossier(appointment=(TODAY - timedelta(days=3)).isoformat()), TODAY)
-    assert late.overdue and "3" in late.headline
+    behind = dossier(appointment=(TODAY - timedelta(days=3)).isoformat())
+    late = describe(behind, TODAY)
+    # days late are working days: three calendar days may hold a weekend
+    assert late.overdue and f"trễ {behind.days_late(TODAY)} ngày" in late.headline
     more = describe(dossier(status=5, note="Bổ sung bản sao Giấy chứng sinh.",
                             counter="Quầy số 2"), TODAY)
     assert "Bổ sung bản sao Giấy chứng sinh." in more.next_step and "Quầy số 2" in more.next_step
@@ -139,3 +141,33 @@ def test_a_slip_reference_says_waiting_refused_or_the_dossier(own_api: RunningSe
     assert here.outcome == "refused" and i18n._(here.why) and i18n._(GO_TO_COUNTER)
     gone = api("http://127.0.0.1:9/v1", tmp_path)
     assert look_up_reference(gone, "K7P-3F9A").outcome == "offline"
+
+
+def test_the_status_says_what_to_do_with_the_agencys_handler_and_deadlines() -> None:
+    i18n.set_language("vi")
+    past = (TODAY - timedelta(days=10)).isoformat()
+    ready = describe(dossier(status=9, appointment=TODAY.isoformat(), counter="Quầy số 3",
+                             completed=TODAY.isoformat()), TODAY)
+    assert ready.next_step == ("Kết quả đã có: đến Quầy số 3, mang theo giấy hẹn và thẻ "
+                               "căn cước.")
+    soon = (TODAY + timedelta(days=4)).isoformat()
+    more = describe(dossier(
+        status=5, note="Bổ sung bản sao Giấy chứng sinh.", agency="000.00.20.H29",
+        history=[{"at": past, "status": 2},
+                 {"at": past, "status": 5, "handler": "UBND phường Ba Đình",
+                  "deadline": soon}]), TODAY, here_agency="000.00.21.H29")
+    assert "Bổ sung bản sao Giấy chứng sinh." in more.next_step
+    assert f"trước ngày {day(date.fromisoformat(soon))}" in more.next_step
+    assert "UBND phường Ba Đình" in more.next_step and "không phải quầy ở đây" in more.next_step
+    here = describe(dossier(status=5, agency="000.00.20.H29", history=[
+        {"at": past, "status": 5, "handler": "Phòng Tư pháp"}]), TODAY,
+        here_agency="000.00.20.H29")
+    assert "không phải quầy ở đây" not in here.next_step
+    new_day = (TODAY + timedelta(days=6)).isoformat()
+    late = describe(dossier(received=past, appointment=(TODAY - timedelta(days=7)).isoformat(),
+                            history=[
+        {"at": past, "status": 4, "handler": "Phòng Tài nguyên và Môi trường",
+         "deadline": new_day}]), TODAY)
+    assert late.overdue and "xin lỗi" in late.next_step
+    assert day(date.fromisoformat(new_day)) in late.next_step
+    assert "Phòng Tài nguyên và Môi trường" in late.next_step

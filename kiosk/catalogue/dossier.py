@@ -13,6 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from kiosk.catalogue.model import ValidationError, _jsonable, _Reader
+from kiosk.catalogue.working_days import VIETNAM, Calendar, next_working_day, working_days_between
 
 # agency id (e.g. 000.00.20.H29 or 38.98.H29), receipt date YYMMDD, sequence number
 DOSSIER_CODE = re.compile(r"^(?P<agency>[0-9A-Z]{1,4}(?:\.[0-9A-Z]{1,4}){1,4})"
@@ -46,12 +47,16 @@ class HistoryEntry:
     at: date
     status: Status
     note: str = ""
+    handler: str = ""  # the office or officer handling this step
+    deadline: date | None = None  # when this step is due
 
     @classmethod
     def from_dict(cls, data: Any, path: str) -> HistoryEntry:
         r = _Reader(data, path)
         return cls(r.day("at"), Status(r.integer("status", low=1, high=10)),  # type: ignore[arg-type]
-                   r.text("note", required=False, empty=True))
+                   r.text("note", required=False, empty=True),
+                   r.text("handler", required=False, empty=True),
+                   r.day("deadline", required=False))
 
 
 @dataclass(frozen=True)
@@ -104,24 +109,35 @@ class Dossier:
             "appointment": self.appointment, "completed": self.completed,
             "channel": self.channel, "agency": self.agency, "counter": self.counter,
             "note": self.note,
-            "history": [{"at": h.at, "status": int(h.status), "note": h.note}
+            "history": [{"at": h.at, "status": int(h.status), "note": h.note,
+                         **({"handler": h.handler} if h.handler else {}),
+                         **({"deadline": h.deadline} if h.deadline else {})}
                         for h in self.history],
         })
 
-    def is_overdue(self, today: date) -> bool:
+    def due(self, calendar: Calendar = VIETNAM) -> date | None:
+        """The appointment as the office can keep it: an appointment set on a day off
+        (a holiday the agency's system did not know) falls due on the next working day."""
+        return None if self.appointment is None else next_working_day(self.appointment,
+                                                                      calendar)
+
+    def is_overdue(self, today: date, calendar: Calendar = VIETNAM) -> bool:
         """Past the appointment: still open after it, or completed later than it."""
-        if self.appointment is None:
+        due = self.due(calendar)
+        if due is None:
             return False
         if self.completed is not None:
-            return self.completed > self.appointment
+            return self.completed > due
         if self.status.is_closed:
             return False
-        return today > self.appointment
+        return today > due
 
-    def days_late(self, today: date) -> int:
-        if not self.is_overdue(today) or self.appointment is None:
+    def days_late(self, today: date, calendar: Calendar = VIETNAM) -> int:
+        """Working days past the appointment (a weekend does not make a dossier later)."""
+        due = self.due(calendar)
+        if due is None or not self.is_overdue(today, calendar):
             return 0
-        return ((self.completed or today) - self.appointment).days
+        return max(1, working_days_between(due, self.completed or today, calendar))
 
 
 def mask_name(full_name: str) -> str:

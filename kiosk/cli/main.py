@@ -28,6 +28,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_serve_api(args: argparse.Namespace) -> int:
+    from kiosk.catalogue.working_days import VIETNAM
     from kiosk.server.run import open_db, serve
 
     if args.write_openapi:
@@ -44,8 +45,10 @@ def cmd_serve_api(args: argparse.Namespace) -> int:
     print(f"Reference central API on http://{args.host}:{args.port}/v1 "
           f"({counts['procedures']} procedures, {db.count('dossiers')} dossiers; "
           f"database {db.location}{workers}). Ctrl+C stops it.", flush=True)
+    # the [calendar] of the config named with --config (the province's extra days off)
+    calendar = load_config(args.config).working_calendar if args.config else VIETNAM
     try:
-        serve(db, args.host, args.port, args.workers)
+        serve(db, args.host, args.port, args.workers, calendar)
     except OSError as err:
         raise CommandFailed(f"cannot listen on {args.host}:{args.port} ({err.strerror})"
                             ) from None
@@ -71,6 +74,23 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
     print(f"imported {len(catalogue.procedures)} procedures into {args.db}: {result.added} new, "
           f"{result.changed} changed, {result.removed} removed, {result.unchanged} unchanged; "
           f"{result.forms} forms ({missing} without a PDF)")
+    return EXIT_OK
+
+
+def cmd_import_dossiers(args: argparse.Namespace) -> int:
+    from kiosk.server.dossier_files import DossierFileError, read_dossier_file
+    from kiosk.server.run import open_db
+
+    try:
+        records = read_dossier_file(Path(args.file))
+    except DossierFileError as err:
+        raise CommandFailed(str(err)) from None
+    db = open_db(_server_db(args.db), seed=False)
+    count = db.put_dossiers([(r.dossier, r.pin) for r in records],
+                            {r.dossier.code: r.citizen_id for r in records if r.citizen_id})
+    with_id = sum(1 for r in records if r.citizen_id)
+    print(f"imported {count} dossiers into {args.db} ({with_id} with the applicant's ID "
+          "number, kept as a keyed digest)")
     return EXIT_OK
 
 
@@ -251,6 +271,25 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_due_date(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from kiosk.catalogue.working_days import due_date
+
+    try:
+        received = datetime.fromisoformat(args.received.strip())
+    except ValueError:
+        raise CommandFailed(f"RECEIVED {args.received!r}: give it as 2026-12-03 or "
+                            "2026-12-03T16:10 (local time)") from None
+    if not 0 <= args.amount <= 10_000:  # also refuses nan
+        raise CommandFailed("N must be a number from 0 to 10000")
+    # a date alone is the morning of that day: before the cut-off
+    when = received if "T" in args.received or " " in args.received.strip() else \
+        received.date()
+    print(due_date(when, args.amount, args.unit, _config(args).working_calendar).isoformat())
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     import dataclasses
     from datetime import date
@@ -265,6 +304,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     config = _config(args)
     i18n.set_language(args.language or config.kiosk.language)
+    citizen_id = None
+    if args.id_number:
+        # read from the terminal, never the command line: a shell history keeps that
+        import getpass
+
+        citizen_id = getpass.getpass("Số định danh cá nhân (12 chữ số): ").strip()
+        if not (len(citizen_id) == 12 and citizen_id.isascii() and citizen_id.isdigit()):
+            raise CommandFailed("a personal identification number is 12 digits")
     client = ApiClient(ClientSettings.from_config(config))
     reference = normalise_reference(args.code)
     try:
@@ -275,7 +322,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 local = None  # the central API still knows what reached it
             found = look_up_reference(CentralApi(client), reference, local)
         else:
-            found = look_up(CentralApi(client), args.code.strip(), args.pin)
+            found = look_up(CentralApi(client), args.code.strip(), args.pin, citizen_id)
     finally:
         client.close()
     if found.dossier is None:
@@ -290,7 +337,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 print(f"{reference}: {message}")
             return EXIT_OK
         raise CommandFailed(message)
-    view = describe(found.dossier, date.today())
+    view = describe(found.dossier, date.today(), config.working_calendar)
     if args.json:
         print(json.dumps({"outcome": "found", **dataclasses.asdict(view)}, ensure_ascii=False))
         return EXIT_OK
@@ -411,9 +458,23 @@ def build_parser() -> argparse.ArgumentParser:
                    "000.00.20.H29-201117-0001, or the reference on a kiosk's slip, e.g. "
                    "K7P-3F9A (this kiosk's outbox is asked first)")
     p.add_argument("--pin", help="the lookup PIN, if the receipt has one")
+    p.add_argument("--id-number", action="store_true", help="ask for the applicant's "
+                   "personal identification number (12 digits, not echoed) and look the "
+                   "dossier up with it, as the portal does")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--language", choices=["vi", "en"], help="language of the words "
                    "(default: kiosk.language)")
+
+    p = command("due-date", cmd_due_date, "Print the appointment date (YYYY-MM-DD) of a "
+                "dossier received at RECEIVED taking N working days (or --unit days), on "
+                "Vietnam's working days with [calendar] of the config: received at or after "
+                "the cut-off (15:00) or on a day off, it counts from the next working day; "
+                "N = 0 is that day.")
+    p.add_argument("received", metavar="RECEIVED", help="when the dossier was received, "
+                   "local time: 2026-12-03 or 2026-12-03T16:10")
+    p.add_argument("amount", metavar="N", type=float, help="processing time, e.g. 1 or 15")
+    p.add_argument("--unit", choices=["working_day", "day", "hour", "month"],
+                   default="working_day", help="unit of N (working_day)")
 
     p = command("outbox", cmd_outbox, "List what waits on this kiosk to reach the central API "
                 "(submissions, ratings), without personal data, and when the kiosk's sender "
@@ -458,6 +519,15 @@ def build_parser() -> argparse.ArgumentParser:
                    "demo data (use import-catalogue)")
     p.add_argument("--write-openapi", metavar="FILE", help="write the API's OpenAPI document "
                    "to FILE and exit")
+
+    p = command("import-dossiers", cmd_import_dossiers, "Import a one-stop system's dossiers "
+                '(JSON {"dossiers": [...]}; statuses 1-10 or the portal\'s words processing, '
+                "waiting, paying, cancelled, unresolved, releasing, done; dates YYYY-MM-DD "
+                "or yyyyMMddHHmmss) into a reference server database, replacing earlier "
+                "states of the same dossiers.")
+    p.add_argument("file", help="dossiers JSON file")
+    p.add_argument("--db", metavar="PATH|URL", required=True,
+                   help="server database: a SQLite file or a postgresql:// URL")
 
     p = command("import-catalogue", cmd_import_catalogue, "Import a province's catalogue "
                 "(JSON, see docs/catalogue-format.md) into a reference server database.")

@@ -1,10 +1,12 @@
-"""`kiosk scan FILE... [--json]`: read receipt QR codes from images and videos with the
-kiosk's own decode pipeline, and say which dossier code each one carries.
+"""`kiosk scan FILE... [--json]`: read receipt QR codes and barcodes from images and videos
+with the kiosk's own decode pipeline, and say which dossier code each one carries.
 
 For staff checking a receipt printer, and for tests and benchmarks. Per input it prints
-{file, payloads, dossier_code, error, ms}: one JSON object per line with --json, else
-one readable line. Exit 0 when every file was read (found a QR or not), 1 when any could
-not be read. Nothing a QR holds is ever opened or fetched.
+{file, payloads, dossier_code, reference, error, ms}: one JSON object per line with --json,
+else one readable line. `error` says why a file could not be read, or why the code found
+is not a receipt. ID numbers (the portal URL's `SGT`) are personal data: they are masked
+in the payloads and never printed. Exit 0 when every file was read (found a code or not),
+1 when any could not be read. Nothing a code holds is ever opened or fetched.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
-DESCRIPTION = ("Read receipt QR codes from image or video files with the kiosk's decode "
-               "pipeline and print the dossier code each one carries.")
+DESCRIPTION = ("Read receipt QR codes and barcodes from image or video files with the "
+               "kiosk's decode pipeline and print the dossier code each one carries (ID "
+               "numbers in them are masked).")
 
 
 def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -36,7 +39,8 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> argparse.Arg
                         "with a QR code, at most 300 frames")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per file: {file, payloads, dossier_code, "
-                        "reference, error, ms}; reference: a kiosk slip's reference")
+                        "reference, error, ms}; reference: a kiosk slip's reference; error: "
+                        "why the file could not be read or the code is not a receipt")
     p.add_argument("--budget", type=float, metavar="MS",
                    help="milliseconds per frame, as the camera has (scanner.frame_budget_ms);"
                         " default: no limit, every decoding step is tried")
@@ -60,8 +64,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 @dataclass
 class ScanReport:
-    """What one input held; `refusal` (why the QR is not a receipt) is for the readable
-    line only, the JSON keeps to the six documented keys."""
+    """What one input held; `refusal` (why the code is not a receipt) goes in the JSON's
+    `error` (in English, as the reasons are written); `payloads` are already masked."""
 
     file: str
     payloads: list[str] = field(default_factory=list)
@@ -74,7 +78,8 @@ class ScanReport:
     def to_json(self) -> str:
         return json.dumps({"file": self.file, "payloads": self.payloads,
                            "dossier_code": self.dossier_code, "reference": self.reference,
-                           "error": self.error, "ms": self.ms}, ensure_ascii=False)
+                           "error": self.error or self.refusal, "ms": self.ms},
+                          ensure_ascii=False)
 
     def line(self) -> str:
         if self.error:
@@ -91,6 +96,7 @@ def scan_file(name: str, rules: ReceiptRules, budget_ms: float | None = None) ->
     """Decode one input and read its receipt; never raises for a bad file."""
     from kiosk.scanner.decode import UnreadableFile, decode_file
     from kiosk.scanner.receipt import read_receipts
+    from kiosk.system.logs import redact
 
     try:
         frames = decode_file(name, budget_ms)
@@ -98,7 +104,8 @@ def scan_file(name: str, rules: ReceiptRules, budget_ms: float | None = None) ->
         return ScanReport(name, error=err.reason)
     last = frames[-1]
     # not-UTF-8 payloads are shown escaped rather than as "", so staff see what is there
-    report = ScanReport(name, [p.decode("utf-8", "backslashreplace") for p in last.payloads],
+    report = ScanReport(name, [redact(p.decode("utf-8", "backslashreplace"))
+                               for p in last.payloads],
                         ms=round(sum(f.ms for f in frames), 1))
     if last.found:
         receipt = read_receipts(last.payloads, rules)

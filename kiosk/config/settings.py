@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kiosk.catalogue.working_days import Calendar
 from kiosk.speech.voice import FASTEST, SLOWEST, VOICES
 from kiosk.system.schedule import parse_clock
 
@@ -108,6 +109,9 @@ class ScannerSection:
     receipt_param: str = "ma_ho_so"
     # 0: the code is never in the path; N: the Nth path segment; -1: the last one
     receipt_path_segment: int = -1
+    # the province portal's look-up URL (https://<host>/portaldvc/tra-cuu?SGT=..&MHS=..)
+    # is read on hosts under these domains
+    portal_domains: list[str] = field(default_factory=lambda: ["gov.vn"])
     code_pattern: str = (r"^[0-9A-Z]{1,4}(\.[0-9A-Z]{1,4}){1,4}-[0-9]{6}-[0-9]{4,6}$")
     max_payload: int = 512
 
@@ -169,6 +173,15 @@ class SpeechSection:
 
 
 @dataclass(frozen=True)
+class CalendarSection:
+    # the province's own changes to Vietnam's public holidays and swaps (ISO dates)
+    days_off: list[str] = field(default_factory=list)
+    working_days: list[str] = field(default_factory=list)
+    # a dossier received at or after this time counts from the next working day
+    cutoff: str = "15:00"
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     api: ApiSection = field(default_factory=ApiSection)
@@ -183,8 +196,15 @@ class Config:
     heartbeat: HeartbeatSection = field(default_factory=HeartbeatSection)
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     speech: SpeechSection = field(default_factory=SpeechSection)
+    calendar: CalendarSection = field(default_factory=CalendarSection)
     source: str = "<defaults>"
     secrets_source: str = ""  # the secrets file read, or "" when there was none
+
+    @property
+    def working_calendar(self) -> Calendar:
+        """Appointments and overdue days count on this (checked when the file is read)."""
+        return Calendar.of(self.calendar.days_off, self.calendar.working_days,
+                           self.calendar.cutoff)
 
     @property
     def data_dir(self) -> Path:
@@ -206,6 +226,8 @@ class Config:
     def usage_path(self) -> Path:
         return self.data_dir / "usage.sqlite"
 
+
+_DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 # (section, key) pairs that only the secrets file may hold
 SECRETS = {("api", "key"), ("operator", "pin_hash"), ("outbox", "key")}
@@ -278,6 +300,10 @@ def _check(config: Config, problems: list[str]) -> None:
                         "session.countdown_seconds at least 5")
     if not 0 <= config.display.diagonal_inches <= 100:
         problems.append("display.diagonal_inches must be between 0 (unknown) and 100")
+    for domain in config.scanner.portal_domains:
+        # at least two labels: "vn" alone would let every .vn site through
+        if not _DOMAIN.fullmatch(domain.strip().strip(".").lower()):
+            problems.append(f"scanner.portal_domains: {domain!r} is not a domain like gov.vn")
     try:
         re.compile(config.scanner.code_pattern)
     except re.error as err:
@@ -300,6 +326,15 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append("outbox.answer_wait_seconds must be more than 0")
     if not 1 <= config.heartbeat.interval_minutes <= 1440:
         problems.append("heartbeat.interval_minutes must be between 1 and 1440")
+    try:
+        calendar = config.working_calendar
+    except ValueError as err:
+        problems.append(f"calendar: {err}")
+    else:
+        if calendar.days_off & calendar.working_days:
+            problems.append("calendar.days_off and calendar.working_days share "
+                            + ", ".join(sorted(map(str, calendar.days_off
+                                                   & calendar.working_days))))
 
 
 def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None,

@@ -41,6 +41,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.catalogue.dossier import DOSSIER_CODE, Dossier, Status, mask_name
 from kiosk.catalogue.model import PROCEDURE_CODE
+from kiosk.catalogue.working_days import VIETNAM, Calendar, due_date
 from kiosk.server.db import DuplicateOf, ServerDB, SubmissionRequest
 from kiosk.server.guard import KIOSK_ID, Guard
 from kiosk.server.limits import Decision, RateLimit
@@ -75,6 +76,7 @@ REFERENCE_PATTERN = _schema_pattern(REFERENCE)
 # the agency part of DOSSIER_CODE: a submission's dossier code is made from its agency
 AGENCY_PATTERN = r"^[0-9A-Z]{1,4}(?:\.[0-9A-Z]{1,4}){1,4}$"
 PIN_PATTERN = "^[0-9]{4,8}$"
+CITIZEN_ID_PATTERN = "^[0-9]{12}$"
 IDEMPOTENCY_PATTERN = _KEY.pattern
 # text a route stores or compares as it is: anything but U+0000, which PostgreSQL cannot
 # hold in a text column (SQLite can), so that both engines answer 400 alike, never 500
@@ -280,6 +282,8 @@ class HistoryOut(BaseModel):
     at: date | None
     status: Annotated[int, Field(ge=1, le=10)]
     note: str
+    handler: str = Field("", description="the office or officer handling this step")
+    deadline: date | None = Field(None, description="when this step is due")
 
 
 class DossierOut(BaseModel):
@@ -385,7 +389,9 @@ def body_cap(path: str) -> int:
     return MAX_SUBMISSION_BODY if path == "/v1/submissions" else MAX_BODY
 
 
-def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
+def create_app(db: ServerDB, limits: Limits | None = None,
+               calendar: Calendar = VIETNAM) -> FastAPI:
+    """`calendar`: the working days appointment dates count on."""
     limits = limits or Limits()
     app = FastAPI(title="Kiosk central API (reference)", version=__version__,
                   openapi_url="/v1/openapi.json", docs_url=None, redoc_url=None,
@@ -552,16 +558,38 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
     def dossier(code: Annotated[str, Path(max_length=64, pattern=DOSSIER_PATTERN,
                                           examples=[DEMO_DOSSIER])],
                 client: Client,
-                pin: Annotated[str | None, Query(pattern=PIN_PATTERN)] = None) -> Response:
-        """A dossier's status, dates and history, with the applicant's name masked. Some
-        dossiers need the lookup PIN printed on the receipt (403 `pin_required`). After
-        5 wrong PINs for a dossier in 15 minutes, or 20 over all dossiers, the client that
-        sent them (this API key from this address) gets 429 `too_many_attempts` for a
-        while; others, the dossier's owner among them, are not locked out. Look-ups are
-        limited per API key and per address (429 `rate_limited`)."""
+                pin: Annotated[str | None, Query(pattern=PIN_PATTERN)] = None,
+                # typed str, not str | None: a header has no null for a client to send
+                citizen_id: Annotated[str, Header(
+                    alias="X-Citizen-Id", pattern=CITIZEN_ID_PATTERN,
+                    description="the applicant's ID number (số định danh cá nhân), as the "
+                                "portal's public look-up asks; in a header, not the URL, "
+                                "so that no access log keeps it")] = "") -> Response:
+        """A dossier's status, dates and history, with the applicant's name masked. With
+        `X-Citizen-Id` the applicant's ID number is the second factor, as on the portal:
+        a wrong number gets the very answer an unknown code gets (404 `not_found`). Without
+        it, some dossiers need the lookup PIN printed on the receipt (403 `pin_required`).
+        After 5 wrong PINs or ID numbers for a dossier in 15 minutes, or 20 over all
+        dossiers, the client that sent them (this API key from this address) gets 429
+        `too_many_attempts` for a while; others, the dossier's owner among them, are not
+        locked out. Look-ups are limited per API key and per address (429
+        `rate_limited`)."""
+        unknown = ApiProblem(404, "not_found", f"no dossier {code}")
+        if citizen_id:
+            # counted like a PIN: as a failure before it is compared, forgotten if right
+            now = datetime.now(UTC)
+            oldest, attempt = db.pin_attempt(code, client, _stamp_of(now - PIN_WINDOW),
+                                             PIN_ATTEMPTS, PIN_CLIENT_ATTEMPTS)
+            if oldest:
+                raise _too_many_pins(oldest, now)
+            found = db.dossier(code)
+            if found is None or not db.applicant_matches(code, citizen_id):
+                raise unknown
+            db.forget_pin_attempt(code, client, attempt)
+            return _json(json.dumps(_public(found[0]), ensure_ascii=False))
         found = db.dossier(code)
         if found is None:
-            raise ApiProblem(404, "not_found", f"no dossier {code}")
+            raise unknown
         record, expected_pin = found
         if expected_pin:
             if not pin:
@@ -615,7 +643,8 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
         if not name:
             raise refuse("bad_request", "applicant.full_name is missing")
         text = body.model_dump_json()
-        today = date.today()
+        received = datetime.now()  # local time: the office's 15:00 cut-off
+        today = received.date()
         # the request's digest leaves the slip's reference out: an item a kiosk sent before
         # it sent references is the same request when it comes again with one
         same = body.model_dump_json(exclude={"reference"})
@@ -628,8 +657,8 @@ def create_app(db: ServerDB, limits: Limits | None = None) -> FastAPI:
             body=text, day=today)
 
         def make(code: str, duplicate: DuplicateOf | None) -> tuple[Dossier, str]:
-            appointment = today + timedelta(days=3)
             # `procedure` is None only for a key that came before, which makes nothing new
+            appointment = _appointment(procedure or {}, received, calendar)
             record = Dossier(code, body.procedure_code, name, Status.NEW, today, appointment,
                              channel=2, agency=body.agency,
                              procedure_name=(procedure or {}).get("name", ""))
@@ -845,6 +874,15 @@ def _stamp_of(moment: datetime) -> str:
     return moment.strftime(_STAMP)
 
 
+def _appointment(procedure: dict[str, Any], received: datetime, calendar: Calendar) -> date:
+    """The appointment of an online submission: the processing time of the procedure's
+    online channel (else its first), in working days after the day counting starts."""
+    channels = procedure.get("channels") or []
+    channel = next((c for c in channels if c.get("method") == "online"),
+                   channels[0] if channels else {"time": 0, "time_unit": "working_day"})
+    return due_date(received, float(channel["time"]), channel["time_unit"], calendar)
+
+
 def _shift(day: date, days: int) -> date:
     """`day` moved by `days`, held at the first or last day there is."""
     try:
@@ -897,6 +935,8 @@ def _invalid_answer(path: str, loc: tuple[str, ...]) -> tuple[str, str] | None:
         return "bad_code", "a procedure code looks like 1.001193"
     if loc == ("query", "pin"):
         return "bad_pin", "a lookup PIN is 4 to 8 digits"
+    if loc == ("header", "X-Citizen-Id") or loc == ("header", "x-citizen-id"):
+        return "bad_citizen_id", "an ID number is 12 digits"
     if loc[:2] == ("header", "idempotency-key"):
         return "bad_idempotency_key", "Idempotency-Key must be 8 to 128 letters, digits or ._:-"
     return None

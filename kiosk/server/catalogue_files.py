@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.assets import DEMO
 from kiosk.catalogue.dossier import Dossier, dossier_code
 from kiosk.catalogue.model import Catalogue, ValidationError
+from kiosk.catalogue.working_days import next_working_day, previous_working_day
 from kiosk.server.db import ImportResult, ServerDB
 
 DEMO_API_KEY = "demo-kiosk-key"
@@ -92,15 +93,27 @@ def demo_dossiers(today: date, demo_dir: Path = DEMO) -> list[tuple[Dossier, str
             return None if offset is None else (today + timedelta(days=offset)).isoformat()
 
         received = today + timedelta(days=entry["received"])
+
+        def appointment(offset: int | None, received: date = received) -> str | None:
+            """On a working day, as a real agency's system sets it: a past one moved back
+            (still past), a coming one moved on (still coming)."""
+            if offset is None:
+                return None
+            moved = today + timedelta(days=offset)
+            if offset < 0:
+                moved = max(previous_working_day(moved), received)
+            return next_working_day(moved).isoformat()
+
         record = {
             "code": dossier_code(entry["agency"], received, entry["seq"]),
             "procedure_code": entry["procedure_code"],
             "applicant_name": entry["applicant_name"], "status": entry["status"],
-            "received": received.isoformat(), "appointment": day(entry.get("appointment")),
+            "received": received.isoformat(), "appointment": appointment(entry.get("appointment")),
             "completed": day(entry.get("completed")), "channel": entry.get("channel", 1),
             "agency": entry["agency"], "counter": entry.get("counter", ""),
             "note": entry.get("note", ""),
-            "history": [{"at": day(h["day"]), "status": h["status"], "note": h.get("note", "")}
+            "history": [{"at": day(h["day"]), "status": h["status"], "note": h.get("note", ""),
+                         "handler": h.get("handler", ""), "deadline": day(h.get("deadline"))}
                         for h in entry.get("history", [])],
         }
         try:
@@ -108,6 +121,15 @@ def demo_dossiers(today: date, demo_dir: Path = DEMO) -> list[tuple[Dossier, str
         except ValidationError as err:
             raise CatalogueFileError(f"{demo_dir / 'dossiers.json'}: {err}") from None
     return out
+
+
+def demo_citizen_ids(today: date, demo_dir: Path = DEMO) -> dict[str, str]:
+    """The demo applicants' made-up ID numbers by dossier code, for the look-up as the
+    portal does it (code and ID number)."""
+    entries = _read_json(demo_dir / "dossiers.json")["dossiers"]
+    return {d.code: entry["citizen_id"] for (d, _), entry
+            in zip(demo_dossiers(today, demo_dir), entries, strict=True)
+            if entry.get("citizen_id")}
 
 
 def seed_demo(db: ServerDB, today: date | None = None, demo_dir: Path = DEMO) -> ImportResult:
@@ -118,7 +140,7 @@ def seed_demo(db: ServerDB, today: date | None = None, demo_dir: Path = DEMO) ->
     names = {p.code: p.name for p in catalogue.procedures}
     dossiers = [(_with_name(d, names), pin) for d, pin in demo_dossiers(today or date.today(),
                                                                          demo_dir)]
-    db.put_dossiers(dossiers)
+    db.put_dossiers(dossiers, demo_citizen_ids(today or date.today(), demo_dir))
     db.add_api_key(DEMO_API_KEY, DEMO_KIOSK_ID)
     return result
 

@@ -16,7 +16,7 @@ import hmac
 import json
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS agencies (
 CREATE TABLE IF NOT EXISTS dossiers (
     code TEXT PRIMARY KEY, body TEXT NOT NULL, lookup_pin TEXT, modified_at TEXT NOT NULL,
     created_by TEXT);
+CREATE TABLE IF NOT EXISTS dossier_applicants (
+    code TEXT PRIMARY KEY, applicant_key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dossier_sequences (
     agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,
     PRIMARY KEY (agency, day));
@@ -316,9 +318,11 @@ class ServerDB:
 
     # --- dossiers ----------------------------------------------------------------------
 
-    def put_dossiers(self, dossiers: Iterable[tuple[Dossier, str | None]]) -> int:
+    def put_dossiers(self, dossiers: Iterable[tuple[Dossier, str | None]],
+                     citizen_ids: Mapping[str, str] | None = None) -> int:
         """Store dossiers made at the counter (the one-stop system's own records), replacing
-        an earlier state of the same dossier."""
+        an earlier state of the same dossier; `citizen_ids` (by dossier code): the
+        applicant's ID number, kept only as a keyed digest, for the public look-up."""
         count = 0
         with self._write() as conn:
             for dossier, pin in dossiers:
@@ -327,8 +331,25 @@ class ServerDB:
                              "excluded.lookup_pin, modified_at = excluded.modified_at",
                              (dossier.code, json.dumps(dossier.to_dict(), ensure_ascii=False),
                               pin, self.stamp(conn)))
+                key = self.applicant_key((citizen_ids or {}).get(dossier.code, ""))
+                if key:
+                    self._set_applicant(conn, dossier.code, key)
                 count += 1
         return count
+
+    @staticmethod
+    def _set_applicant(conn: Connection, code: str, key: str) -> None:
+        conn.execute("INSERT INTO dossier_applicants VALUES (?, ?) ON CONFLICT (code) "
+                     "DO UPDATE SET applicant_key = excluded.applicant_key", (code, key))
+
+    def applicant_matches(self, code: str, citizen_id: str) -> bool:
+        """Whether `citizen_id` is the ID number of dossier `code`'s applicant (False when
+        the dossier or its applicant's number is not known here)."""
+        with self._read() as conn:
+            row = conn.execute("SELECT applicant_key FROM dossier_applicants WHERE code = ?",
+                               (code,)).fetchone()
+        given = self.applicant_key(citizen_id)
+        return bool(row and given) and hmac.compare_digest(row[0], given)
 
     def dossier(self, code: str) -> tuple[Dossier, str | None] | None:
         with self._read() as conn:
@@ -429,6 +450,8 @@ class ServerDB:
             else:
                 raise RuntimeError(f"no free dossier number for {request.agency} after "
                                    f"{MAX_CODE_TRIES} tries")
+            if request.applicant_key:  # the person looks it up with their ID number
+                self._set_applicant(conn, record.code, request.applicant_key)
             conn.execute("UPDATE submissions SET dossier_code = ?, duplicate_of = ?, answer = ? "
                          "WHERE kiosk_id = ? AND idempotency_key = ?",
                          (record.code, duplicate.dossier_code if duplicate else None, answer,

@@ -3,6 +3,7 @@ demo and the tests (on a port the OS picks, when asked for port 0)."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import tempfile
@@ -15,12 +16,14 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from kiosk.catalogue.working_days import VIETNAM, Calendar
 from kiosk.server.app import Limits, create_app
 from kiosk.server.catalogue_files import seed_demo
 from kiosk.server.db import ServerDB
 
 # how `serve` tells its worker processes where the data is
 DB_ENVIRONMENT = "KIOSK_API_DB"
+CALENDAR_ENVIRONMENT = "KIOSK_API_CALENDAR"
 
 
 def open_db(target: Path | str | None, *, seed: bool = True, today: date | None = None
@@ -45,21 +48,27 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(db: ServerDB, limits: Limits | None = None) -> uvicorn.Server:
-    config = uvicorn.Config(create_app(db, limits), log_level="warning", access_log=False,
+def _server(db: ServerDB, limits: Limits | None = None,
+            calendar: Calendar = VIETNAM) -> uvicorn.Server:
+    config = uvicorn.Config(create_app(db, limits, calendar), log_level="warning", access_log=False,
                             timeout_keep_alive=5, lifespan="off")
     return uvicorn.Server(config)
 
 
-def serve(db: ServerDB, host: str, port: int, workers: int = 1) -> None:
+def serve(db: ServerDB, host: str, port: int, workers: int = 1,
+          calendar: Calendar = VIETNAM) -> None:
     """Serve until interrupted: in this process, or in `workers` processes sharing the
     listening socket (each opens the database itself; the data layer keeps them
     consistent: transactions and unique keys, nothing held in one process's memory)."""
     if workers <= 1:
         sock = _bind(host, port)
-        _server(db).run(sockets=[sock])
+        _server(db, calendar=calendar).run(sockets=[sock])
         return
     os.environ[DB_ENVIRONMENT] = str(db.path) if db.path else db.url
+    os.environ[CALENDAR_ENVIRONMENT] = json.dumps({
+        "days_off": sorted(map(str, calendar.days_off)),
+        "working_days": sorted(map(str, calendar.working_days)),
+        "cutoff": calendar.cutoff.strftime("%H:%M")})
     db.close()
     uvicorn.run("kiosk.server.run:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level="warning", access_log=False, timeout_keep_alive=5,
@@ -68,7 +77,8 @@ def serve(db: ServerDB, host: str, port: int, workers: int = 1) -> None:
 
 def app_from_environment() -> FastAPI:
     """The app of one worker process of `serve`."""
-    return create_app(ServerDB(os.environ[DB_ENVIRONMENT]))
+    calendar = json.loads(os.environ.get(CALENDAR_ENVIRONMENT) or "{}")
+    return create_app(ServerDB(os.environ[DB_ENVIRONMENT]), calendar=Calendar.of(**calendar))
 
 
 @dataclass
@@ -89,10 +99,12 @@ class RunningServer:
 
 
 def start_in_thread(db: ServerDB, host: str = "127.0.0.1", port: int = 0,
-                    limits: Limits | None = None) -> RunningServer:
-    """`limits`: the rate limits (the defaults of kiosk.server.app.Limits when None)."""
+                    limits: Limits | None = None, calendar: Calendar = VIETNAM
+                    ) -> RunningServer:
+    """`limits`: the rate limits (the defaults of kiosk.server.app.Limits when None);
+    `calendar`: the working days appointments count on."""
     sock = _bind(host, port)
-    server = _server(db, limits)
+    server = _server(db, limits, calendar)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name="reference-api")

@@ -30,9 +30,13 @@ OUTCOMES = {
     "found": "",
     "not_found": N_("No dossier has this code. Check the code on your receipt, or ask at "
                     "the counter."),
-    "pin_required": N_("This dossier needs the lookup PIN printed on your receipt."),
+    "not_found_with_id": N_("No dossier has this code with this personal identification "
+                            "number. Check both on your receipt, or ask at the counter."),
+    "pin_required": N_("This dossier needs the lookup PIN printed on your receipt, or your "
+                       "personal identification number."),
     "pin_incorrect": N_("The lookup PIN is not right. Check it on your receipt."),
-    "too_many": N_("Too many wrong PINs for this dossier. Please ask at the counter."),
+    "too_many": N_("Too many wrong PINs or personal identification numbers for this "
+                   "dossier. Please ask at the counter."),
     "offline": N_("Dossier lookup needs the network, which is down now. Please ask at the "
                   "counter."),
     "error": N_("The dossier service is not answering properly now. Please try again later "
@@ -98,16 +102,22 @@ def look_up_reference(api: CentralApi, reference: str,
     return dataclasses.replace(look_up(api, state.dossier_code), reference=reference)
 
 
-def look_up(api: CentralApi, code: str, pin: str | None = None) -> Lookup:
+def look_up(api: CentralApi, code: str, pin: str | None = None,
+            citizen_id: str | None = None) -> Lookup:
+    """The dossier, with the PIN or the applicant's ID number (số định danh cá nhân) as the
+    second factor; the ID number never goes into `reason`."""
     try:
-        return Lookup("found", api.dossier(code, pin or None))
+        return Lookup("found", api.dossier(code, pin or None, citizen_id or None))
     except ApiNotFound:
-        return Lookup("not_found", reason="not found")
+        # the central API answers a wrong ID number as it answers an unknown code
+        return Lookup("not_found_with_id" if citizen_id else "not_found", reason="not found")
     except ApiRejected as err:
         if err.code in ("pin_required", "pin_incorrect"):
             return Lookup(err.code, reason=err.code)
         if err.code == "bad_pin":  # not 4 to 8 digits: as wrong as any other PIN
             return Lookup("pin_incorrect", reason=err.code)
+        if err.code == "bad_citizen_id":
+            return Lookup("not_found_with_id", reason=err.code)
         if err.code == "bad_code":
             return Lookup("not_found", reason="not a dossier code")
         if err.code == "too_many_attempts":

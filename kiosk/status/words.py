@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kiosk.catalogue.dossier import Dossier, Status
+from kiosk.catalogue.working_days import VIETNAM, Calendar
 from kiosk.i18n import N_, _, babel_locale
 
 STATUS_WORDS: dict[Status, tuple[str, str]] = {
@@ -61,25 +62,62 @@ def day(value: date | None) -> str:
     return format_date(value, "dd/MM/yyyy", locale=babel_locale()) if value else ""
 
 
-def describe(dossier: Dossier, today: date) -> StatusView:
+def describe(dossier: Dossier, today: date, calendar: Calendar = VIETNAM,
+             here_agency: str = "") -> StatusView:
+    """`here_agency`: the agency of this kiosk's office, so a person sent to another office
+    is told so."""
     title, step = (_(text) for text in STATUS_WORDS[dossier.status])
     headline = title
     if dossier.appointment and not dossier.status.is_closed:
         headline = _("{status} – result expected on {day}").format(
             status=title, day=day(dossier.appointment))
-    overdue = dossier.is_overdue(today)
+    overdue = dossier.is_overdue(today, calendar)
     if overdue and not dossier.status.is_closed:
-        headline += " " + _("({n} days late)").format(n=dossier.days_late(today))
-    next_step = step
-    if dossier.note and dossier.status in (Status.SUPPLEMENT_REQUESTED,
-                                           Status.PAYMENT_REQUESTED, Status.NOT_ACCEPTED):
-        next_step = f"{step} {dossier.note}"
-    if dossier.counter and dossier.status in (Status.SUPPLEMENT_REQUESTED, Status.PROCESSED,
-                                              Status.PAYMENT_REQUESTED):
-        next_step += " " + _("Go to: {counter}.").format(counter=dossier.counter)
+        headline += " " + _("({n} working days late)").format(
+            n=dossier.days_late(today, calendar))
+    next_step = _what_to_do(dossier, step, today, overdue, here_agency)
     return StatusView(
         code=dossier.code, procedure=dossier.procedure_name or dossier.procedure_code,
         applicant=dossier.applicant_name, status=int(dossier.status), headline=headline,
         next_step=next_step.strip(), overdue=overdue, received=day(dossier.received),
         appointment=day(dossier.appointment), completed=day(dossier.completed),
         history=[(day(h.at), _(STATUS_WORDS[h.status][0]), h.note) for h in dossier.history])
+
+
+def _what_to_do(dossier: Dossier, step: str, today: date, overdue: bool,
+                here_agency: str) -> str:
+    """The next step in plain words, with what the agency's history says: who handles the
+    dossier now and by when a step is due."""
+    status, latest = dossier.status, (dossier.history[-1] if dossier.history else None)
+    handler = latest.handler if latest else ""
+    parts = [step]
+    if dossier.note and status in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED,
+                                   Status.NOT_ACCEPTED):
+        parts.append(dossier.note)  # which paper, or which fee
+    if status == Status.PROCESSED and dossier.due() is not None and today >= dossier.due():
+        where = dossier.counter or _("the counter")
+        parts = [_("The result is ready: go to {counter}, and bring your receipt (giấy hẹn) "
+                   "and your ID card (thẻ căn cước).").format(counter=where)]
+    elif dossier.counter and status in (Status.SUPPLEMENT_REQUESTED, Status.PROCESSED,
+                                        Status.PAYMENT_REQUESTED):
+        parts.append(_("Go to: {counter}.").format(counter=dossier.counter))
+    if status in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED) and latest \
+            and latest.status == status:
+        if latest.deadline:
+            parts.append(_("Please do it by {day}.").format(day=day(latest.deadline)))
+        elsewhere = dossier.agency and here_agency and dossier.agency != here_agency
+        if handler:
+            parts.append(_("Handled by: {office}.").format(office=handler))
+        if elsewhere:
+            parts.append(_("This is not this office: go to the office named above, not "
+                           "the counter here."))
+    if overdue and not status.is_closed:
+        parts.append(_("We are sorry that your dossier is late."))
+        new = latest.deadline if latest and latest.deadline and dossier.appointment \
+            and latest.deadline > dossier.appointment else None
+        if new:
+            parts.append(_("The office now expects the result on {day}.").format(
+                day=day(new)))
+        parts.append(_("To ask about it: {who}.").format(
+            who=handler or dossier.counter or _("the counter of the office")))
+    return " ".join(p.strip() for p in parts if p.strip())

@@ -145,8 +145,12 @@ class CentralApi:
             raise ApiBadAnswer("the central API's hand-off lacks a web address or expiry")
         return Handoff(url, expires)
 
-    def dossier(self, code: str, pin: str | None = None) -> Dossier:
-        answer = self.client.get(f"dossiers/{code}", {"pin": pin} if pin else None)
+    def dossier(self, code: str, pin: str | None = None, citizen_id: str | None = None
+                ) -> Dossier:
+        """The dossier, opened with its lookup PIN or the applicant's ID number (sent in a
+        header: a URL ends up in logs)."""
+        answer = self.client.get(f"dossiers/{code}", {"pin": pin} if pin else None,
+                                 {"X-Citizen-Id": citizen_id} if citizen_id else None)
         return _parse(Dossier, answer.json(), "dossier")
 
     def submission_by_reference(self, reference: str) -> SubmissionState:

@@ -5,12 +5,13 @@ No Kivy here. Money and numbers are formatted by babel in the current language's
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from kiosk.catalogue.model import Channel, Component, Fee, Procedure
+from kiosk.catalogue.working_days import Calendar, due_date
 from kiosk.i18n import N_, _, babel_locale
 
 METHOD_NAMES = {"in_person": N_("In person"), "online": N_("Online"),
@@ -97,3 +98,14 @@ def plural(count: float, one: str, many: str) -> str:
 
 def day(value: date) -> str:
     return format_date(value, "dd/MM/yyyy", locale=babel_locale())
+
+
+def weekday_date(day: date) -> str:
+    """"Thứ Năm 10/12/2026": the weekday tells a person at once whether it suits them."""
+    return format_date(day, "EEEE dd/MM/yyyy", locale=babel_locale())
+
+
+def expected_today(channel: Channel, now: datetime, calendar: Calendar) -> str:
+    """When a dossier handed in now by this channel should have its result."""
+    return _("Handed in today: result expected on {day}").format(
+        day=weekday_date(due_date(now, channel.time, channel.time_unit, calendar)))

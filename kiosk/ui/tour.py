@@ -119,6 +119,17 @@ class Tour:
             d.tap("scan:submit")
             self.driver.until(lambda: "…" not in app.screen.note.text)
             self.shot("scan-unknown-code")
+            # a dossier with a PIN: the digit pad for the ID number (số định danh cá nhân)
+            locked = next(x for x, pin in demo_dossiers(date.today()) if pin)
+            app.go("scan")
+            d.frames()
+            d.tap("scan:type")
+            d.type(locked.code)
+            d.tap("scan:submit")
+            self.driver.until(lambda: app.screen.mode == "pin")
+            for digit in "0011":
+                d.tap(f"digit:{digit}")
+            self.shot("scan-id-number-pad")
         finally:
             app.reset_session()  # stops the camera before its video goes
             app.services.config = dataclasses.replace(
@@ -136,6 +147,10 @@ class Tour:
         prefix = "apply-offline" if queued else "apply"
         if not queued:
             self.shot("apply-details")
+            d.tap("apply:idcard")  # the ID card's QR fills the details
+            d.frames()
+            self.shot("apply-idcard")
+            d.tap("apply:idcard-back")
         d.tap("field:citizen_id")
         d.type("9991")
         if not queued:

@@ -7,14 +7,15 @@ import contextlib
 import dataclasses
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from kiosk import i18n
+from kiosk.catalogue.working_days import is_working_day
 from kiosk.scanner.document_photos import document_photo
-from kiosk.scanner.receipt_image import write_video
+from kiosk.scanner.receipt_image import camera_frame, qr_image, write_video
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.delivery import Sender
 from kiosk.submission.draft import may_bring_original
@@ -85,6 +86,13 @@ def test_a_dossier_from_the_details_to_the_receipt(driver: Driver, document_came
     app = driver.app
     app.go("detail", code=PROCEDURE)
     driver.frames()
+    # each channel says when a dossier handed in today would be ready: a working day
+    expected = [t for t in texts(driver) if t.startswith(i18n._(
+        "Handed in today: result expected on {day}").split("{")[0])]
+    assert expected
+    for line in expected:
+        day = datetime.strptime(line[-10:], "%d/%m/%Y").date()
+        assert is_working_day(day, app.services.config.working_calendar) and day >= TODAY
     driver.tap("detail:submit")
     assert app.screens.current == "apply" and app.screen.step == "details"
     driver.type("NGUYEN THI HOA")
@@ -110,6 +118,7 @@ def test_a_dossier_from_the_details_to_the_receipt(driver: Driver, document_came
     assert delivery.outcome == "delivered"
     code = delivery.answer["dossier_code"]
     assert code in texts(driver)
+    assert is_working_day(date.fromisoformat(delivery.answer["appointment"]))
     assert app.services.draft is None  # the person's data is in the outbox, then gone
     assert app.services.outbox.summaries() == []
     shown = app.services.api.dossier(code)
@@ -296,3 +305,37 @@ def test_a_queued_dossier_is_found_by_its_slip_and_a_second_one_is_asked_about(
     answer = app.screen.delivery.answer
     assert answer["possible_duplicate_of"] == view.code
     assert answer["dossier_code"] != view.code
+
+
+def test_the_id_card_fills_the_details_once_the_person_confirms(driver: Driver,
+                                                                 tmp_path: Path) -> None:
+    card = ("025190054321|123456789|Nguyễn Thị Hoa|05091990|Nữ|"
+            "Xóm Đông, Xã Minh Khai, Tỉnh Phú Thọ|15062021")
+    video = write_video(tmp_path / "card.avi",
+                        [camera_frame(None)] * 5 + [camera_frame(qr_image(card))] * 200)
+    services = driver.app.services
+    original = services.config
+    services.config = dataclasses.replace(
+        original, scanner=dataclasses.replace(original.scanner, camera=str(video)))
+    app = driver.app
+    try:
+        app.go("detail", code=PROCEDURE)
+        driver.frames()
+        driver.tap("detail:submit")
+        driver.tap("apply:idcard")
+        screen = app.screen
+        assert screen.step == "idcard"
+        assert driver.until(lambda: app.screen.card is not None)
+        shown = " ".join(texts(driver))
+        assert "025190054321" in shown and "05/09/1990" in shown  # on the person's screen
+        assert app.services.draft.values.get("citizen_id", "") == ""  # not before "yes"
+        driver.tap("apply:idcard-use")
+        assert app.screen.step == "details" and app.screen.card is None
+        values = app.services.draft.values
+        assert values["citizen_id"] == "025190054321"
+        assert values["full_name"] == "NGUYỄN THỊ HOA" and values["date_of_birth"] == "05/09/1990"
+        assert app.screen.worker is None  # the camera is released
+    finally:
+        app.reset_session()
+        services.config = original
+    assert screen.card is None and app.services.draft is None  # nothing of it kept

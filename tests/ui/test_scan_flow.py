@@ -8,10 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import i18n
 from kiosk.catalogue.dossier import Status
-from kiosk.scanner.receipt_image import receipt_video
-from kiosk.server.catalogue_files import demo_dossiers
+from kiosk.scanner.receipt_image import (
+    camera_frame,
+    deployed_receipt,
+    portal_url,
+    receipt_video,
+    write_video,
+)
+from kiosk.server.catalogue_files import demo_citizen_ids, demo_dossiers
+from kiosk.status.lookup import OUTCOMES
 from kiosk.ui.driver import Driver
+from kiosk.ui.screens.scan import SESSION_ATTEMPTS
 
 TODAY = date.today()
 
@@ -107,3 +116,65 @@ def test_the_status_screen_leaves_at_idle_time_out(driver: Driver, camera) -> No
     driver.frames()
     assert app.screens.current == "home"
     assert not app.screens.has_screen("status")  # with what it showed
+
+
+def test_a_deployed_receipt_opens_its_status_with_the_id_number_it_carries(
+        driver: Driver, tmp_path: Path) -> None:
+    dossier, _pin = next((d, pin) for d, pin in demo_dossiers(TODAY) if pin)
+    citizen_id = demo_citizen_ids(TODAY)[dossier.code]
+    slip = deployed_receipt(dossier.code, lookup=portal_url(dossier.code, citizen_id),
+                            verify="https://dichvucong.hanoi.gov.vn/apiqr/qr?id=1", width=900)
+    video = write_video(tmp_path / "deployed.avi", [camera_frame(None)] * 10
+                        + [camera_frame(slip)] * 200)
+    services = driver.app.services
+    original = services.config
+    services.config = dataclasses.replace(
+        original, scanner=dataclasses.replace(original.scanner, camera=str(video)))
+    try:
+        driver.tap("home:dossier")
+        # the dossier has a PIN, but the ID number from the QR opens it: no pad
+        assert driver.until(lambda: driver.app.screens.current == "status")
+        assert driver.app.screen.params["view"].code == dossier.code
+    finally:
+        driver.app.reset_session()
+        services.config = original
+
+
+def test_the_id_number_is_typed_on_a_digit_pad_shown_as_dots(driver: Driver, camera  # type: ignore[no-untyped-def]
+                                                              ) -> None:
+    camera("nothing", "nothing")
+    dossier, _pin = next((d, pin) for d, pin in demo_dossiers(TODAY) if pin)
+    citizen_id = demo_citizen_ids(TODAY)[dossier.code]
+    driver.tap("home:dossier")
+    scan = driver.app.screen
+    driver.tap("scan:type")
+    driver.type(dossier.code)
+    driver.tap("scan:submit")
+    assert driver.until(lambda: scan.mode == "pin")
+    wrong = "0" * 12
+    for attempt in range(SESSION_ATTEMPTS):
+        for digit in wrong:
+            driver.tap(f"digit:{digit}")
+        assert "0" not in scan.shown.text.split("(")[0] and "12/12" in scan.shown.text
+        driver.tap("scan:submit")
+        if attempt < SESSION_ATTEMPTS - 1:
+            assert driver.until(lambda: not scan.busy and scan.mode == "pin"
+                                and i18n._(OUTCOMES["not_found_with_id"]) in scan.note.text)
+    # five wrong numbers in one session: the pad is not offered again
+    assert driver.until(lambda: not scan.busy and scan.mode == "camera")
+    assert i18n._(OUTCOMES["too_many"]) in scan.note.text
+    texts = " ".join(str(getattr(w, "text", "")) for w in driver.widgets())
+    assert citizen_id not in texts and wrong not in texts
+    driver.app.reset_session()  # the next person starts afresh
+    driver.tap("home:dossier")
+    scan = driver.app.screen
+    driver.tap("scan:type")
+    driver.type(dossier.code)
+    driver.tap("scan:submit")
+    assert driver.until(lambda: scan.mode == "pin")
+    for digit in citizen_id:
+        driver.tap(f"digit:{digit}")
+    assert citizen_id not in scan.shown.text
+    driver.tap("scan:submit")
+    assert driver.until(lambda: driver.app.screens.current == "status")
+    assert driver.app.screen.params["view"].code == dossier.code

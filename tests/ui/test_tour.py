@@ -15,7 +15,9 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "home-english", "home-offline", "detail-offline", "apply-details",
             "apply-details-message", "apply-details-filled", "apply-case", "apply-papers",
             "apply-camera", "apply-camera-page", "apply-papers-done", "apply-review",
-            "apply-receipt", "apply-offline-receipt", "operator", "operator-log", "rate",
+            "apply-receipt", "apply-offline-receipt", "scan-id-number-pad", "apply-idcard",
+            "operator",
+            "operator-log", "rate",
             "rate-thanks", "home-high-contrast", "detail-high-contrast",
             "home-high-contrast-large-text", "detail-high-contrast-large-text",
             "detail-reading-aloud", "home-speech-mode"]

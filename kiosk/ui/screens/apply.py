@@ -30,6 +30,7 @@ from kiosk.store.delivery import Delivery
 from kiosk.store.outbox import EarlierSubmission
 from kiosk.submission.applicant import Field
 from kiosk.submission.draft import Draft, may_bring_original
+from kiosk.submission.id_card import IdCard, read_id_card
 from kiosk.ui.camera_feed import CameraFeed, show_image
 from kiosk.ui.keyboard import SYMBOL_FONT, VietnameseKeyboard
 from kiosk.ui.qr import QrImage
@@ -52,6 +53,9 @@ class ApplyScreen(KioskScreen):
         self.delivery: Delivery | None = None
         self.earlier: EarlierSubmission | None = None  # for the "repeat" step
         self.worker: Any = None
+        # what the ID card's QR held, until the person confirms it (personal data: the
+        # session's end forgets it with the draft)
+        self.card: IdCard | None = None
 
     @property
     def draft(self) -> Draft | None:
@@ -74,7 +78,7 @@ class ApplyScreen(KioskScreen):
         self.stop_camera()
         self.step, self.field, self.note, self.shot, self.delivery = \
             "details", "", "", None, None
-        self.earlier = None
+        self.earlier, self.card = None, None
 
     def on_leave(self, *_: Any) -> None:
         self.stop_camera()
@@ -94,9 +98,10 @@ class ApplyScreen(KioskScreen):
         if draft is None:
             self.page().add_widget(self.heading(_("This procedure is not in the catalogue.")))
             return
-        if self.step != "camera":
+        if self.step not in ("camera", "idcard"):
             self.stop_camera()
-        {"details": self._details, "case": self._case, "papers": self._papers,
+        {"details": self._details, "idcard": self._id_card, "case": self._case,
+         "papers": self._papers,
          "camera": self._camera, "review": self._review, "repeat": self._repeat,
          "sending": self._sending}[self.step](draft)
 
@@ -136,6 +141,10 @@ class ApplyScreen(KioskScreen):
         problems = draft.problems(today)
         # one row when the words fit on one line each, else rows of three
         narrow = t.portrait or (t.large_text and t.width < 1500)
+        if any(f.name == "citizen_id" for f in draft.fields):
+            page.add_widget(BigButton(_("Scan your ID card (thẻ căn cước)"), t,
+                                      lambda: self._scan_card(), kind="secondary",
+                                      height=t.touch, action_id="apply:idcard"))
         tabs = GridLayout(cols=3 if narrow else len(draft.fields), spacing=t.mm(1.5),
                           size_hint_y=None)
         tabs.bind(minimum_height=tabs.setter("height"))
@@ -228,6 +237,85 @@ class ApplyScreen(KioskScreen):
         after = names[names.index(self.field) + 1:] + names[:names.index(self.field) + 1]
         self.field = next(name for name in after if name in problems)
         self.refresh()
+
+    # --- the ID card's QR fills the details ------------------------------------------------
+
+    def _scan_card(self) -> None:
+        self.card = None
+        self.go_step("idcard")
+
+    def _id_card(self, draft: Draft) -> None:
+        t = self.theme
+        page = self.backdrop("vertical")
+        page.add_widget(Text(_("Scan your ID card (thẻ căn cước)"), size=t.text_heading,
+                             color=t.palette.text, bold=True))
+        body = BoxLayout(orientation="vertical" if t.portrait else "horizontal",
+                         spacing=t.gap)
+        self.preview = Image(fit_mode="contain")
+        side = BoxLayout(orientation="vertical", spacing=t.gap,
+                         size_hint=(0.45, 1) if not t.portrait else (1, 0.5))
+        self.camera_note = Text(self.note, size=t.text_body, color=t.palette.accent,
+                                bold=True)
+        card = self.card
+        if card is None:
+            body.add_widget(self.preview)
+            side.add_widget(self.body(_("Hold the QR code on your ID card (thẻ căn cước) "
+                                        "up to the camera. The kiosk reads it by itself.")))
+            side.add_widget(self.camera_note)
+            side.add_widget(Widget())
+            self.start_card_camera()
+        else:
+            self.stop_camera()
+            side.add_widget(self.body(_("Are these your details? They fill the form only "
+                                        "if you say so.")))
+            values = card.form_values()
+            for f in draft.fields:
+                if f.name in values:
+                    side.add_widget(self.body(f"{_(f.label)}: {values[f.name]}"))
+            side.add_widget(Widget())
+            side.add_widget(BigButton(_("Use these details"), t, self._use_card,
+                                      action_id="apply:idcard-use"))
+            side.add_widget(BigButton(_("Scan again"), t, self._scan_card, kind="secondary",
+                                      action_id="apply:idcard-again"))
+        side.add_widget(BigButton(_("Back to typing"), t, self._card_back, kind="secondary",
+                                  action_id="apply:idcard-back"))
+        body.add_widget(side)
+        page.add_widget(body)
+
+    def start_card_camera(self) -> None:
+        if self.worker is None:
+            from kiosk.scanner.decode import decode_frame
+
+            budget = self.services.config.scanner.frame_budget_ms
+            self.worker = CameraFeed(self.services.config.scanner,
+                                     decode=lambda frame: decode_frame(frame, budget).payloads,
+                                     on_found=self._card_found, on_trouble=self._trouble)
+            self.worker.start()
+        self.worker.view = self.preview
+
+    def _card_found(self, payloads: list[bytes]) -> None:
+        if self.step != "idcard" or self.card is not None or self.manager is None \
+                or self.manager.current != self.name:
+            return
+        card = next((c for c in (read_id_card(p, date.today()) for p in payloads) if c), None)
+        if card is None:
+            self.camera_note.text = _("This is not the QR code of an ID card. Hold the QR "
+                                      "code on your thẻ căn cước up to the camera.")
+            return
+        self.card = card
+        self.refresh()
+
+    def _use_card(self) -> None:
+        draft, card = self.draft, self.card
+        if draft is not None and card is not None:
+            names = {f.name for f in draft.fields}
+            draft.values.update({k: v for k, v in card.form_values().items() if k in names})
+        self.card = None
+        self.go_step("details")
+
+    def _card_back(self) -> None:
+        self.card = None
+        self.go_step("details")
 
     # --- step 2: papers ------------------------------------------------------------------
 

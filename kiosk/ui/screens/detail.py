@@ -3,6 +3,7 @@ bring, where and how (time and fees), the steps, conditions, and the legal basis
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from kivy.uix.anchorlayout import AnchorLayout
@@ -14,6 +15,7 @@ from kiosk.i18n import _
 from kiosk.store.catalogue_store import StoreError
 from kiosk.ui.formatting import (
     copies_text,
+    expected_today,
     level_names,
     method_name,
     money,
@@ -79,6 +81,8 @@ class DetailScreen(KioskScreen):
                                       f"{processing_time(channel)}", bold=True))
             if channel.time_note:
                 card.add_widget(self.body(channel.time_note, muted=True))
+            card.add_widget(self.body(expected_today(
+                channel, datetime.now(), self.services.config.working_calendar)))
             for fee in channel.fees:
                 card.add_widget(self.body(f"{money(fee.amount)}"
                                           f"{': ' + fee.description if fee.description else ''}"))

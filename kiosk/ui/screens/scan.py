@@ -15,12 +15,13 @@ from kivy.clock import Clock
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.scanner.receipt import NOT_RECEIPT, read_receipt, read_receipts
-from kiosk.status.lookup import Lookup, look_up, look_up_reference
+from kiosk.status.lookup import OUTCOMES, Lookup, look_up, look_up_reference
 from kiosk.status.words import describe
 from kiosk.submission.reference import normalise_reference
 from kiosk.ui.camera_feed import CameraFeed
@@ -28,9 +29,16 @@ from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Frame, Surface, Text
 
+# wrong PINs or ID numbers one person may type in a session before being sent to the
+# counter; fewer than the central API allows a kiosk per dossier (5 in 15 minutes), so one
+# person's mistakes leave the next person at this kiosk some tries
+SESSION_ATTEMPTS = 3
+ID_DIGITS = 12
+
 
 class ScanScreen(KioskScreen):
-    """Modes: "camera" (scan the QR), "code" (type it), "pin" (the receipt's lookup PIN)."""
+    """Modes: "camera" (scan the QR or barcode), "code" (type it), "pin" (a digit pad for
+    the applicant's ID number, số định danh cá nhân, or the receipt's lookup PIN)."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -41,6 +49,9 @@ class ScanScreen(KioskScreen):
         self.typed = ""
         self.message = ""
         self.busy = False
+        # the ID number from the portal's QR (personal data: only for this session)
+        self.citizen_id = ""
+        self.failures = 0  # wrong PINs and ID numbers in this session
 
     def open(self, **params: Any) -> None:
         super().open(**params)
@@ -50,10 +61,11 @@ class ScanScreen(KioskScreen):
         super().reset()
         self.stop_camera()
         self._clear()
+        self.failures = 0  # a new person
 
     def _clear(self) -> None:
         self.mode, self.code, self.reference, self.typed = "camera", "", "", ""
-        self.message, self.busy = "", False
+        self.message, self.busy, self.citizen_id = "", False, ""
 
     def on_leave(self, *_: Any) -> None:
         self.stop_camera()
@@ -107,10 +119,12 @@ class ScanScreen(KioskScreen):
         page.add_widget(body)
 
     def _typing_view(self, page: Surface) -> None:
+        if self.mode == "pin":
+            self._digit_pad(page)
+            return
         t = self.theme
         asking = _("Type the dossier code printed on your receipt, or the reference on "
-                   "the kiosk's slip:") if self.mode == "code" \
-            else _("Type the lookup PIN printed on your receipt:")
+                   "the kiosk's slip:")
         page.add_widget(self.body(asking))
         box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
                       radius=t.mm(2), padding=(t.mm(4), 0))
@@ -133,6 +147,45 @@ class ScanScreen(KioskScreen):
                                                          keyboard.minimum_height))
         keyboard.height = keyboard.minimum_height
         page.add_widget(keyboard)
+
+    def _digit_pad(self, page: Surface) -> None:
+        """The ID number or PIN on a digit pad, shown as dots while typed: the screen
+        faces the room."""
+        t = self.theme
+        page.add_widget(self.body(_("Type your personal identification number (số định "
+                                    "danh cá nhân, 12 digits), or the lookup PIN printed "
+                                    "on your receipt:")))
+        box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
+                      radius=t.mm(2), padding=(t.mm(4), 0))
+        self.shown = Text(masked(self.typed), size=t.text_heading, color=t.palette.text,
+                          bold=True)
+        box.add_widget(self.shown)
+        page.add_widget(box)
+        keys = GridLayout(cols=3, spacing=t.gap, size_hint=(None, None),
+                          width=min(t.width * 0.8, t.button * 6))
+        keys.bind(minimum_height=keys.setter("height"))
+        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "OK"):
+            label = _("Delete") if key == "del" else _("Look it up") if key == "OK" else key
+            keys.add_widget(BigButton(label, t, lambda k=key: self.press(k),
+                                      kind="secondary" if key == "del" else "primary",
+                                      action_id="scan:submit" if key == "OK"
+                                      else f"digit:{key}"))
+        holder = AnchorLayout(size_hint_y=None)
+        keys.bind(height=holder.setter("height"))
+        holder.add_widget(keys)
+        page.add_widget(holder)
+        page.add_widget(BigButton(_("Scan the QR code instead"), t, self._scan_instead,
+                                  kind="secondary", action_id="scan:camera"))
+
+    def press(self, key: str) -> None:
+        if key == "del":
+            self.typed = self.typed[:-1]
+        elif key == "OK":
+            self._submit_typed()
+            return
+        elif len(self.typed) < ID_DIGITS:
+            self.typed += key
+        self.shown.text = masked(self.typed)
 
     # --- camera --------------------------------------------------------------------------
 
@@ -168,7 +221,8 @@ class ScanScreen(KioskScreen):
         receipt = read_receipts(payloads, self.services.receipt_rules)
         if receipt.code or receipt.reference:
             self.code, self.reference = receipt.code or "", receipt.reference or ""
-            self._look_up(None)
+            self.citizen_id = receipt.citizen_id or ""
+            self._look_up(None, self.citizen_id or None)
             return
         # never opened, never fetched: the person is told and nothing is requested
         self.note.text = _(receipt.refusal or NOT_RECEIPT) + " " + _(
@@ -180,7 +234,15 @@ class ScanScreen(KioskScreen):
 
     def _submit_typed(self) -> None:
         if self.mode == "pin":
-            self._look_up(self.typed)
+            typed, self.typed = self.typed, ""
+            self.shown.text = masked("")
+            if len(typed) == ID_DIGITS:
+                self._look_up(None, typed, again=True)
+            elif 4 <= len(typed) <= 8:
+                self._look_up(typed)
+            else:
+                self.note.text = _("Type the 12 digits of your personal identification "
+                                   "number, or the 4 to 8 digits of the lookup PIN.")
             return
         reference = normalise_reference(self.typed)
         receipt = read_receipt(self.typed, self.services.receipt_rules)
@@ -192,8 +254,9 @@ class ScanScreen(KioskScreen):
         self.code, self.reference = receipt.code or "", reference or ""
         self._look_up(None)
 
-    def _look_up(self, pin: str | None) -> None:
-        if pin is None:  # the PIN asked for afterwards continues the same look-up
+    def _look_up(self, pin: str | None, citizen_id: str | None = None,
+                 again: bool = False) -> None:
+        if pin is None and not again:  # a PIN or number asked for afterwards continues it
             self.services.usage.count("dossier_lookup")
         self.busy = True
         self.note.text = _("Looking up your dossier…")
@@ -202,7 +265,7 @@ class ScanScreen(KioskScreen):
 
         def work() -> None:
             result = look_up_reference(api, reference, local) if reference and not code \
-                else look_up(api, code, pin)
+                else look_up(api, code, pin, citizen_id)
             Clock.schedule_once(lambda _: self._answer(result))
 
         threading.Thread(target=work, name="dossier-lookup", daemon=True).start()
@@ -213,7 +276,9 @@ class ScanScreen(KioskScreen):
             return  # the person left (or the session ended) while we waited
         if result.dossier is not None:
             self.stop_camera()
-            self.nav.go("status", view=describe(result.dossier, date.today()),
+            self.nav.go("status", view=describe(result.dossier, date.today(),
+                                                 self.services.config.working_calendar,
+                                                 self.services.config.kiosk.agency),
                         reference=result.reference)
             return
         if result.outcome in ("waiting", "refused"):
@@ -222,9 +287,15 @@ class ScanScreen(KioskScreen):
             return
         if result.outcome == "offline":
             self.services.connectivity.check_soon()  # so the top bar says it too
-        if result.outcome in ("pin_required", "pin_incorrect"):
-            self.mode, self.typed = "pin", ""
-            self.message = _(result.message)
+        if result.outcome in ("pin_incorrect", "not_found_with_id"):
+            self.failures += 1
+        if result.outcome in ("pin_required", "pin_incorrect", "not_found_with_id", "too_many"):
+            if self.failures >= SESSION_ATTEMPTS or result.outcome == "too_many":
+                self.mode, self.typed = "camera", ""
+                self.message = _(OUTCOMES["too_many"])
+            else:
+                self.mode, self.typed = "pin", ""
+                self.message = _(result.message)
             self.refresh()
             return
         self.note.text = _(result.message)
@@ -236,3 +307,8 @@ class ScanScreen(KioskScreen):
     def _scan_instead(self) -> None:
         self.mode, self.typed, self.message = "camera", "", ""
         self.refresh()
+
+
+def masked(typed: str) -> str:
+    """Dots for the digits typed, and how many of 12: nobody behind reads the number."""
+    return f"{'•' * len(typed)}  ({len(typed)}/{ID_DIGITS})" if typed else " "
