@@ -61,8 +61,14 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
     from kiosk.server.catalogue_files import form_pdfs, read_catalogue_file
     from kiosk.server.run import open_db
 
-    catalogue = read_catalogue_file(Path(args.file))
-    forms_dir = Path(args.forms_dir) if args.forms_dir else Path(args.file).parent / "forms"
+    if args.format == "dvcqg":
+        return _import_portal(args)
+    if len(args.paths) != 1:
+        raise CommandFailed("the kiosk format is one catalogue FILE (several files or folders "
+                            "are for --format dvcqg)")
+    file = Path(args.paths[0])
+    catalogue = read_catalogue_file(file)
+    forms_dir = Path(args.forms_dir) if args.forms_dir else file.parent / "forms"
     samples_dir = Path(args.samples_dir) if args.samples_dir else forms_dir.parent / "samples"
     pdfs = form_pdfs(catalogue, forms_dir, samples_dir)
     db = open_db(_server_db(args.db), seed=False)
@@ -71,6 +77,36 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
     print(f"imported {len(catalogue.procedures)} procedures into {args.db}: {result.added} new, "
           f"{result.changed} changed, {result.removed} removed, {result.unchanged} unchanged; "
           f"{result.forms} forms ({missing} without a PDF)")
+    return EXIT_OK
+
+
+def _import_portal(args: argparse.Namespace) -> int:
+    """The national portal's JSON: bad records skipped with one line each, the rest in."""
+    from datetime import UTC, datetime
+
+    from kiosk.server.portal_catalogue import portal_form_pdfs, read_portal
+    from kiosk.server.run import open_db
+
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise CommandFailed(f"{path}: no such file or folder")
+    found = read_portal(paths, datetime.now(UTC).replace(microsecond=0))
+    for line in found.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    for line in found.missing_files:
+        print(f"form file missing: {line}", file=sys.stderr)
+    if not found.procedures:
+        raise CommandFailed(f"no procedure could be imported ({len(found.skipped)} skipped)")
+    pdfs, failed = portal_form_pdfs(found, convert=not args.no_convert)
+    for line in failed:
+        print(f"form without a PDF: {line}", file=sys.stderr)
+    db = open_db(_server_db(args.db), seed=False)
+    result = db.import_catalogue(found.catalogue(), pdfs, remove_missing=not args.keep_missing)
+    print(f"imported {len(found.procedures)} procedures into {args.db}: {result.added} new, "
+          f"{result.changed} changed, {result.removed} removed, {result.unchanged} unchanged; "
+          f"{len(found.skipped)} skipped; {result.forms} forms ({len(pdfs)} with a PDF, "
+          f"{len(found.missing_files)} files missing, {len(failed)} not converted)")
     return EXIT_OK
 
 
@@ -460,8 +496,17 @@ def build_parser() -> argparse.ArgumentParser:
                    "to FILE and exit")
 
     p = command("import-catalogue", cmd_import_catalogue, "Import a province's catalogue "
-                "(JSON, see docs/catalogue-format.md) into a reference server database.")
-    p.add_argument("file", help="catalogue JSON file")
+                "(JSON, see docs/catalogue-format.md) into a reference server database. "
+                "With --format dvcqg, the national portal's procedure JSON: bad records are "
+                "skipped with one line each; exit 0 when at least one procedure imported.")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="catalogue JSON file; with --format dvcqg, files or folders of the "
+                        "portal's JSON (form templates beside them)")
+    p.add_argument("--format", choices=["kiosk", "dvcqg"], default="kiosk",
+                   help="kiosk: the kiosk's own format (default); dvcqg: the national "
+                        "public service portal's")
+    p.add_argument("--no-convert", action="store_true", help="dvcqg: do not convert Word "
+                   "form templates to PDF with LibreOffice (they are listed as without a PDF)")
     p.add_argument("--db", metavar="PATH|URL", required=True,
                    help="server database: a SQLite file or a postgresql:// URL")
     p.add_argument("--forms-dir", metavar="DIR", help="folder of form PDFs named CODE.pdf "
