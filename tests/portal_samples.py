@@ -140,7 +140,9 @@ def write_portal_folder(folder: Path, count: int, *, seed: int = 7, bad: bool = 
         make_docx(folder / files[1], "ĐƠN ĐỀ NGHỊ")
         (folder / files[2]).write_bytes(b"%PDF-1.4\n% made for the tests\n%%EOF\n")
         (folder / files[3]).write_bytes(b"\xd0\xcf\x11\xe0 not really a Word file")
-    good = [record(n, rng, attachments=[rng.choice(files)] if files and n % 3 == 0 else [])
+    # every third record names a template, each file in turn
+    good = [record(n, rng, attachments=[files[n // 3 % len(files)]] if files and n % 3 == 0
+                   else [])
             for n in range(1, count + 1)]
     single = good[:5]
     for i, data in enumerate(single):

@@ -176,3 +176,19 @@ def test_a_conversion_that_hangs_is_killed_and_the_rest_convert(tmp_path: Path) 
                             startup_seconds=20)
     assert set(result.pdfs) == {good}
     assert "did not finish" in result.failed[slow]
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_import_converts_word_forms_and_lists_the_ones_that_fail(tmp_path: Path) -> None:
+    folder = tmp_path / "portal"
+    write_portal_folder(folder, 15, bad=False)
+    db = tmp_path / "api.sqlite"
+    done = kiosk("import-catalogue", "--format", "dvcqg", str(folder), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        pdfs = {code: bytes(pdf or b"") for code, pdf in conn.execute(
+            "SELECT code, pdf FROM forms")}
+    assert pdfs["TO-KHAI-DANG-KY"].startswith(b"%PDF-")
+    assert pdfs["MAU-DON-DE-NGHI"].startswith(b"%PDF-")
+    assert pdfs["KHONG-CO-TEP"] == b""  # the file is missing: listed, not fatal
+    assert "form file missing: khong-co-tep.docx" in done.stderr
