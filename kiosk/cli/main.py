@@ -271,7 +271,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     config = _config(args)
     limit = args.limit or config.search.limit
-    catalogue = LocalCatalogue(config.catalogue_path)
+    catalogue = LocalCatalogue(config.catalogue_path, config.kiosk.agency)
     queries = (line.rstrip("\n") for line in sys.stdin) if args.stdin else [args.query or ""]
     for query in queries:
         hits = catalogue.search(query, limit)

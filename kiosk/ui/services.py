@@ -57,7 +57,7 @@ class KioskServices:
     def catalogue(self) -> LocalCatalogue:
         from kiosk.store.local_catalogue import LocalCatalogue
 
-        return LocalCatalogue(self.config.catalogue_path)
+        return LocalCatalogue(self.config.catalogue_path, self.config.kiosk.agency)
 
     @cached_property
     def connectivity(self) -> Connectivity:
