@@ -12,11 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 from portal_samples import BAD, make_docx, record, write_portal_folder
 
 from kiosk.catalogue.html_text import paragraphs
 from kiosk.catalogue.model import Procedure
+from kiosk.server.catalogue_files import DEMO_API_KEY
+from kiosk.server.db import ServerDB
 from kiosk.server.portal_catalogue import form_code, portal_record, read_portal
+from kiosk.server.run import start_in_thread
 from kiosk.server.word_pdf import convert_to_pdf, soffice
 
 KIOSK = [sys.executable, "-m", "kiosk.cli.main"]
@@ -192,3 +196,41 @@ def test_import_converts_word_forms_and_lists_the_ones_that_fail(tmp_path: Path)
     assert pdfs["MAU-DON-DE-NGHI"].startswith(b"%PDF-")
     assert pdfs["KHONG-CO-TEP"] == b""  # the file is missing: listed, not fatal
     assert "form file missing: khong-co-tep.docx" in done.stderr
+
+
+def test_show_a_portal_procedure_whole_with_its_forms(tmp_path: Path) -> None:
+    folder = tmp_path / "portal"
+    written = write_portal_folder(folder, 15, bad=False)
+    db_path = tmp_path / "api.sqlite"
+    done = kiosk("import-catalogue", "--format", "dvcqg", str(folder), "--db", str(db_path),
+                 "--no-convert")
+    assert done.returncode == 0, done.stderr
+    db = ServerDB(db_path)
+    db.add_api_key(DEMO_API_KEY, "test-kiosk")
+    server = start_in_thread(db)
+    try:
+        config = write_config(tmp_path / "kiosk.toml", server.base_url, tmp_path / "data")
+        synced = kiosk("sync", "--config", str(config))
+        assert synced.returncode == 0, synced.stderr
+        # record 3 names "Mẫu đơn đề nghị.docx" (not converted), record 6 the PDF template
+        word, pdf = written["good"][2], written["good"][5]
+        shown = json.loads(kiosk("show", word["code"], "--json", "--config", str(config)).stdout)
+        assert set(shown) == {"code", "name", "fields", "levels", "channels", "cases"}
+        forms = shown["cases"][0]["components"][0]["forms"]
+        assert [(f["code"], f["available"]) for f in forms] == [("MAU-DON-DE-NGHI", False)]
+        shown = json.loads(kiosk("show", pdf["code"], "--json", "--config", str(config)).stdout)
+        forms = shown["cases"][0]["components"][0]["forms"]
+        assert [(f["code"], f["available"]) for f in forms] == [("PHIEU-THONG-TIN", True)]
+        text = kiosk("show", word["code"], "--config", str(config))
+    finally:
+        server.stop()
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == word["name"]
+    assert "Hỏi tại quầy để lấy mẫu đơn này" in text.stdout  # no PDF: ask at the counter
+    # every step paragraph, every legal document: nothing cut
+    for paragraph in paragraphs(word["executionSteps"][2]["description"]):
+        assert paragraph in text.stdout
+    assert "60/2014/QH13 — Luật Hộ tịch năm 2014" in text.stdout
+    missing = kiosk("show", "9.999999", "--config", str(config))
+    assert missing.returncode == 1 and "no procedure 9.999999" in missing.stderr

@@ -266,6 +266,30 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    from kiosk import i18n
+    from kiosk.store.catalogue_store import StoreError
+    from kiosk.ui.procedure_text import procedure_json, procedure_lines
+    from kiosk.ui.services import KioskServices
+
+    config = _config(args)
+    i18n.set_language(config.kiosk.language)
+    services = KioskServices.from_config(config)
+    try:
+        procedure = services.catalogue.procedure(args.code.strip())
+    except StoreError as err:
+        raise CommandFailed(f"the local catalogue cannot be read ({err}); run `kiosk sync`"
+                            ) from None
+    if procedure is None:
+        raise CommandFailed(f"no procedure {args.code} in the local catalogue")
+    if args.json:
+        print(json.dumps(procedure_json(procedure, services.form_state), ensure_ascii=False,
+                         indent=1))
+    else:
+        print("\n".join(procedure_lines(procedure, services.form_state)).rstrip())
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from kiosk.store.local_catalogue import LocalCatalogue
 
@@ -525,6 +549,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("sync", cmd_sync, "Bring the local catalogue and forms up to date with the "
                 "central API. The previous catalogue stays in use if anything fails.")
     p.add_argument("--full", action="store_true", help="fetch everything, not only changes")
+
+    p = command("show", cmd_show, "Print a procedure from the local catalogue as the "
+                "detail screen shows it, every section whole.")
+    p.add_argument("code", help="the procedure's code, e.g. 1.001193")
+    p.add_argument("--json", action="store_true", help="print {code, name, fields, levels, "
+                   "channels, cases[{name, components[{name, originals, copies, "
+                   "forms[{name, available}]}]}]}; available: the PDF is on this kiosk")
 
     p = command("search", cmd_search, "Search the local catalogue as the kiosk's search "
                 "screen does.")

@@ -19,6 +19,7 @@ from kiosk.ui.formatting import (
     money,
     processing_time,
 )
+from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Badge, BigButton, Surface, Text
@@ -125,7 +126,7 @@ class DetailScreen(KioskScreen):
             if not code:
                 continue
             path = self.services.form_pdf(code, sample)
-            button = BigButton(label if path else _("Form not on this kiosk yet"), t,
+            button = BigButton(label if path else self._no_form(code, sample), t,
                                lambda c=code, s=sample: self._view(c, s),
                                kind="primary" if sample else "secondary",
                                action_id=f"{'sample' if sample else 'form'}:{code}")
@@ -134,6 +135,12 @@ class DetailScreen(KioskScreen):
         if buttons.children:
             card.add_widget(buttons)
         return card
+
+    def _no_form(self, code: str, sample: bool) -> str:
+        """Why a form cannot be opened: not fetched yet, or (no PDF at all, e.g. a Word
+        template that could not be converted) to be asked for at the counter."""
+        state = FORM_NOT_YET if sample else self.services.form_state(code).state
+        return _(FORM_NOTES.get(state, FORM_NOTES[FORM_NOT_YET]))
 
     def _actions(self, p: Procedure) -> BoxLayout:
         t = self.theme
