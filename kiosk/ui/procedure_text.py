@@ -22,6 +22,30 @@ FORM_NOTES = {FORM_NOT_YET: N_("Form not on this kiosk yet"),
               FORM_AT_COUNTER: N_("Ask at the counter for this form")}
 
 
+# characters in one label at most: a Kivy label is one texture, and a texture taller than
+# the GPU's limit (often 4096 or 8192 px) is drawn blank; 1,200 characters stay under
+# 2,000 px at the narrowest layout in large text
+PIECE_CHARS = 1200
+
+
+def text_pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
+    """A long text as pieces a label can draw: its lines, and a line longer than `limit`
+    cut after a sentence (or else a word) near the limit. Nothing is dropped."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = max(line.rfind(". ", 0, limit), line.rfind("; ", 0, limit))
+            if cut < limit // 2:
+                cut = line.rfind(" ", 0, limit)
+            if cut < limit // 2:
+                cut = limit - 1  # one endless word: cut it anyway
+            pieces.append(line[:cut + 1].strip())
+            line = line[cut + 1:]
+        if line.strip():
+            pieces.append(line.strip())
+    return pieces
+
+
 @dataclass(frozen=True)
 class FormState:
     code: str

@@ -19,7 +19,7 @@ from kiosk.ui.formatting import (
     money,
     processing_time,
 )
-from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES
+from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES, text_pieces
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Badge, BigButton, Surface, Text
@@ -78,8 +78,8 @@ class DetailScreen(KioskScreen):
             card = self._card()
             card.add_widget(self.body(f"{method_name(channel.method)} — "
                                       f"{processing_time(channel)}", bold=True))
-            if channel.time_note:
-                card.add_widget(self.body(channel.time_note, muted=True))
+            for piece in text_pieces(channel.time_note):
+                card.add_widget(self.body(piece, muted=True))
             for fee in channel.fees:
                 card.add_widget(self.body(f"{money(fee.amount)}"
                                           f"{': ' + fee.description if fee.description else ''}"))
@@ -104,8 +104,9 @@ class DetailScreen(KioskScreen):
 
     def _section(self, column: GridLayout, title: str, lines: list[str]) -> None:
         column.add_widget(self.heading(title))
-        for line in lines:
-            column.add_widget(self.body(line))
+        for line in lines:  # long real texts in pieces: one huge label is drawn blank
+            for piece in text_pieces(line):
+                column.add_widget(self.body(piece))
 
     def _card(self) -> Surface:
         t = self.theme
