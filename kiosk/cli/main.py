@@ -391,6 +391,8 @@ def cmd_tour(args: argparse.Namespace) -> int:
         for size in sizes:
             command = [sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
                        str(out / size), "--size", size]
+            for code in args.procedure or []:
+                command += ["--procedure", code]
             if args.config:
                 command += ["--config", args.config]
             if subprocess.run(command, check=False).returncode:
@@ -399,7 +401,7 @@ def cmd_tour(args: argparse.Namespace) -> int:
     width, height = _size(sizes[0])
     from kiosk.ui.launch import run_tour
 
-    shots = run_tour(_config(args), out, width, height)
+    shots = run_tour(_config(args), out, width, height, tuple(args.procedure or ()))
     print(f"{len(shots)} screens at {width}x{height} in {out}")
     return EXIT_OK
 
@@ -456,6 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
     p.add_argument("--size", action="append", metavar="WxH", help="window size; repeat for "
                    "several (default: 1920x1080, 1080x1920 and 1280x800, in subfolders)")
+    p.add_argument("--procedure", action="append", metavar="CODE", help="add this demo "
+                   "procedure's detail screen, top and bottom (repeatable)")
 
     from kiosk.cli.scan import add_parser as add_scan
 
