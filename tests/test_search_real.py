@@ -10,8 +10,9 @@ import pytest
 from real_procedures import QUESTIONS, common_docs
 
 from kiosk.catalogue.model import Procedure
-from kiosk.catalogue.search import SearchDoc, SearchIndex, load_synonyms
+from kiosk.catalogue.search import SearchDoc, SearchIndex
 from kiosk.server.synthetic import synthetic_procedures
+from kiosk.store.local_catalogue import load_synonyms
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def others() -> list[SearchDoc]:
 
 @pytest.fixture(scope="module")
 def index(others: list[SearchDoc]) -> SearchIndex:
-    return SearchIndex([*others, *common_docs()], served_levels=("commune",))
+    return SearchIndex([*others, *common_docs()], load_synonyms(), served_levels=("commune",))
 
 
 @pytest.mark.parametrize(("question", "code"), QUESTIONS)

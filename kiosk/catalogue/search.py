@@ -9,7 +9,8 @@ numpy arrays so a keystroke costs well under a millisecond on a 6,000-procedure 
 the top candidates are then re-ranked by how well the name itself reads as the query.
 
 What people say is often not what names say ("bằng lái" for "giấy phép lái xe", "sổ đỏ",
-"CCCD"): a synonym list (assets/search/synonyms.txt, reviewed like code) adds the other
+"CCCD"): a synonym list (assets/search/synonyms.txt, reviewed like code, read by the
+store's `load_synonyms`: this package does no I/O) adds the other
 phrases of a group to each procedure whose name or keywords hold one, when the index is
 built, so a keystroke costs no more. "Thủ tục" at the start of a name does not count; a
 name the query equals, or starts, comes first; and between procedures that score alike,
@@ -23,18 +24,14 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from kiosk.assets import ASSETS
 from kiosk.catalogue.model import Procedure
 from kiosk.catalogue.text import deletions, within_one_edit, words
-
-SYNONYMS = ASSETS / "search" / "synonyms.txt"
 
 NAME, KEYWORD, FIELD, RESULT = 3.0, 2.0, 1.0, 0.6
 PREFIX_FACTOR = 0.85  # "kha" is probably "khai", but less surely than "khai" itself
@@ -73,23 +70,19 @@ class SearchDoc:
                    procedure.result, procedure.levels, popularity)
 
 
-Synonyms = list[list[list[str]]]  # groups of phrases, each phrase its search words
+Synonyms = Sequence[list[list[str]]]  # groups of phrases, each phrase its search words
 
 
-def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
-    """The groups of a synonym file: one group a line, phrases separated by "|"."""
-    groups: Synonyms = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+def parse_synonyms(text: str) -> Synonyms:
+    """The groups of a synonym list: one group a line, phrases separated by "|", "#" starts
+    a comment (the kiosk's list is assets/search/synonyms.txt)."""
+    groups: list[list[list[str]]] = []
+    for line in text.splitlines():
         line = line.split("#", 1)[0]
         phrases = [w for w in (words(part) for part in line.split("|")) if w]
         if len(phrases) > 1:
             groups.append(phrases)
     return groups
-
-
-@lru_cache(maxsize=1)
-def default_synonyms() -> Synonyms:
-    return load_synonyms()
 
 
 def without_filler(name: list[str]) -> list[str]:
@@ -127,12 +120,12 @@ class _WordMatch:
 
 
 class SearchIndex:
-    def __init__(self, docs: Iterable[SearchDoc], synonyms: Synonyms | None = None,
+    def __init__(self, docs: Iterable[SearchDoc], synonyms: Synonyms = (),
                  served_levels: Iterable[str] = ()) -> None:
         self.docs = list(docs)
         self.size = len(self.docs)
         self._name_words = [without_filler(words(d.name)) for d in self.docs]
-        groups = default_synonyms() if synonyms is None else synonyms
+        groups = list(synonyms)
         starts = _phrase_starts(groups)
         expanded = [_with_synonyms(self._name_words[n], [words(k) for k in d.keywords],
                                    groups, starts) for n, d in enumerate(self.docs)]

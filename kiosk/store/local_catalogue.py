@@ -7,12 +7,22 @@ store file, so a long-running kiosk picks up a new catalogue without a restart.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
+from kiosk.assets import ASSETS
 from kiosk.catalogue.model import Procedure
-from kiosk.catalogue.search import SearchHit, SearchIndex
+from kiosk.catalogue.search import SearchHit, SearchIndex, Synonyms, parse_synonyms
 from kiosk.store.catalogue_store import CatalogueStore, StoreError
 from kiosk.store.sync import load_popularity, popularity_path
+
+SYNONYMS = ASSETS / "search" / "synonyms.txt"
+
+
+@lru_cache(maxsize=4)
+def load_synonyms(path: Path = SYNONYMS) -> Synonyms:
+    """The synonym list search uses (reviewed like code, shipped with it)."""
+    return parse_synonyms(path.read_text(encoding="utf-8"))
 
 
 class LocalCatalogue:
@@ -40,7 +50,7 @@ class LocalCatalogue:
             except OSError:
                 self._popularity_seen = None
             docs = [replace(d, popularity=views.get(d.code, 0)) for d in self.store.search_docs()]
-            self._index = SearchIndex(docs, served_levels=self._served_levels())
+            self._index = SearchIndex(docs, load_synonyms(), self._served_levels())
         return self._index
 
     def _served_levels(self) -> tuple[str, ...]:

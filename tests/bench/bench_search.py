@@ -19,6 +19,7 @@ from kiosk.catalogue.search import SearchDoc, SearchIndex
 from kiosk.catalogue.text import words
 from kiosk.server.portal_catalogue import portal_record
 from kiosk.server.synthetic import realistic_portal_records, synthetic_procedures
+from kiosk.store.local_catalogue import load_synonyms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from real_procedures import COMMON, QUESTIONS
@@ -81,7 +82,7 @@ def timed(run, queries: list[str], repeats: int = 3,  # type: ignore[no-untyped-
 def main() -> None:
     started = time.perf_counter()
     docs = [SearchDoc.of(Procedure.from_dict(p)) for p in synthetic_procedures(6000)]
-    index = SearchIndex(docs)
+    index = SearchIndex(docs, load_synonyms())
     built = time.perf_counter() - started
     fts = fts_index(docs)
     typed = [p for q in QUERIES for p in prefixes(q)]
@@ -107,7 +108,7 @@ def realistic() -> None:
     now = datetime.now(UTC)
     records = realistic_portal_records(6000, names=[name for _, name, _, _ in COMMON])
     docs = [SearchDoc.of(Procedure.from_dict(portal_record(r, now))) for r in records]
-    index = SearchIndex(docs, served_levels=("commune",))
+    index = SearchIndex(docs, load_synonyms(), served_levels=("commune",))
     built = time.perf_counter() - started
     typed = [p for q in [*QUERIES, *(q for q, _ in QUESTIONS)] for p in prefixes(q)]
     ours = timed(lambda q: index.search(q, 20), typed, forget=index._match.cache_clear)
