@@ -573,9 +573,12 @@ def write_outputs(files: Files, demo_dir: Path) -> None:
 def load_forms(procedures_dir: Path) -> Mapping[str, Form]:
     """The catalogue's forms, loaded and checked by the kiosk (raises CatalogueFileError)."""
     forms = merge_catalogue_files(procedures_dir).forms
-    for code in forms:
+    for i, (code, form) in enumerate(forms.items()):
         if not CODE_RE.match(code):
             raise CatalogueFileError(f"{procedures_dir}: form code {code!r} cannot be a file name")
+        if not form.sections:  # the catalogue allows it (a template file); drawing needs fields
+            raise CatalogueFileError(f"{procedures_dir}: forms[{i}].sections: is missing (a "
+                                     "demo form is drawn from its fields)")
     return forms
 
 

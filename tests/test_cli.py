@@ -137,3 +137,17 @@ def test_demo_starts_the_api_syncs_and_summarises(tmp_path: Path) -> None:
     assert synced and int(synced.group(1)) >= 60
     assert "kiosk tour --out" in done.stdout  # no display here: it says so
     assert (tmp_path / "demo" / "catalogue.sqlite").exists()
+
+
+def test_show_prints_the_procedure_as_the_detail_screen(synced: Path) -> None:
+    done = kiosk("show", "1.001193", "--json", "--config", str(synced))
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert (shown["code"], shown["fields"], shown["levels"]) == ("1.001193", ["Hộ tịch"],
+                                                                 ["commune"])
+    forms = [f for case in shown["cases"] for c in case["components"] for f in c["forms"]]
+    assert forms and all(f["available"] for f in forms)  # the sync fetched them
+    text = kiosk("show", "1.001193", "--config", str(synced))
+    assert text.stdout.splitlines()[0] == "Đăng ký khai sinh"
+    for heading in ("Kết quả nhận được", "Giấy tờ cần mang theo"):
+        assert heading in text.stdout

@@ -140,7 +140,7 @@ class Snapshot:
 
 def leftovers(data_dir: Path) -> list[str]:
     """Files a sync should not leave behind (a half-built store, a journal)."""
-    expected = {"catalogue.sqlite", "sync.lock", "forms"}
+    expected = {"catalogue.sqlite", "sync.lock", "forms", "popularity.json"}
     return sorted(p.name for p in data_dir.iterdir() if p.name not in expected)
 
 

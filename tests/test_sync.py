@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,21 @@ def test_forms_are_cached_and_refetched_only_when_changed(demo_api: RunningServe
     assert all(p.read_bytes().startswith(b"%PDF-") for p in pdfs)
     with_sample = [f for f in store.form_files() if f.sample_sha256]
     assert len(with_sample) >= 10
+
+
+def test_search_breaks_near_ties_by_the_provinces_usage(small_api: RunningServer,
+                                                        tmp_path: Path) -> None:
+    small_api.db.import_catalogue(Catalogue.from_dict(catalogue(
+        procedure("1.000001", "Cấp giấy phép khai thác cát", "Khoáng sản"),
+        procedure("1.000002", "Cấp giấy phép khai thác đá", "Khoáng sản"))), {})
+    store_path = tmp_path / "catalogue.sqlite"
+    api = api_for(small_api, tmp_path)
+    sync_catalogue(api, store_path)
+    local = LocalCatalogue(store_path)
+    assert local.search("giay phep khai thac")[0].code == "1.000001"
+    small_api.db.add_usage("other-kiosk", "b1", [(date.today().isoformat(),
+                                                  "procedure_viewed", "1.000002", 40)])
+    sync_catalogue(api, store_path)  # the catalogue is unchanged; the usage counts are new
+    assert (store_path.parent / "popularity.json").exists()
+    assert local.search("giay phep khai thac")[0].code == "1.000002"
+    assert local.search("khai thac cat")[0].code == "1.000001"  # a nudge, not a rule

@@ -38,3 +38,15 @@ def test_y_after_a_vowel_is_not_a_spelling_variant() -> None:
 def test_one_edit(a: str, b: str, close: bool) -> None:
     assert within_one_edit(a, b) is close
     assert within_one_edit(b, a) is close
+
+
+def test_long_texts_are_cut_into_pieces_a_label_can_draw() -> None:
+    from kiosk.ui.procedure_text import text_pieces
+
+    sentence = "Cán bộ tiếp nhận kiểm tra tính đầy đủ của hồ sơ và ghi vào sổ theo dõi. "
+    text = "Bước 1: Nộp hồ sơ\n" + sentence * 300 + "\n\n" + "x" * 3000
+    pieces = text_pieces(text, limit=1200)
+    assert all(0 < len(p) <= 1200 for p in pieces)
+    assert pieces[0] == "Bước 1: Nộp hồ sơ"
+    assert "".join(pieces).replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert all(p.endswith(".") for p in pieces[1:-3])  # cut after a sentence

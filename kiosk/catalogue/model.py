@@ -13,7 +13,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-LEVELS = ("national", "province", "district", "commune")
+# "ministry" and "other_agency": procedures a ministry or another central agency carries out
+# (the national portal's isMinistry / isOtherAgency flags)
+LEVELS = ("national", "ministry", "other_agency", "province", "district", "commune")
 METHODS = ("in_person", "online", "postal")
 TIME_UNITS = ("working_day", "day", "hour", "month")
 FEE_KINDS = ("le_phi", "phi")
@@ -166,7 +168,7 @@ class Channel:
     """One way to carry out the procedure (Cách thức thực hiện)."""
 
     method: str
-    time: float
+    time: float | None  # None: the time is only described in `time_note`
     time_unit: str
     time_note: str = ""
     fees: tuple[Fee, ...] = ()
@@ -174,7 +176,14 @@ class Channel:
     @classmethod
     def from_dict(cls, data: Any, path: str) -> Channel:
         r = _Reader(data, path)
-        return cls(r.choice("method", METHODS), r.number("time"),
+        method = r.choice("method", METHODS)
+        if r._get("time", False) is None:
+            note = r.text("time_note", required=False, empty=True)
+            if not note:
+                raise ValidationError(r._at("time"), "is missing (and no time_note says it)")
+            return cls(method, None, r.choice("time_unit", TIME_UNITS, default="working_day"),
+                       note, r.objects("fees", Fee.from_dict, required=False))
+        return cls(method, r.number("time"),
                    r.choice("time_unit", TIME_UNITS),
                    r.text("time_note", required=False, empty=True),
                    r.objects("fees", Fee.from_dict, required=False))
@@ -236,12 +245,29 @@ class AgencyRef:
     executing: str
     competent: str = ""
     receiving_address: str = ""
+    authorised: str = ""  # Cơ quan được ủy quyền
+    coordinating: str = ""  # Cơ quan phối hợp
 
     @classmethod
     def from_dict(cls, data: Any, path: str) -> AgencyRef:
         r = _Reader(data, path)
         return cls(r.text("executing"), r.text("competent", required=False, empty=True),
-                   r.text("receiving_address", required=False, empty=True))
+                   r.text("receiving_address", required=False, empty=True),
+                   r.text("authorised", required=False, empty=True),
+                   r.text("coordinating", required=False, empty=True))
+
+
+@dataclass(frozen=True)
+class Named:
+    """A named thing with its code: a result paper, a related procedure."""
+
+    name: str
+    code: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str) -> Named:
+        r = _Reader(data, path)
+        return cls(r.text("name"), r.text("code", required=False, empty=True))
 
 
 APPLICANT_FIELDS = ("full_name", "citizen_id", "date_of_birth", "phone", "address", "email")
@@ -270,6 +296,12 @@ class Procedure:
     # what an online submission asks of the applicant; () means the usual fields
     applicant_fields: tuple[str, ...] = ()
     demo: bool = False
+    # fields (lĩnh vực) beyond `field`, the first one: real procedures often have several
+    more_fields: tuple[str, ...] = ()
+    description: str = ""
+    results: tuple[Named, ...] = ()  # the result papers with their codes; `result` reads them
+    related: tuple[Named, ...] = ()  # related procedures
+    decision: str = ""  # the decision that published the procedure, e.g. 163/QĐ-BTP
 
     @classmethod
     def from_dict(cls, data: Any, path: str = "procedure") -> Procedure:
@@ -301,6 +333,11 @@ class Procedure:
             keywords=r.texts("keywords", required=False),
             applicant_fields=r.texts("applicant_fields", required=False),
             demo=r.flag("demo", default=False),
+            more_fields=r.texts("more_fields", required=False),
+            description=r.text("description", required=False, empty=True),
+            results=r.objects("results", Named.from_dict, required=False),
+            related=r.objects("related", Named.from_dict, required=False),
+            decision=r.text("decision", required=False, empty=True),
         )
         for i, name in enumerate(procedure.applicant_fields):
             if name not in APPLICANT_FIELDS:
@@ -320,6 +357,10 @@ class Procedure:
     @property
     def is_online(self) -> bool:
         return self.online_level != "none"
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (self.field, *self.more_fields)
 
     def form_codes(self) -> set[str]:
         """Every form template and filled-in sample this procedure names."""
@@ -361,6 +402,7 @@ class Form:
             s = _Reader(item, p)
             return FormSection(s.text("heading", required=False, empty=True),
                                s.objects("fields", form_field, non_empty=True))
+        # a form that came as a file (a Word template converted to PDF) has no sections
 
         def form_field(item: Any, p: str) -> FormField:
             f = _Reader(item, p)
@@ -369,14 +411,15 @@ class Form:
 
         return cls(r.text("code"), r.text("title"), r.text("issued_by", required=False, empty=True),
                    r.text("addressee", required=False, empty=True),
-                   r.objects("sections", section, non_empty=True),
+                   r.objects("sections", section, required=False),
                    r.text("declaration", required=False, empty=True),
                    r.text("signature", required=False, empty=True),
                    r.text("sample_signer", required=False, empty=True))
 
     @property
     def has_sample(self) -> bool:
-        return all(f.sample for s in self.sections for f in s.fields)
+        fields = [f for s in self.sections for f in s.fields]
+        return bool(fields) and all(f.sample for f in fields)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))

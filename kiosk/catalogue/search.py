@@ -7,6 +7,15 @@ keywords above field) and by rarity, so "thủ tục", "đăng ký", "cấp", "g
 little; a procedure must carry most of the query's weight to rank high. Scoring runs over
 numpy arrays so a keystroke costs well under a millisecond on a 6,000-procedure catalogue;
 the top candidates are then re-ranked by how well the name itself reads as the query.
+
+What people say is often not what names say ("bằng lái" for "giấy phép lái xe", "sổ đỏ",
+"CCCD"): a synonym list (assets/search/synonyms.txt, reviewed like code, read by the
+store's `load_synonyms`: this package does no I/O) adds the other
+phrases of a group to each procedure whose name or keywords hold one, when the index is
+built, so a keystroke costs no more. "Thủ tục" at the start of a name does not count; a
+name the query equals, or starts, comes first; and between procedures that score alike,
+the one people use most (usage counts from the central API) and the one at a level this
+kiosk serves come first.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +46,11 @@ RELEVANT_SHARE = 0.05
 WEAK = frozenset(words("thủ tục làm thế nào ở đâu cần gì xin muốn tôi mình cách hướng dẫn "
                        "đăng ký cấp giấy"))
 WEAK_FACTOR = 0.3
+# words that open many published names ("Thủ tục cấp ...") and say nothing about which
+FILLER_START = (["thu", "tuc", "hanh", "chinh"], ["thu", "tuc"], ["tthc"])
+# a near tie is decided by use and level: at most these shares of a score
+POPULAR_SHARE = 0.08
+SERVED_SHARE = 0.04
 _CODE = re.compile(r"^\s*[1-9]\.?\d{0,6}(\.[0-9a-z.]*)?\s*$", re.IGNORECASE)
 
 
@@ -47,11 +61,36 @@ class SearchDoc:
     field: str
     keywords: tuple[str, ...] = ()
     result: str = ""
+    levels: tuple[str, ...] = ()
+    popularity: int = 0  # how often people opened it (usage counts), 0 when unknown
 
     @classmethod
-    def of(cls, procedure: Procedure) -> SearchDoc:
+    def of(cls, procedure: Procedure, popularity: int = 0) -> SearchDoc:
         return cls(procedure.code, procedure.name, procedure.field, procedure.keywords,
-                   procedure.result)
+                   procedure.result, procedure.levels, popularity)
+
+
+Synonyms = Sequence[list[list[str]]]  # groups of phrases, each phrase its search words
+
+
+def parse_synonyms(text: str) -> Synonyms:
+    """The groups of a synonym list: one group a line, phrases separated by "|", "#" starts
+    a comment (the kiosk's list is assets/search/synonyms.txt)."""
+    groups: list[list[list[str]]] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        phrases = [w for w in (words(part) for part in line.split("|")) if w]
+        if len(phrases) > 1:
+            groups.append(phrases)
+    return groups
+
+
+def without_filler(name: list[str]) -> list[str]:
+    """A name's words without the "Thủ tục" that opens many of them."""
+    for filler in FILLER_START:
+        if name[:len(filler)] == filler and len(name) > len(filler):
+            return name[len(filler):]
+    return name
 
 
 @dataclass(frozen=True)
@@ -81,16 +120,29 @@ class _WordMatch:
 
 
 class SearchIndex:
-    def __init__(self, docs: Iterable[SearchDoc]) -> None:
+    def __init__(self, docs: Iterable[SearchDoc], synonyms: Synonyms = (),
+                 served_levels: Iterable[str] = ()) -> None:
         self.docs = list(docs)
         self.size = len(self.docs)
-        self._name_words = [words(d.name) for d in self.docs]
-        self._keyword_words = [[words(k) for k in d.keywords] for d in self.docs]
+        self._name_words = [without_filler(words(d.name)) for d in self.docs]
+        groups = list(synonyms)
+        starts = _phrase_starts(groups)
+        expanded = [_with_synonyms(self._name_words[n], [words(k) for k in d.keywords],
+                                   groups, starts) for n, d in enumerate(self.docs)]
+        self._keyword_words = [keywords for keywords, _ in expanded]
+        self._stand_for = [stand_for for _, stand_for in expanded]
         self._codes = [d.code.lower() for d in self.docs]
+        most = max((d.popularity for d in self.docs), default=0)
+        served = set(served_levels)
+        # the near-tie nudge per procedure: use (log scale) and a level this kiosk serves
+        self._nudge = np.array([1.0 + (POPULAR_SHARE * math.log1p(d.popularity)
+                                       / math.log1p(most) if most else 0.0)
+                                + (SERVED_SHARE if served & set(d.levels) else 0.0)
+                                for d in self.docs], dtype=np.float32)
         place_weights: dict[str, dict[int, float]] = defaultdict(dict)
         for number, doc in enumerate(self.docs):
             places = [(self._name_words[number], NAME),
-                      ([w for k in doc.keywords for w in words(k)], KEYWORD),
+                      ([w for k in self._keyword_words[number] for w in k], KEYWORD),
                       (words(doc.field), FIELD), (words(doc.result), RESULT)]
             for place_words, weight in places:
                 for word in place_words:
@@ -98,6 +150,15 @@ class SearchIndex:
                     if slot.get(number, 0.0) < weight:
                         slot[number] = weight
         self._exact = {w: self._postings(d) for w, d in place_weights.items()}
+        # keywords and synonyms as whole phrases: "sổ đỏ" typed is that phrase, not the
+        # common words "sổ" and "đỏ" that thousands of names hold
+        phrase_docs: dict[str, dict[int, float]] = defaultdict(dict)
+        for number in range(self.size):
+            for phrase in self._keyword_words[number]:
+                if len(phrase) > 1:
+                    phrase_docs[" ".join(phrase)][number] = NAME
+        self._phrases = {p: self._postings(d) for p, d in phrase_docs.items()}
+        self._longest_phrase = max((len(p.split()) for p in self._phrases), default=0)
         prefixes: dict[str, dict[int, float]] = defaultdict(dict)
         for word, slot in place_weights.items():
             for end in range(1, len(word)):
@@ -176,6 +237,7 @@ class SearchIndex:
             total += m.scores
             covered += (m.scores > 0) * np.float32(m.importance)
             weight += m.importance
+        self._add_phrases(total, query_words)
         coverage = covered / np.float32(weight)
         scores = total * coverage * coverage
         found = np.flatnonzero(scores > 0)
@@ -183,12 +245,34 @@ class SearchIndex:
             return []
         if found.size > RERANK:
             found = found[np.argpartition(-scores[found], RERANK - 1)[:RERANK]]
-        ranked = sorted(((float(scores[n]) * self._fit(n, matches, query_words), n)
-                         for n in found),
-                        key=lambda pair: (-pair[0], self.docs[pair[1]].code))
-        floor = ranked[0][0] * RELEVANT_SHARE  # the long tail of one-word matches is noise
+        wanted = without_filler(query_words)
+        ranked = sorted(((float(scores[n] * self._nudge[n]) * self._fit(n, matches, query_words),
+                          self._name_match(n, wanted, typing_last), n) for n in found),
+                        key=lambda hit: (-hit[1], -hit[0], self.docs[hit[2]].code))
+        floor = max(s for s, _, _ in ranked) * RELEVANT_SHARE  # the long tail is noise
         return [SearchHit(self.docs[n].code, self.docs[n].name, self.docs[n].field,
-                          round(score, 4)) for score, n in ranked[:limit] if score >= floor]
+                          round(score, 4)) for score, first, n in ranked[:limit]
+                if score >= floor or first]
+
+    def _add_phrases(self, total: np.ndarray, query: list[str]) -> None:
+        """Raise the procedures having a synonym phrase the query holds, word for word."""
+        for start in range(len(query) - 1):
+            for end in range(start + 2, min(len(query), start + self._longest_phrase) + 1):
+                posting = self._phrases.get(" ".join(query[start:end]))
+                if posting is not None:
+                    total[posting.docs] += posting.weights * posting.idf  # docs unique
+
+    def _name_match(self, number: int, query: list[str], typing: bool) -> int:
+        """2 when the name is the query, 1 when it starts with it, else 0."""
+        name = self._name_words[number]
+        if not query or len(query) > len(name):
+            return 0
+        head, last = name[:len(query) - 1], name[len(query) - 1]
+        if head != query[:-1]:
+            return 0
+        if last == query[-1]:
+            return 2 if len(name) == len(query) else 1
+        return 1 if typing and last.startswith(query[-1]) else 0
 
     def _fit(self, number: int, matches: list[_WordMatch], query: list[str]) -> float:
         """How well the procedure reads as the query, beyond the words it shares with it.
@@ -201,16 +285,31 @@ class SearchIndex:
         name = self._name_words[number]
         positions = [_find(name, m) for m in matches]
         found = [p for p in positions if p is not None]
+        # a word found through a synonym stands where the name's phrase for it stands
+        stand_for = self._stand_for[number]
+        for i, m in enumerate(matches):
+            if positions[i] is None and stand_for:
+                covered = next((places for word, places in stand_for.items()
+                                if word in m.words or (m.prefix is not None
+                                                       and word.startswith(m.prefix))), None)
+                if covered:
+                    positions[i] = covered[0]
+                    found.extend(covered[1:])
         strong = [p for p, m in zip(positions, matches, strict=True) if not m.weak] or positions
+        phrases = self._keyword_words[number]
+        # "làm", "xin" around a keyword ("làm sổ đỏ") still make the query that keyword
+        meant = [m for m in matches if not m.weak] or matches
+        # the query is a keyword, or a synonym of a phrase of the name: as good as the
+        # name holding it in order
+        said = any(len(k) == len(meant) and _phrase_in(k, meant) for k in phrases)
         fit = 1.0
-        if None not in strong:
+        if None not in strong or said:
             fit *= 1.3
-            if _in_order(strong):  # type: ignore[arg-type]
+            if said or _in_order(strong):  # type: ignore[arg-type]
                 fit *= 1.2
         if len(name) > 1 and _contains(query, name):
             fit *= 1.3
-        phrases = self._keyword_words[number]
-        if any(len(k) == len(matches) and _phrase_in(k, matches) for k in phrases):
+        if said:
             fit *= 1.5
         elif any(_phrase_in(k, matches) for k in phrases):
             fit *= 1.2
@@ -224,6 +323,48 @@ class SearchIndex:
                 if code.startswith(query) or code.replace(".", "").startswith(compact)]
         return sorted(hits, key=lambda h: h.code)[:limit]
 
+
+
+def _with_synonyms(name: list[str], keywords: list[list[str]], groups: Synonyms,
+                   starts: dict[str, list[tuple[list[str], int]]]
+                   ) -> tuple[list[list[str]], dict[str, tuple[int, ...]]]:
+    """The keywords plus, for each synonym group a phrase of which is in the name or is a
+    keyword, the group's other phrases; and for each added word, the positions of the
+    name's words it stands for. `starts` maps a phrase's first word to the phrases (and
+    their group) that begin with it."""
+    found: dict[int, tuple[int, ...]] = {}
+    for i, word in enumerate(name):
+        for phrase, group in starts.get(word, ()):
+            if name[i:i + len(phrase)] == phrase and group not in found:
+                found[group] = tuple(range(i, i + len(phrase)))
+    # a keyword brings its synonyms only when it is the phrase itself: "thêm tên bố vào
+    # giấy khai sinh" is about the father, not about registering a birth
+    for keyword in keywords:
+        for phrase, group in starts.get(keyword[0] if keyword else "", ()):
+            if keyword == phrase and group not in found:
+                found[group] = ()
+    out = list(keywords)
+    stand_for: dict[str, tuple[int, ...]] = {}
+    for group, positions in sorted(found.items()):
+        for phrase in groups[group]:
+            if phrase in out or _contains(name, phrase):
+                continue
+            out.append(phrase)
+            for j, word in enumerate(phrase):
+                if positions and word not in name:
+                    # the phrase's j-th word stands at the name phrase's j-th place (or its
+                    # last), so a synonym typed in order reads as the name in order
+                    place = positions[min(j, len(positions) - 1)]
+                    stand_for.setdefault(word, (place, *positions))
+    return out, stand_for
+
+
+def _phrase_starts(groups: Synonyms) -> dict[str, list[tuple[list[str], int]]]:
+    starts: dict[str, list[tuple[list[str], int]]] = defaultdict(list)
+    for number, group in enumerate(groups):
+        for phrase in group:
+            starts[phrase[0]].append((phrase, number))
+    return starts
 
 
 def _raise(scores: np.ndarray, docs: np.ndarray, values: np.ndarray) -> None:

@@ -64,8 +64,14 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
     from kiosk.server.catalogue_files import form_pdfs, read_catalogue_file
     from kiosk.server.run import open_db
 
-    catalogue = read_catalogue_file(Path(args.file))
-    forms_dir = Path(args.forms_dir) if args.forms_dir else Path(args.file).parent / "forms"
+    if args.format == "dvcqg":
+        return _import_portal(args)
+    if len(args.paths) != 1:
+        raise CommandFailed("the kiosk format is one catalogue FILE (several files or folders "
+                            "are for --format dvcqg)")
+    file = Path(args.paths[0])
+    catalogue = read_catalogue_file(file)
+    forms_dir = Path(args.forms_dir) if args.forms_dir else file.parent / "forms"
     samples_dir = Path(args.samples_dir) if args.samples_dir else forms_dir.parent / "samples"
     pdfs = form_pdfs(catalogue, forms_dir, samples_dir)
     db = open_db(_server_db(args.db), seed=False)
@@ -91,6 +97,36 @@ def cmd_import_dossiers(args: argparse.Namespace) -> int:
     with_id = sum(1 for r in records if r.citizen_id)
     print(f"imported {count} dossiers into {args.db} ({with_id} with the applicant's ID "
           "number, kept as a keyed digest)")
+    return EXIT_OK
+
+
+def _import_portal(args: argparse.Namespace) -> int:
+    """The national portal's JSON: bad records skipped with one line each, the rest in."""
+    from datetime import UTC, datetime
+
+    from kiosk.server.portal_catalogue import portal_form_pdfs, read_portal
+    from kiosk.server.run import open_db
+
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise CommandFailed(f"{path}: no such file or folder")
+    found = read_portal(paths, datetime.now(UTC).replace(microsecond=0))
+    for line in found.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    for line in found.missing_files:
+        print(f"form file missing: {line}", file=sys.stderr)
+    if not found.procedures:
+        raise CommandFailed(f"no procedure could be imported ({len(found.skipped)} skipped)")
+    pdfs, failed = portal_form_pdfs(found, convert=not args.no_convert)
+    for line in failed:
+        print(f"form without a PDF: {line}", file=sys.stderr)
+    db = open_db(_server_db(args.db), seed=False)
+    result = db.import_catalogue(found.catalogue(), pdfs, remove_missing=not args.keep_missing)
+    print(f"imported {len(found.procedures)} procedures into {args.db}: {result.added} new, "
+          f"{result.changed} changed, {result.removed} removed, {result.unchanged} unchanged; "
+          f"{len(found.skipped)} skipped; {result.forms} forms ({len(pdfs)} with a PDF, "
+          f"{len(found.missing_files)} files missing, {len(failed)} not converted)")
     return EXIT_OK
 
 
@@ -250,12 +286,36 @@ def cmd_ratings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    from kiosk import i18n
+    from kiosk.store.catalogue_store import StoreError
+    from kiosk.ui.procedure_text import procedure_json, procedure_lines
+    from kiosk.ui.services import KioskServices
+
+    config = _config(args)
+    i18n.set_language(config.kiosk.language)
+    services = KioskServices.from_config(config)
+    try:
+        procedure = services.catalogue.procedure(args.code.strip())
+    except StoreError as err:
+        raise CommandFailed(f"the local catalogue cannot be read ({err}); run `kiosk sync`"
+                            ) from None
+    if procedure is None:
+        raise CommandFailed(f"no procedure {args.code} in the local catalogue")
+    if args.json:
+        print(json.dumps(procedure_json(procedure, services.form_state), ensure_ascii=False,
+                         indent=1))
+    else:
+        print("\n".join(procedure_lines(procedure, services.form_state)).rstrip())
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from kiosk.store.local_catalogue import LocalCatalogue
 
     config = _config(args)
     limit = args.limit or config.search.limit
-    catalogue = LocalCatalogue(config.catalogue_path)
+    catalogue = LocalCatalogue(config.catalogue_path, config.kiosk.agency)
     queries = (line.rstrip("\n") for line in sys.stdin) if args.stdin else [args.query or ""]
     for query in queries:
         hits = catalogue.search(query, limit)
@@ -378,6 +438,8 @@ def cmd_tour(args: argparse.Namespace) -> int:
         for size in sizes:
             command = [sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
                        str(out / size), "--size", size]
+            for code in args.procedure or []:
+                command += ["--procedure", code]
             if args.config:
                 command += ["--config", args.config]
             if subprocess.run(command, check=False).returncode:
@@ -386,7 +448,7 @@ def cmd_tour(args: argparse.Namespace) -> int:
     width, height = _size(sizes[0])
     from kiosk.ui.launch import run_tour
 
-    shots = run_tour(_config(args), out, width, height)
+    shots = run_tour(_config(args), out, width, height, tuple(args.procedure or ()))
     print(f"{len(shots)} screens at {width}x{height} in {out}")
     return EXIT_OK
 
@@ -443,6 +505,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
     p.add_argument("--size", action="append", metavar="WxH", help="window size; repeat for "
                    "several (default: 1920x1080, 1080x1920 and 1280x800, in subfolders)")
+    p.add_argument("--procedure", action="append", metavar="CODE", help="add this demo "
+                   "procedure's detail screen, top and bottom (repeatable)")
 
     from kiosk.cli.scan import add_parser as add_scan
 
@@ -530,8 +594,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="server database: a SQLite file or a postgresql:// URL")
 
     p = command("import-catalogue", cmd_import_catalogue, "Import a province's catalogue "
-                "(JSON, see docs/catalogue-format.md) into a reference server database.")
-    p.add_argument("file", help="catalogue JSON file")
+                "(JSON, see docs/catalogue-format.md) into a reference server database. "
+                "With --format dvcqg, the national portal's procedure JSON: bad records are "
+                "skipped with one line each; exit 0 when at least one procedure imported.")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="catalogue JSON file; with --format dvcqg, files or folders of the "
+                        "portal's JSON (form templates beside them)")
+    p.add_argument("--format", choices=["kiosk", "dvcqg"], default="kiosk",
+                   help="kiosk: the kiosk's own format (default); dvcqg: the national "
+                        "public service portal's")
+    p.add_argument("--no-convert", action="store_true", help="dvcqg: do not convert Word "
+                   "form templates to PDF with LibreOffice (they are listed as without a PDF)")
     p.add_argument("--db", metavar="PATH|URL", required=True,
                    help="server database: a SQLite file or a postgresql:// URL")
     p.add_argument("--forms-dir", metavar="DIR", help="folder of form PDFs named CODE.pdf "
@@ -550,6 +623,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("sync", cmd_sync, "Bring the local catalogue and forms up to date with the "
                 "central API. The previous catalogue stays in use if anything fails.")
     p.add_argument("--full", action="store_true", help="fetch everything, not only changes")
+
+    p = command("show", cmd_show, "Print a procedure from the local catalogue as the "
+                "detail screen shows it, every section whole.")
+    p.add_argument("code", help="the procedure's code, e.g. 1.001193")
+    p.add_argument("--json", action="store_true", help="print {code, name, fields, levels, "
+                   "channels, cases[{name, components[{name, originals, copies, "
+                   "forms[{name, available}]}]}]}; available: the PDF is on this kiosk")
 
     p = command("search", cmd_search, "Search the local catalogue as the kiosk's search "
                 "screen does.")

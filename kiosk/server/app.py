@@ -305,7 +305,7 @@ class DossierOut(BaseModel):
 class SubmissionOut(BaseModel):
     dossier_code: str
     received: date
-    appointment: date
+    appointment: date | None  # None: the procedure gives its time only in words
     possible_duplicate_of: str | None = None
 
 
@@ -663,7 +663,7 @@ def create_app(db: ServerDB, limits: Limits | None = None,
                              channel=2, agency=body.agency,
                              procedure_name=(procedure or {}).get("name", ""))
             answer = {"dossier_code": code, "received": today.isoformat(),
-                      "appointment": appointment.isoformat(),
+                      "appointment": appointment.isoformat() if appointment else None,
                       "possible_duplicate_of": duplicate.dossier_code if duplicate else None}
             return record, json.dumps(answer)
 
@@ -874,12 +874,16 @@ def _stamp_of(moment: datetime) -> str:
     return moment.strftime(_STAMP)
 
 
-def _appointment(procedure: dict[str, Any], received: datetime, calendar: Calendar) -> date:
+def _appointment(procedure: dict[str, Any], received: datetime, calendar: Calendar
+                 ) -> date | None:
     """The appointment of an online submission: the processing time of the procedure's
-    online channel (else its first), in working days after the day counting starts."""
+    online channel (else its first), in working days after the day counting starts; None
+    when the procedure gives its time only in words (the office then sets the date)."""
     channels = procedure.get("channels") or []
     channel = next((c for c in channels if c.get("method") == "online"),
                    channels[0] if channels else {"time": 0, "time_unit": "working_day"})
+    if channel.get("time") is None:
+        return None
     return due_date(received, float(channel["time"]), channel["time_unit"], calendar)
 
 

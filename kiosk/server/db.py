@@ -197,7 +197,7 @@ class ServerDB:
             for procedure in catalogue.procedures:
                 body = json.dumps(procedure.to_dict(), ensure_ascii=False, sort_keys=True)
                 old = current.pop(procedure.code, None)
-                if old == body:
+                if old == body or (old is not None and _same_content(old, body)):
                     continue
                 added += old is None
                 changed += old is not None
@@ -702,6 +702,15 @@ def _migrate_sqlite_v1(conn: Connection) -> None:
     conn.executemany("INSERT INTO ratings VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                      [(kiosk_id, key, agency, body, created_at)
                       for key, kiosk_id, agency, body, created_at in ratings])
+
+
+def _same_content(old: str, new: str) -> bool:
+    """The same procedure apart from `updated_at`: an import stamps its own time on records
+    that carry none (the portal's), and re-importing them must change nothing."""
+    before, after = json.loads(old), json.loads(new)
+    before.pop("updated_at", None)
+    after.pop("updated_at", None)
+    return bool(before == after)
 
 
 def _now() -> str:

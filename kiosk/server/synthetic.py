@@ -101,3 +101,80 @@ def synthetic_procedures(count: int = 6000, seed: int = 1) -> list[dict[str, Any
             "updated_at": (start + timedelta(minutes=number)).isoformat(),
         })
     return out
+
+
+# sentences the long texts are made of: the register of real steps and conditions
+SENTENCES = [
+    "Tổ chức, cá nhân nộp hồ sơ tại Bộ phận Một cửa hoặc qua Cổng Dịch vụ công quốc gia.",
+    "Cán bộ tiếp nhận kiểm tra tính đầy đủ, hợp lệ của hồ sơ; trường hợp hồ sơ chưa đầy đủ "
+    "thì hướng dẫn người nộp bổ sung, hoàn thiện một lần.",
+    "Trong thời hạn giải quyết, cơ quan có thẩm quyền thẩm định hồ sơ, kiểm tra thực tế "
+    "khi cần thiết và trình người có thẩm quyền ký kết quả.",
+    "Trường hợp từ chối giải quyết thì phải trả lời bằng văn bản và nêu rõ lý do.",
+    "Hồ sơ nhận sau 15 giờ được tính vào ngày làm việc tiếp theo.",
+    "Người nộp hồ sơ xuất trình bản chính giấy tờ để đối chiếu khi nộp bản sao không có "
+    "chứng thực.",
+    "Kết quả được trả trực tiếp tại Bộ phận Một cửa, qua dịch vụ bưu chính công ích hoặc "
+    "trên tài khoản dịch vụ công của người nộp.",
+    "Phí, lệ phí được nộp trực tiếp hoặc thanh toán trực tuyến trước khi nhận kết quả.",
+]
+
+
+def realistic_portal_records(count: int = 6000, seed: int = 1,
+                             names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Procedures in the national portal's JSON whose text lengths follow real ones: a
+    log-normal spread with a median near 6 kB, the longest about 45 kB (steps, channel
+    descriptions, conditions and legal basis in HTML). `names` (real names) come first;
+    the rest are the synthetic catalogue's."""
+    rng = random.Random(seed)
+    base = synthetic_procedures(count, seed)
+    out = []
+    for number, procedure in enumerate(base):
+        name = names[number] if names and number < len(names) else procedure["name"]
+        target = min(45_000, max(1_500, int(rng.lognormvariate(8.7, 0.6))))  # e^8.7 ≈ 6 kB
+
+        def html(chars: int) -> str:
+            parts, size = [], 0
+            while size < chars:
+                if rng.random() < 0.25:
+                    items = "".join(f"<li>{rng.choice(SENTENCES)}</li>"
+                                    for _ in range(rng.randint(2, 5)))
+                    part = f"<ul>{items}</ul>"
+                else:
+                    part = f"<p>{' '.join(rng.sample(SENTENCES, 2))}</p>"
+                parts.append(part)
+                size += len(part)
+            return "".join(parts)
+
+        steps = rng.randint(2, 6)
+        fields = rng.sample(FIELDS, rng.choice([1, 1, 2]))
+        out.append({
+            "code": procedure["code"], "name": name, "description": "",
+            "keywords": "", "isWard": "commune" in procedure["levels"],
+            "isProvince": "province" in procedure["levels"],
+            "isMinistry": procedure["levels"] == ["national"], "isOtherAgency": False,
+            "formalityType": "STANDARD",
+            "procedureProposal": {"proposalNumber": f"{rng.randint(1, 3000)}/QĐ-UBND"},
+            "categoriesDetails": [{"name": f} for f in fields],
+            "subjectTypesDetails": [{"name": "Công dân Việt Nam"}, {"name": "Tổ chức"}],
+            "departmentsExecuting": [{"name": procedure["agency"]["executing"]}],
+            "departmentsAuthority": [{"name": procedure["agency"]["executing"]}],
+            "dossierReceivingAddresses": "Bộ phận Một cửa",
+            "executionSteps": [{"name": f"Bước {i + 1}", "description": html(
+                int(target * 0.6 / steps))} for i in range(steps)],
+            "executionMethods": [{"submissionMethod": "DIRECT",
+                                  "processingTime": procedure["channels"][0]["time"],
+                                  "processingTimeUnit": "WORKING_DAY", "fees": [],
+                                  "description": html(int(target * 0.1))},
+                                 {"submissionMethod": "ONLINE", "fees": [],
+                                  "description": "<p>Theo mô tả tại trình tự thực hiện</p>"}],
+            "executionCases": [{"name": "Hồ sơ chung", "profileComponents": [
+                {"name": c["name"], "originalQty": c["originals"], "copyQty": c["copies"],
+                 "attachments": []} for c in procedure["cases"][0]["components"]]}],
+            "legalBasisesDetails": [{"name": f"Văn bản quy định số {i}", "code":
+                                     f"{rng.randint(1, 200)}/{rng.randint(2015, 2025)}/NĐ-CP"}
+                                    for i in range(max(1, int(target * 0.1) // 120))],
+            "requirementsAndConditions": html(int(target * 0.2)),
+            "resultsDetails": [{"name": procedure["result"], "code": ""}],
+        })
+    return out

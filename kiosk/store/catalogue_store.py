@@ -118,9 +118,10 @@ class CatalogueStore:
 
     def search_docs(self) -> list[SearchDoc]:
         rows = self._connection().execute(
-            "SELECT code, name, field, keywords, result FROM procedures ORDER BY code")
-        return [SearchDoc(code, name, field, tuple(json.loads(keywords)), result)
-                for code, name, field, keywords, result in rows]
+            "SELECT code, name, field, keywords, result, levels FROM procedures ORDER BY code")
+        return [SearchDoc(code, name, field, tuple(json.loads(keywords)), result,
+                          tuple(json.loads(levels)))
+                for code, name, field, keywords, result, levels in rows]
 
     def procedure(self, code: str) -> Procedure | None:
         row = self._connection().execute("SELECT body FROM procedures WHERE code = ?",

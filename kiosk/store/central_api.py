@@ -113,6 +113,17 @@ class CentralApi:
                 return
             seen_cursors.add(cursor)
 
+    def procedure_views(self) -> dict[str, int]:
+        """How often each procedure was opened on the province's kiosks (the last 30 days),
+        from the usage counts the kiosks report: what search ranks near ties by."""
+        body = _object(self.client.get("usage").json(), "usage counts")
+        views: dict[str, int] = {}
+        for item in body.get("items") or []:
+            if isinstance(item, dict) and item.get("event") == "procedure_viewed" and \
+                    isinstance(item.get("detail"), str) and isinstance(item.get("count"), int):
+                views[item["detail"]] = views.get(item["detail"], 0) + max(0, item["count"])
+        return views
+
     def agencies(self) -> list[Agency]:
         items = _items(self.client.get("agencies").json(), "agency list")
         return [_parse(Agency, item, f"agency (items[{i}])") for i, item in enumerate(items)]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
+import logging
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,8 +22,10 @@ from pathlib import Path
 from kiosk.config import Config
 from kiosk.store.catalogue_store import CatalogueStore, StoreError, StoreWriter
 from kiosk.store.central_api import CentralApi
-from kiosk.store.client import ApiBadAnswer, ApiClient, ClientSettings
+from kiosk.store.client import ApiBadAnswer, ApiClient, ApiError, ClientSettings
 from kiosk.store.forms_cache import FetchReport, FormsCache
+
+log = logging.getLogger(__name__)
 
 
 class SyncBusy(Exception):
@@ -89,6 +94,7 @@ def sync_catalogue(api: CentralApi, store_path: Path, *, page_size: int = 500,
             if result.procedures != version.procedures:
                 raise ApiBadAnswer(f"the sync got {result.procedures} procedures but the "
                                    f"central API lists {version.procedures}")
+        save_popularity(api, popularity_path(store_path))
         if forms is not None:
             store = CatalogueStore(store_path)
             try:
@@ -97,6 +103,33 @@ def sync_catalogue(api: CentralApi, store_path: Path, *, page_size: int = 500,
                 store.close()
     result.seconds = time.monotonic() - started
     return result
+
+
+def popularity_path(store_path: Path) -> Path:
+    return Path(store_path).parent / "popularity.json"
+
+
+def save_popularity(api: CentralApi, path: Path) -> bool:
+    """Keep the province's procedure views for search; a central API that does not give
+    them to a kiosk (a province key's view) leaves the last ones, and the sync goes on."""
+    try:
+        views = api.procedure_views()
+    except ApiError as err:
+        log.info("usage counts not available for search ranking: %s", err.reason)
+        return False
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_text(json.dumps(views, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
+    return True
+
+
+def load_popularity(path: Path) -> dict[str, int]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, int)} if isinstance(data, dict) \
+        else {}
 
 
 def _apply(api: CentralApi, store_path: Path, etag: str, expected: int, cursor: str | None,

@@ -58,6 +58,8 @@ def channel_fees(channel: Channel) -> str:
 
 def processing_time(channel: Channel) -> str:
     n = channel.time
+    if n is None:  # only described: the note under the line says it
+        return _("Not stated")
     if n == 0:
         return _("same day")
     shown = format_decimal(n, locale=babel_locale())

@@ -51,8 +51,9 @@ def run_app(config: Config, *, fullscreen: bool) -> int:
     return app.exit_status
 
 
-def run_tour(config: Config, out: Path, width: int, height: int) -> list[Path]:
+def run_tour(config: Config, out: Path, width: int, height: int,
+             procedures: tuple[str, ...] = ()) -> list[Path]:
     prepare_kivy(width=width, height=height, fullscreen=False, offscreen=True)
     from kiosk.ui.tour import Tour
 
-    return Tour(config, out, width, height).run()
+    return Tour(config, out, width, height, procedures).run()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kiosk.store.usage import UsageLog
     from kiosk.submission.draft import Draft
     from kiosk.ui.pdf_renderer import PdfRenderer
+    from kiosk.ui.procedure_text import FormState
 
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class KioskServices:
     def catalogue(self) -> LocalCatalogue:
         from kiosk.store.local_catalogue import LocalCatalogue
 
-        return LocalCatalogue(self.config.catalogue_path)
+        return LocalCatalogue(self.config.catalogue_path, self.config.kiosk.agency)
 
     @cached_property
     def connectivity(self) -> Connectivity:
@@ -199,6 +200,17 @@ class KioskServices:
         if found is None:
             return None
         return self.forms.path(found.sample_sha256 if sample else found.sha256)
+
+    def form_state(self, code: str) -> FormState:
+        """Whether a form's PDF is here, still to come, or not to be had at the kiosk."""
+        from kiosk.ui.procedure_text import FORM_AT_COUNTER, FORM_NOT_YET, FORM_ON_KIOSK
+        from kiosk.ui.procedure_text import FormState as State
+
+        found = self._form_file(code)
+        if found is None or not found.sha256:
+            return State(code, found.form.title if found else code, FORM_AT_COUNTER)
+        return State(code, found.form.title,
+                     FORM_ON_KIOSK if self.forms.path(found.sha256) else FORM_NOT_YET)
 
     def form_title(self, code: str) -> str:
         found = self._form_file(code)

@@ -37,10 +37,12 @@ def demo_services(config: Config, data_dir: Path) -> tuple[KioskServices, Callab
 
 
 class Tour:
-    def __init__(self, config: Config, out: Path, width: int, height: int) -> None:
+    def __init__(self, config: Config, out: Path, width: int, height: int,
+                 procedures: tuple[str, ...] = ()) -> None:
         self.config = config
         self.out = out
         self.size = (width, height)
+        self.procedures = procedures  # extra detail screens, top and bottom
         self.shots: list[Path] = []
 
     def run(self) -> list[Path]:
@@ -249,6 +251,12 @@ class Tour:
         d.tap("detail:legal")
         d.scroll_to_end()
         self.shot("detail-legal-basis")
+        for code in self.procedures:
+            app.go("detail", code=code)
+            d.frames()
+            self.shot(f"procedure-{code}")
+            d.scroll_to_end()
+            self.shot(f"procedure-{code}-end")
         app.go("detail", code=PLAIN_PROCEDURE)
         d.frames()
         self.shot("detail-not-online")

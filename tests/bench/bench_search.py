@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
+import sys
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 from kiosk.catalogue.model import Procedure
 from kiosk.catalogue.search import SearchDoc, SearchIndex
 from kiosk.catalogue.text import words
-from kiosk.server.synthetic import synthetic_procedures
+from kiosk.server.portal_catalogue import portal_record
+from kiosk.server.synthetic import realistic_portal_records, synthetic_procedures
+from kiosk.store.local_catalogue import load_synonyms
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from real_procedures import COMMON, QUESTIONS
 
 QUERIES = [
     "dang ky khai sinh", "đăng kí kết hôn", "chung thuc ban sao", "ho kinh doanh",
@@ -74,7 +82,7 @@ def timed(run, queries: list[str], repeats: int = 3,  # type: ignore[no-untyped-
 def main() -> None:
     started = time.perf_counter()
     docs = [SearchDoc.of(Procedure.from_dict(p)) for p in synthetic_procedures(6000)]
-    index = SearchIndex(docs)
+    index = SearchIndex(docs, load_synonyms())
     built = time.perf_counter() - started
     fts = fts_index(docs)
     typed = [p for q in QUERIES for p in prefixes(q)]
@@ -90,6 +98,25 @@ def main() -> None:
           f"(target p95 <= 5 ms: {'met' if p95 <= 5 else 'MISSED'})")
     print(f"SQLite FTS5  : p50 {f50:.3f} ms  p95 {f95:.3f} ms  max {max(theirs):.3f} ms")
     print(f"ratio kiosk/FTS5: p50 {p50 / f50:.2f}x  p95 {p95 / f95:.2f}x")
+    realistic()
+
+
+def realistic() -> None:
+    """The realistic catalogue: 6,000 procedures in the portal's format, with real names
+    first and text lengths like real ones; the citizens' questions typed too."""
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    records = realistic_portal_records(6000, names=[name for _, name, _, _ in COMMON])
+    docs = [SearchDoc.of(Procedure.from_dict(portal_record(r, now))) for r in records]
+    index = SearchIndex(docs, load_synonyms(), served_levels=("commune",))
+    built = time.perf_counter() - started
+    typed = [p for q in [*QUERIES, *(q for q, _ in QUESTIONS)] for p in prefixes(q)]
+    ours = timed(lambda q: index.search(q, 20), typed, forget=index._match.cache_clear)
+    p50, p95 = statistics.median(ours), percentile(ours, 0.95)
+    print(f"realistic catalogue: {len(docs)} procedures (portal format, real names first); "
+          f"index built in {built:.2f} s (generating and mapping included)")
+    print(f"kiosk search : p50 {p50:.3f} ms  p95 {p95:.3f} ms  max {max(ours):.3f} ms over "
+          f"{len(typed)} prefixes (target p95 <= 5 ms: {'met' if p95 <= 5 else 'MISSED'})")
 
 
 if __name__ == "__main__":

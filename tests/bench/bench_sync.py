@@ -7,9 +7,12 @@ and as the baseline measured in the same run the time to merely download every p
 
 from __future__ import annotations
 
+import json
 import statistics
+import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -17,8 +20,9 @@ import requests
 from kiosk.catalogue.model import Catalogue
 from kiosk.server.catalogue_files import DEMO_API_KEY
 from kiosk.server.db import ServerDB
+from kiosk.server.portal_catalogue import portal_form_pdfs, read_portal
 from kiosk.server.run import start_in_thread
-from kiosk.server.synthetic import synthetic_procedures
+from kiosk.server.synthetic import realistic_portal_records, synthetic_procedures
 from kiosk.store.central_api import CentralApi
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.sync import sync_catalogue
@@ -75,6 +79,62 @@ def main() -> None:
     print(f"unchanged sync : {same * 1000:.1f} ms (median of 15; target <= 200 ms: "
           f"{'met' if same <= 0.2 else 'MISSED'})")
     print(f"incremental    : {incremental * 1000:.0f} ms for 60 changed procedures")
+    realistic(folder)
+
+
+WORD_FORMS = 60  # Word templates converted in the run: LibreOffice's rate is what counts
+
+
+def realistic(folder: Path) -> None:
+    """The realistic catalogue in the portal's format: import it (Word forms converted, and
+    not), then a full kiosk sync of it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from portal_samples import make_docx
+    from real_procedures import COMMON
+
+    portal = folder / "portal"
+    portal.mkdir()
+    records = realistic_portal_records(6000, names=[name for _, name, _, _ in COMMON])
+    for i, record in enumerate(records[:WORD_FORMS]):
+        make_docx(portal / f"mau-{i}.docx", f"MẪU ĐƠN {i}", lines=30)
+        record["executionCases"][0]["profileComponents"][0]["attachments"] = [
+            {"fileName": f"mau-{i}.docx"}]
+    for start in range(0, len(records), 100):
+        (portal / f"part-{start // 100:03d}.json").write_text(
+            json.dumps(records[start:start + 100], ensure_ascii=False), encoding="utf-8")
+    size = sum(p.stat().st_size for p in portal.glob("*.json"))
+    timings = {}
+    for convert in (False, True):
+        db = ServerDB(folder / f"portal-{convert}.sqlite")
+        started = time.perf_counter()
+        found = read_portal([portal], datetime.now(UTC))
+        read = time.perf_counter() - started
+        pdfs, failed = portal_form_pdfs(found, convert=convert)
+        converted = time.perf_counter() - started - read
+        db.import_catalogue(found.catalogue(), pdfs)
+        timings[convert] = (time.perf_counter() - started, read, converted, len(pdfs), failed)
+        again = time.perf_counter()
+        result = db.import_catalogue(found.catalogue(), pdfs)
+        assert result.unchanged == 6000
+        timings[convert] += (time.perf_counter() - again,)
+    db.add_api_key(DEMO_API_KEY, "bench")
+    server = start_in_thread(db)
+    try:
+        api = CentralApi(ApiClient(ClientSettings(server.base_url, DEMO_API_KEY,
+                                                  total_timeout=120)))
+        result = sync_catalogue(api, folder / "portal-store" / "catalogue.sqlite")
+        assert result.full and result.procedures == 6000
+    finally:
+        server.stop()
+    plain, words = timings[False], timings[True]
+    print(f"realistic catalogue: 6000 procedures in the portal's JSON, {size / 1e6:.0f} MB")
+    print(f"import, no conversion : {plain[0]:.1f} s (reading and mapping {plain[1]:.1f} s); "
+          f"the same again: {plain[5]:.1f} s, nothing changed")
+    per_form = words[2] / WORD_FORMS
+    print(f"import, {WORD_FORMS} Word forms converted: {words[0]:.1f} s (LibreOffice "
+          f"{words[2]:.1f} s, {per_form:.2f} s a form, {words[3]} PDFs, {len(words[4])} failed;"
+          f" a province's ~5,000 templates: ~{per_form * 5000 / 60:.0f} min)")
+    print(f"full kiosk sync       : {result.seconds:.1f} s")
 
 
 if __name__ == "__main__":

@@ -325,3 +325,33 @@ def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
         assert (header.status.width == 0) == (size == (1280, 800))
     finally:
         connectivity.online = was
+
+
+LONG_PROCEDURE = "1.001978"  # the demo's long real procedure: four cases, long steps
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_long_real_procedure_renders_whole_in_large_text(driver: Driver,
+                                                            size: tuple[int, int]) -> None:
+    from kiosk.ui.procedure_text import text_pieces
+
+    Window.size = size
+    driver.frames(2)
+    driver.tap("nav:large_text")
+    driver.app.go("detail", code=LONG_PROCEDURE)
+    driver.frames(3)
+    procedure = driver.app.services.catalogue.procedure(LONG_PROCEDURE)
+    assert procedure is not None
+    assert problems(driver) == []
+    labels = [w for w in driver.widgets() if isinstance(w, Label) and w.text]
+    shown = "\n".join(w.text for w in labels)  # steps get their number in front
+    for text in (*procedure.steps, *procedure.conditions, procedure.channels[0].time_note):
+        for piece in text_pieces(text):  # every piece of every section is on the screen
+            assert piece in shown, piece[:60]
+    for label in labels:  # and drawn: no texture beyond what a small GPU can hold
+        label.texture_update()
+        assert 0 < label.texture_size[1] <= 4096, label.text[:60]
+    driver.scroll_to_end()
+    driver.frames(2)
+    assert problems(driver) == []
+    driver.app.reset_session()

@@ -21,6 +21,7 @@ from kiosk.ui.formatting import (
     money,
     processing_time,
 )
+from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES, text_pieces
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Badge, BigButton, Surface, Text
@@ -79,10 +80,11 @@ class DetailScreen(KioskScreen):
             card = self._card()
             card.add_widget(self.body(f"{method_name(channel.method)} — "
                                       f"{processing_time(channel)}", bold=True))
-            if channel.time_note:
-                card.add_widget(self.body(channel.time_note, muted=True))
-            card.add_widget(self.body(expected_today(
-                channel, datetime.now(), self.services.config.working_calendar)))
+            for piece in text_pieces(channel.time_note):
+                card.add_widget(self.body(piece, muted=True))
+            if channel.time is not None:  # a time given only in words has no date
+                card.add_widget(self.body(expected_today(
+                    channel, datetime.now(), self.services.config.working_calendar)))
             for fee in channel.fees:
                 card.add_widget(self.body(f"{money(fee.amount)}"
                                           f"{': ' + fee.description if fee.description else ''}"))
@@ -107,8 +109,9 @@ class DetailScreen(KioskScreen):
 
     def _section(self, column: GridLayout, title: str, lines: list[str]) -> None:
         column.add_widget(self.heading(title))
-        for line in lines:
-            column.add_widget(self.body(line))
+        for line in lines:  # long real texts in pieces: one huge label is drawn blank
+            for piece in text_pieces(line):
+                column.add_widget(self.body(piece))
 
     def _card(self) -> Surface:
         t = self.theme
@@ -129,7 +132,7 @@ class DetailScreen(KioskScreen):
             if not code:
                 continue
             path = self.services.form_pdf(code, sample)
-            button = BigButton(label if path else _("Form not on this kiosk yet"), t,
+            button = BigButton(label if path else self._no_form(code, sample), t,
                                lambda c=code, s=sample: self._view(c, s),
                                kind="primary" if sample else "secondary",
                                action_id=f"{'sample' if sample else 'form'}:{code}")
@@ -138,6 +141,12 @@ class DetailScreen(KioskScreen):
         if buttons.children:
             card.add_widget(buttons)
         return card
+
+    def _no_form(self, code: str, sample: bool) -> str:
+        """Why a form cannot be opened: not fetched yet, or (no PDF at all, e.g. a Word
+        template that could not be converted) to be asked for at the counter."""
+        state = FORM_NOT_YET if sample else self.services.form_state(code).state
+        return _(FORM_NOTES.get(state, FORM_NOTES[FORM_NOT_YET]))
 
     def _actions(self, p: Procedure) -> BoxLayout:
         t = self.theme
