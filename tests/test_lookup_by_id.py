@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
+# at the top: once tests/ui/ is collected, `conftest` is the UI one
+from conftest import write_config
+
 from kiosk.catalogue.dossier import Dossier, Status
 from kiosk.server.app import PIN_ATTEMPTS
 from kiosk.server.catalogue_files import DEMO_API_KEY
@@ -110,8 +113,6 @@ def test_the_kiosk_looks_up_with_the_number_and_says_what_happened(
 
 def test_kiosk_status_asks_for_the_number_without_echoing_it(demo_api: RunningServer,
                                                              tmp_path: Path) -> None:
-    from conftest import write_config
-
     from kiosk.server.catalogue_files import demo_citizen_ids, demo_dossiers
 
     config = write_config(tmp_path / "kiosk.toml", demo_api.base_url, tmp_path / "data")
