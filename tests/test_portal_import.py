@@ -234,3 +234,37 @@ def test_show_a_portal_procedure_whole_with_its_forms(tmp_path: Path) -> None:
     assert "60/2014/QH13 — Luật Hộ tịch năm 2014" in text.stdout
     missing = kiosk("show", "9.999999", "--config", str(config))
     assert missing.returncode == 1 and "no procedure 9.999999" in missing.stderr
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_a_word_form_reaches_the_kiosk_and_its_viewer_draws_it(tmp_path: Path) -> None:
+    """A .docx template, converted at import, synced to a kiosk like any form, and drawn by
+    the form viewer's renderer worker with its Vietnamese text on the page."""
+    from kiosk.config import load_config
+    from kiosk.ui.pdf_renderer import PdfRenderer
+    from kiosk.ui.services import KioskServices
+
+    folder = tmp_path / "portal"
+    write_portal_folder(folder, 15, bad=False)
+    db_path = tmp_path / "api.sqlite"
+    done = kiosk("import-catalogue", "--format", "dvcqg", str(folder), "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    db = ServerDB(db_path)
+    db.add_api_key(DEMO_API_KEY, "test-kiosk")
+    server = start_in_thread(db)
+    renderer = PdfRenderer()
+    try:
+        config = write_config(tmp_path / "kiosk.toml", server.base_url, tmp_path / "data")
+        synced = kiosk("sync", "--config", str(config))
+        assert synced.returncode == 0, synced.stderr
+        services = KioskServices(load_config(str(config)))
+        path = services.form_pdf("TO-KHAI-DANG-KY", sample=False)
+        assert path is not None and path.read_bytes().startswith(b"%PDF-")
+        [page] = renderer.render_pages(path, 600)[:1]
+        # dark pixels where the template's words are: drawn, not a blank page
+        dark = sum(1 for i in range(0, len(page.rgba), 4) if page.rgba[i] < 128)
+        assert dark > 200
+    finally:
+        renderer.stop()
+        server.stop()
+        db.close()
