@@ -106,27 +106,18 @@ class Tour:
             self.driver.until(lambda: app.screens.current == "status")
             self.shot("status-normal")
             for name, dossier in (("status-overdue", late), ("status-supplement", more)):
-                app.go("scan")
-                d.frames()
-                d.tap("scan:type")
-                d.type(dossier.code)
+                self._type_code(app, dossier.code)
                 d.tap("scan:submit")
                 self.driver.until(lambda: app.screens.current == "status")
                 self.shot(name)
-            app.go("scan")
-            d.frames()
-            d.tap("scan:type")
-            d.type("000.00.20.H29-201117-9999")
+            self._type_code(app, "000.00.20.H29-201117-9999")
             self.shot("scan-typing-code")
             d.tap("scan:submit")
             self.driver.until(lambda: "…" not in app.screen.note.text)
             self.shot("scan-unknown-code")
             # a dossier with a PIN: the digit pad for the ID number (số định danh cá nhân)
             locked = next(x for x, pin in demo_dossiers(date.today()) if pin)
-            app.go("scan")
-            d.frames()
-            d.tap("scan:type")
-            d.type(locked.code)
+            self._type_code(app, locked.code)
             d.tap("scan:submit")
             self.driver.until(lambda: app.screen.mode == "pin")
             for digit in "0011":
@@ -137,6 +128,13 @@ class Tour:
             app.services.config = dataclasses.replace(
                 app.services.config, scanner=dataclasses.replace(scanner, camera="0"))
             (self.out / "receipt.avi").unlink(missing_ok=True)
+
+    def _type_code(self, app: KioskApp, code: str) -> None:
+        """"Check my dossier", typing instead of scanning: the code typed, not yet sent."""
+        app.go("scan")
+        self.driver.frames()
+        self.driver.tap("scan:type")
+        self.driver.type(code)
 
     def _submission(self, app: KioskApp, queued: bool = False) -> str:
         """Start an online submission: details (with a message), papers (one photographed

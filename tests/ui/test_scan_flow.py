@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,17 +141,23 @@ def test_a_deployed_receipt_opens_its_status_with_the_id_number_it_carries(
         services.config = original
 
 
+def open_the_pad(driver: Driver, code: str) -> Any:
+    """From home, type a code whose dossier needs a second factor: the digit pad opens."""
+    driver.tap("home:dossier")
+    scan = driver.app.screen
+    driver.tap("scan:type")
+    driver.type(code)
+    driver.tap("scan:submit")
+    assert driver.until(lambda: scan.mode == "pin")
+    return scan
+
+
 def test_the_id_number_is_typed_on_a_digit_pad_shown_as_dots(driver: Driver, camera  # type: ignore[no-untyped-def]
                                                               ) -> None:
     camera("nothing", "nothing")
     dossier, _pin = next((d, pin) for d, pin in demo_dossiers(TODAY) if pin)
     citizen_id = demo_citizen_ids(TODAY)[dossier.code]
-    driver.tap("home:dossier")
-    scan = driver.app.screen
-    driver.tap("scan:type")
-    driver.type(dossier.code)
-    driver.tap("scan:submit")
-    assert driver.until(lambda: scan.mode == "pin")
+    scan = open_the_pad(driver, dossier.code)
     wrong = "0" * 12
     for attempt in range(SESSION_ATTEMPTS):
         for digit in wrong:
@@ -166,12 +173,7 @@ def test_the_id_number_is_typed_on_a_digit_pad_shown_as_dots(driver: Driver, cam
     texts = " ".join(str(getattr(w, "text", "")) for w in driver.widgets())
     assert citizen_id not in texts and wrong not in texts
     driver.app.reset_session()  # the next person starts afresh
-    driver.tap("home:dossier")
-    scan = driver.app.screen
-    driver.tap("scan:type")
-    driver.type(dossier.code)
-    driver.tap("scan:submit")
-    assert driver.until(lambda: scan.mode == "pin")
+    scan = open_the_pad(driver, dossier.code)
     for digit in citizen_id:
         driver.tap(f"digit:{digit}")
     assert citizen_id not in scan.shown.text
