@@ -37,6 +37,17 @@ class CameraFeed:
         self.view: Image | None = None  # the screen sets it each time it rebuilds
         self._event: ClockEvent | None = None
 
+    @classmethod
+    def reading_codes(cls, scanner: ScannerSection, on_found: Callable[[list[bytes]], None],
+                      on_trouble: Callable[[bool], None] | None = None) -> CameraFeed:
+        """A feed that decodes QR codes and barcodes in each frame, within the frame's time
+        budget (the receipt, the ID card, the operator's camera check)."""
+        from kiosk.scanner.decode import decode_frame
+
+        budget = scanner.frame_budget_ms
+        return cls(scanner, decode=lambda frame: decode_frame(frame, budget).payloads,
+                   on_found=on_found, on_trouble=on_trouble)
+
     def start(self) -> None:
         self.worker.start()
         self._event = Clock.schedule_interval(self._tick, 1 / PREVIEW_FPS)

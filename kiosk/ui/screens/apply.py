@@ -16,7 +16,7 @@ import threading
 from datetime import date, datetime
 from typing import Any
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from kivy.clock import Clock
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
@@ -32,6 +32,7 @@ from kiosk.submission.applicant import Field
 from kiosk.submission.draft import Draft, may_bring_original
 from kiosk.submission.id_card import IdCard, read_id_card
 from kiosk.ui.camera_feed import CameraFeed, show_image
+from kiosk.ui.formatting import day
 from kiosk.ui.keyboard import SYMBOL_FONT, VietnameseKeyboard
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
@@ -284,12 +285,8 @@ class ApplyScreen(KioskScreen):
 
     def start_card_camera(self) -> None:
         if self.worker is None:
-            from kiosk.scanner.decode import decode_frame
-
-            budget = self.services.config.scanner.frame_budget_ms
-            self.worker = CameraFeed(self.services.config.scanner,
-                                     decode=lambda frame: decode_frame(frame, budget).payloads,
-                                     on_found=self._card_found, on_trouble=self._trouble)
+            self.worker = CameraFeed.reading_codes(self.services.config.scanner, self._card_found,
+                                                     self._trouble)
             self.worker.start()
         self.worker.view = self.preview
 
@@ -646,8 +643,7 @@ class ApplyScreen(KioskScreen):
                                color=t.palette.accent, bold=True))
         said = _("On {day} at {time}, this kiosk took a dossier for this procedure with the "
                  "same citizen ID number.").format(
-            day=format_date(when.date(), "dd/MM/yyyy", locale=babel_locale()),
-            time=format_time(when.time(), "HH:mm", locale=babel_locale()))
+            day=day(when.date()), time=when.strftime("%H:%M"))
         column.add_widget(self.body(said))
         if earlier.dossier_code:
             column.add_widget(self.body(_("Its dossier code:")))

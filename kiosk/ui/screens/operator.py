@@ -135,7 +135,7 @@ class OperatorScreen(KioskScreen):
                 for item in [i for i in items if i.state == "refused"][-REFUSED_SHOWN:]:
                     lines.append(_("Refused: {reference} ({day}): {why}").format(
                         reference=item.reference,
-                        day=datetime.fromtimestamp(item.created).strftime("%d/%m/%Y %H:%M"),
+                        day=_ago(item.created),
                         why=_(refusal_words(item.api_code))))
                 if "quarantined" in states:
                     lines.append(_("Outbox: {n} cannot be read with the outbox key and are "
@@ -171,12 +171,8 @@ class OperatorScreen(KioskScreen):
         body.add_widget(Divider(t))
         body.add_widget(self.reads)
         if self.worker is None:
-            from kiosk.scanner.decode import decode_frame
-
-            budget = self.services.config.scanner.frame_budget_ms
-            self.worker = CameraFeed(self.services.config.scanner,
-                                     decode=lambda frame: decode_frame(frame, budget).payloads,
-                                     on_found=self._found, on_trouble=self._trouble)
+            self.worker = CameraFeed.reading_codes(self.services.config.scanner, self._found,
+                                                     self._trouble)
             self.worker.start()
         self.worker.view = self.preview
 

@@ -193,13 +193,8 @@ class ScanScreen(KioskScreen):
         if self.worker is not None:
             self.worker.view = self.preview
             return
-        from kiosk.scanner.decode import decode_frame
-
-        scanner = self.services.config.scanner
-        budget = scanner.frame_budget_ms
-        self.worker = CameraFeed(scanner,
-                                 decode=lambda frame: decode_frame(frame, budget).payloads,
-                                 on_found=self.found, on_trouble=self._trouble)
+        self.worker = CameraFeed.reading_codes(self.services.config.scanner, self.found,
+                                               self._trouble)
         self.worker.view = self.preview
         self.worker.start()
 
