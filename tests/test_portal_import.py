@@ -83,6 +83,23 @@ def test_a_record_maps_every_field() -> None:
     assert Procedure.from_dict(procedure.to_dict()) == procedure
 
 
+def test_fully_online_only_when_the_online_channel_says_so() -> None:
+    data = record(43, random.Random(2))
+    direct = {"submissionMethod": "DIRECT", "processingTime": 5,
+              "processingTimeUnit": "WORKING_DAY"}
+    levels = {}
+    for label, description in (("full", "<p>Dịch vụ công trực tuyến <b>toàn trình</b></p>"),
+                               ("partial", "<p>Dịch vụ công trực tuyến một phần</p>"),
+                               ("plain", "<p>Nộp qua Cổng dịch vụ công</p>")):
+        data["executionMethods"] = [direct, {"submissionMethod": "ONLINE", "processingTime": 5,
+                                             "processingTimeUnit": "WORKING_DAY",
+                                             "description": description}]
+        levels[label] = Procedure.from_dict(portal_record(data, WHEN)).online_level
+    data["executionMethods"] = [direct]
+    levels["none"] = Procedure.from_dict(portal_record(data, WHEN)).online_level
+    assert levels == {"full": "full", "partial": "partial", "plain": "partial", "none": "none"}
+
+
 def test_form_codes_from_file_names() -> None:
     assert form_code("Mẫu tờ khai_01.docx") == "MAU-TO-KHAI-01"
     assert form_code("../../etc/passwd") == "PASSWD"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -153,3 +154,39 @@ def test_search_breaks_near_ties_by_the_provinces_usage(small_api: RunningServer
     assert (store_path.parent / "popularity.json").exists()
     assert local.search("giay phep khai thac")[0].code == "1.000002"
     assert local.search("khai thac cat")[0].code == "1.000001"  # a nudge, not a rule
+
+
+def test_a_procedure_is_browsed_and_found_under_each_of_its_fields(
+        small_api: RunningServer, tmp_path: Path) -> None:
+    store_path = tmp_path / "catalogue.sqlite"
+    api = api_for(small_api, tmp_path)
+    sync_catalogue(api, store_path)  # the first sync: one procedure in "Hộ tịch"
+    # a store written before procedures had several fields: the table is not there yet
+    with sqlite3.connect(store_path) as old:
+        old.execute("DROP TABLE procedure_fields")
+    older = CatalogueStore(store_path)
+    assert older.fields() == [("Hộ tịch", 1)]  # still readable while offline
+    older.close()
+    small_api.db.import_catalogue(Catalogue.from_dict(catalogue(
+        procedure("1.001193", "Đăng ký khai sinh"),
+        procedure("2.000046", "Chứng thực bản sao từ bản chính", field="Chứng thực",
+                  more_fields=["Hộ tịch", "Tư pháp"]))), {})
+    result = sync_catalogue(api, store_path)
+    assert not result.full  # incremental: the writer added the table to the old file
+    store = CatalogueStore(store_path)
+    assert store.fields() == [("Chứng thực", 1), ("Hộ tịch", 2), ("Tư pháp", 1)]
+    assert store.info().fields == 3
+    assert [p.code for p in store.procedures(field="Tư pháp")] == ["2.000046"]
+    assert sorted(p.code for p in store.procedures(field="Hộ tịch")) == [
+        "1.001193", "2.000046"]
+    local = LocalCatalogue(store_path)
+    assert [h.code for h in local.search("tu phap")] == ["2.000046"]
+    small_api.db.import_catalogue(Catalogue.from_dict(catalogue(
+        procedure("1.001193", "Đăng ký khai sinh"),
+        procedure("2.000046", "Chứng thực bản sao từ bản chính", field="Chứng thực"))), {})
+    sync_catalogue(api, store_path)
+    assert store.fields() == [("Chứng thực", 1), ("Hộ tịch", 1)]  # a field taken away
+    small_api.db.import_catalogue(Catalogue.from_dict(catalogue(
+        procedure("1.001193", "Đăng ký khai sinh"))), {})
+    sync_catalogue(api, store_path)
+    assert store.fields() == [("Hộ tịch", 1)]  # a procedure taken away

@@ -63,11 +63,12 @@ class SearchDoc:
     result: str = ""
     levels: tuple[str, ...] = ()
     popularity: int = 0  # how often people opened it (usage counts), 0 when unknown
+    more_fields: tuple[str, ...] = ()  # its other fields (lĩnh vực), searched like the first
 
     @classmethod
     def of(cls, procedure: Procedure, popularity: int = 0) -> SearchDoc:
         return cls(procedure.code, procedure.name, procedure.field, procedure.keywords,
-                   procedure.result, procedure.levels, popularity)
+                   procedure.result, procedure.levels, popularity, procedure.more_fields)
 
 
 Synonyms = Sequence[list[list[str]]]  # groups of phrases, each phrase its search words
@@ -143,7 +144,8 @@ class SearchIndex:
         for number, doc in enumerate(self.docs):
             places = [(self._name_words[number], NAME),
                       ([w for k in self._keyword_words[number] for w in k], KEYWORD),
-                      (words(doc.field), FIELD), (words(doc.result), RESULT)]
+                      ([w for f in (doc.field, *doc.more_fields) for w in words(f)], FIELD),
+                      (words(doc.result), RESULT)]
             for place_words, weight in places:
                 for word in place_words:
                     slot = place_weights[word]

@@ -298,8 +298,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     try:
         procedure = services.catalogue.procedure(args.code.strip())
     except StoreError as err:
-        raise CommandFailed(f"the local catalogue cannot be read ({err}); run `kiosk sync`"
-                            ) from None
+        raise CommandFailed(f"the local catalogue cannot be read: {err}") from None
     if procedure is None:
         raise CommandFailed(f"no procedure {args.code} in the local catalogue")
     if args.json:

@@ -201,8 +201,7 @@ def portal_record(data: dict[str, Any], updated_at: datetime,
         "conditions": paragraphs(_text(data.get("requirementsAndConditions"))),
         "legal_basis": [_legal(doc) for doc in _list(data, "legalBasisesDetails")
                         if _legal(doc)],
-        "online_level": "partial" if any(c["method"] == "online" for c in channels)
-        else "none",
+        "online_level": _online_level(channels),
         "keywords": [k.strip() for k in keywords.split(",") if k.strip()]
         if isinstance(keywords, str) else [],
         "description": plain(_text(data.get("description"))),
@@ -293,6 +292,17 @@ def _channel(method: dict[str, Any], where: str) -> dict[str, Any]:
             raise PortalRecordError(f"{where}: no processing time and no description")
         channel.update(time=None, time_unit="working_day")
     return channel
+
+
+def _online_level(channels: list[dict[str, Any]]) -> str:
+    """The portal's JSON has no flag for "toàn trình" (fully online); the online channel's
+    own description says it when it is ("dịch vụ công trực tuyến toàn trình"). Without
+    those words an online channel is only partly online: the office will still want the
+    papers in person, and the kiosk must not promise less."""
+    online = [fold(c["time_note"]) for c in channels if c["method"] == "online"]
+    if not online:
+        return "none"
+    return "full" if any("toan trinh" in note for note in online) else "partial"
 
 
 def _fee(fee: Any) -> dict[str, Any] | None:

@@ -30,6 +30,14 @@ CREATE TABLE forms (code TEXT PRIMARY KEY, has_sample INTEGER NOT NULL,
     sha256 TEXT NOT NULL, sample_sha256 TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE agencies (code TEXT PRIMARY KEY, body TEXT NOT NULL);
 """
+# every field (lĩnh vực) of a procedure, the first one too: real procedures often have
+# several, and browsing a field must list them all. Added after schema 1 went out, so a
+# writer adds it to an older file it starts from, and a reader copes without it.
+_FIELDS_TABLE = """
+CREATE TABLE IF NOT EXISTS procedure_fields (
+    code TEXT NOT NULL, field TEXT NOT NULL, PRIMARY KEY (code, field));
+CREATE INDEX IF NOT EXISTS procedure_fields_by_field ON procedure_fields (field);
+"""
 
 
 class StoreError(Exception):
@@ -63,6 +71,7 @@ class CatalogueStore:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
         self._identity: tuple[int, int] | None = None
+        self._has_fields = False
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -84,6 +93,9 @@ class CatalogueStore:
             except sqlite3.DatabaseError as err:
                 raise StoreError(f"{self.path} cannot be read ({err})") from None
             self._conn, self._identity = conn, identity
+            self._has_fields = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'procedure_fields'").fetchone() \
+                is not None
         return self._conn
 
     def close(self) -> None:
@@ -112,15 +124,22 @@ class CatalogueStore:
         return StoreInfo(count("SELECT count(*) FROM procedures"),
                          count("SELECT count(*) FROM forms"),
                          count("SELECT count(*) FROM agencies"),
-                         count("SELECT count(DISTINCT field) FROM procedures"),
+                         len(self.fields()),
                          meta.get("version", ""), meta.get("synced_at", ""),
                          meta.get("source", ""))
 
     def search_docs(self) -> list[SearchDoc]:
-        rows = self._connection().execute(
+        conn = self._connection()
+        more: dict[str, list[str]] = {}
+        if self._has_fields:
+            for code, field in conn.execute(
+                    "SELECT f.code, f.field FROM procedure_fields f JOIN procedures p "
+                    "ON p.code = f.code WHERE f.field != p.field ORDER BY f.rowid"):
+                more.setdefault(code, []).append(field)
+        rows = conn.execute(
             "SELECT code, name, field, keywords, result, levels FROM procedures ORDER BY code")
         return [SearchDoc(code, name, field, tuple(json.loads(keywords)), result,
-                          tuple(json.loads(levels)))
+                          tuple(json.loads(levels)), more_fields=tuple(more.get(code, ())))
                 for code, name, field, keywords, result, levels in rows]
 
     def procedure(self, code: str) -> Procedure | None:
@@ -129,17 +148,25 @@ class CatalogueStore:
         return Procedure.from_dict(json.loads(row[0])) if row else None
 
     def procedures(self, field: str | None = None, level: str | None = None) -> list[Procedure]:
+        conn = self._connection()
         sql, args = "SELECT body, levels FROM procedures", []
-        if field:
+        if field and self._has_fields:
+            sql += " WHERE code IN (SELECT code FROM procedure_fields WHERE field = ?)"
+            args.append(field)
+        elif field:
             sql += " WHERE field = ?"
             args.append(field)
-        rows = self._connection().execute(sql + " ORDER BY name", args)
+        rows = conn.execute(sql + " ORDER BY name", args)
         return [Procedure.from_dict(json.loads(body)) for body, levels in rows
                 if level is None or level in json.loads(levels)]
 
     def fields(self) -> list[tuple[str, int]]:
-        return list(self._connection().execute(
-            "SELECT field, count(*) FROM procedures GROUP BY field ORDER BY field"))
+        """Each field with how many procedures it holds (a procedure counts in each of its
+        fields)."""
+        conn = self._connection()
+        table = "procedure_fields" if self._has_fields else "procedures"
+        return list(conn.execute(
+            f"SELECT field, count(*) FROM {table} GROUP BY field ORDER BY field"))
 
     def form_files(self) -> list[FormFile]:
         rows = self._connection().execute("SELECT body, sha256, sample_sha256 FROM forms")
@@ -183,8 +210,13 @@ class StoreWriter:
                 source.backup(self.conn)
             finally:
                 source.close()
+            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = "
+                                 "'procedure_fields'").fetchone() is None:
+                self.conn.executescript(_FIELDS_TABLE)
+                self._index_fields(Procedure.from_dict(json.loads(body)) for (body,)
+                                   in self.conn.execute("SELECT body FROM procedures"))
         else:
-            self.conn.executescript(_SCHEMA)
+            self.conn.executescript(_SCHEMA + _FIELDS_TABLE)
             self.set_meta(schema=SCHEMA_VERSION)
         self.committed = False
 
@@ -205,14 +237,24 @@ class StoreWriter:
         return _meta(self.conn)
 
     def put_procedures(self, procedures: Iterable[Procedure]) -> None:
+        procedures = list(procedures)
         self.conn.executemany(
             "INSERT OR REPLACE INTO procedures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((p.code, p.name, p.field, json.dumps(p.levels), p.online_level,
               json.dumps(p.keywords, ensure_ascii=False), p.result, p.updated_at.isoformat(),
               json.dumps(p.to_dict(), ensure_ascii=False)) for p in procedures))
+        self._index_fields(procedures)
+
+    def _index_fields(self, procedures: Iterable[Procedure]) -> None:
+        rows = [(p.code, f) for p in procedures for f in dict.fromkeys(p.fields) if f]
+        self.conn.executemany("DELETE FROM procedure_fields WHERE code = ?",
+                              {(code,) for code, _ in rows})
+        self.conn.executemany("INSERT INTO procedure_fields VALUES (?, ?)", rows)
 
     def delete_procedures(self, codes: Iterable[str]) -> None:
-        self.conn.executemany("DELETE FROM procedures WHERE code = ?", ((c,) for c in codes))
+        codes = [(c,) for c in codes]
+        self.conn.executemany("DELETE FROM procedures WHERE code = ?", codes)
+        self.conn.executemany("DELETE FROM procedure_fields WHERE code = ?", codes)
 
     def replace_forms(self, forms: Iterable[FormFile]) -> None:
         self.conn.execute("DELETE FROM forms")

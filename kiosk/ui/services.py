@@ -201,16 +201,18 @@ class KioskServices:
             return None
         return self.forms.path(found.sample_sha256 if sample else found.sha256)
 
-    def form_state(self, code: str) -> FormState:
-        """Whether a form's PDF is here, still to come, or not to be had at the kiosk."""
+    def form_state(self, code: str, sample: bool = False) -> FormState:
+        """Whether a form's PDF (or its filled-in sample's) is here, still to come, or not
+        to be had at the kiosk."""
         from kiosk.ui.procedure_text import FORM_AT_COUNTER, FORM_NOT_YET, FORM_ON_KIOSK
         from kiosk.ui.procedure_text import FormState as State
 
         found = self._form_file(code)
-        if found is None or not found.sha256:
+        checksum = (found.sample_sha256 if sample else found.sha256) if found else ""
+        if found is None or not checksum:
             return State(code, found.form.title if found else code, FORM_AT_COUNTER)
         return State(code, found.form.title,
-                     FORM_ON_KIOSK if self.forms.path(found.sha256) else FORM_NOT_YET)
+                     FORM_ON_KIOSK if self.forms.path(checksum) else FORM_NOT_YET)
 
     def form_title(self, code: str) -> str:
         found = self._form_file(code)

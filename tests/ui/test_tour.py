@@ -23,14 +23,22 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "detail-reading-aloud", "home-speech-mode"]
 
 
+LONG = "1.001978"  # the demo's longest procedure, about 40 kB of text
+
+
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
-                           str(tmp_path), "--size", "1280x800"], capture_output=True,
-                          text=True, timeout=600)
+                           str(tmp_path), "--size", "1280x800", "--procedure", LONG],
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     shots = sorted(tmp_path.glob("*.png"))
     names = [p.stem.split("-", 1)[1] for p in shots]
     assert set(EXPECTED) <= set(names), set(EXPECTED) - set(names)
+    # --procedure adds that procedure's detail screen scrolled to the top and to the end
+    top, end = (next(p for p in shots if p.stem.endswith(f"-procedure-{LONG}{tail}"))
+                for tail in ("", "-end"))
+    with Image.open(top) as first, Image.open(end) as last:
+        assert first.tobytes() != last.tobytes(), "the end of the procedure is its top"
     for shot in shots:
         with Image.open(shot) as image:
             assert image.size == (1280, 800), shot.name

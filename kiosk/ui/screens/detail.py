@@ -59,7 +59,7 @@ class DetailScreen(KioskScreen):
         t = self.theme
         column.add_widget(Text(p.name, size=t.text_title, color=t.palette.text, bold=True))
         column.add_widget(self.body(_("Code {code} · {field} · {levels}").format(
-            code=p.code, field=p.field, levels=level_names(p)), muted=True))
+            code=p.code, field=", ".join(p.fields), levels=level_names(p)), muted=True))
         if p.demo:
             column.add_widget(self.body(_("Demo data: check with the counter before you go."),
                                         muted=True))
@@ -143,9 +143,10 @@ class DetailScreen(KioskScreen):
         return card
 
     def _no_form(self, code: str, sample: bool) -> str:
-        """Why a form cannot be opened: not fetched yet, or (no PDF at all, e.g. a Word
-        template that could not be converted) to be asked for at the counter."""
-        state = FORM_NOT_YET if sample else self.services.form_state(code).state
+        """Why a form (or its filled-in sample) cannot be opened: not fetched yet, or (no
+        PDF at all, e.g. a Word template that could not be converted) to be asked for at
+        the counter."""
+        state = self.services.form_state(code, sample).state
         return _(FORM_NOTES.get(state, FORM_NOTES[FORM_NOT_YET]))
 
     def _actions(self, p: Procedure) -> BoxLayout:
