@@ -163,10 +163,11 @@ class Tour:
             d.type(value)
         if not queued:
             self.shot("apply-details-filled")
-        for _ in range(8):
-            if app.screen.state.step != "details":
-                break
-            d.tap("apply:next")
+        d.tap("apply:next")
+        if d.exists("apply:name-plain"):  # typed without marks: asked, once
+            if not queued:
+                self.shot("apply-name-question")
+            d.tap("apply:name-plain")
         if app.screen.state.step == "case":
             if not queued:
                 self.shot("apply-case")

@@ -67,12 +67,13 @@ class PapersStep(StepView):
         missing = set(draft.missing_documents())
         for i, component in enumerate(draft.components):
             column.add_widget(self._row(draft, i, component, i in missing))
-        self.buttons(page, BigButton(_("Back"), t, lambda: flow.go_step(
-                         Step.CASE if several else Step.DETAILS), kind="secondary",
-                                     action_id="apply:back"),
-                     enabled(BigButton(_("Next: check and send"), t,
-                                       lambda: flow.go_step(Step.REVIEW),
-                                       action_id="apply:next"), not missing))
+        back = BigButton(_("Back"), t, lambda: flow.go_step(
+            Step.CASE if several else Step.DETAILS), kind="secondary", action_id="apply:back")
+        label = _("Back to the check") if self.state.return_to_review \
+            else _("Next: check and send")
+        self.buttons(page, back, enabled(
+            BigButton(label, t, lambda: flow.go_step(Step.REVIEW), action_id="apply:next"),
+            not missing, _("Still to answer: {n} paper(s)").format(n=len(missing))))
 
     def _row(self, draft: Draft, i: int, component: Component, missing: bool) -> Widget:
         t = self.theme
@@ -95,22 +96,28 @@ class PapersStep(StepView):
             colour = t.palette.online
         elif answer and answer.bring_original:
             state, colour = _("You will bring the original to the counter"), t.palette.online
-        elif missing:
-            state, colour = _("Still needed"), t.palette.accent
+        elif missing:  # neutral: nobody has done anything wrong yet
+            state, colour = _("Photograph it, or bring the original"), t.palette.muted
+            if not may_bring_original(component):
+                state = _("Photograph it")
         else:
             state, colour = _("Not needed unless it applies to you"), t.palette.muted
         box.add_widget(Text(state, size=t.text_small, color=colour, bold=True))
+        # one button per thing to do: photograph (again or instead), bring the original,
+        # or take the photos away
         row = BoxLayout(size_hint_y=None, height=t.button, spacing=t.gap)
         photographed = bool(answer and answer.pages)
-        row.add_widget(BigButton(_("Add a page") if photographed else _("Photograph it"), t,
-                                 lambda: self._photograph(i), action_id=f"paper:photo:{i}"))
+        bring = bool(answer and answer.bring_original)
+        photo_label = (_("Add a page") if photographed else
+                       _("Photograph it instead") if bring else _("Photograph it"))
+        row.add_widget(BigButton(photo_label, t, lambda: self._photograph(i),
+                                 kind="secondary" if bring else "primary",
+                                 action_id=f"paper:photo:{i}"))
         if photographed:
             row.add_widget(BigButton(_("Remove the photos"), t, lambda: self._unphoto(i),
                                      kind="secondary", action_id=f"paper:clear:{i}"))
-        elif may_bring_original(component):
-            bring = bool(answer and answer.bring_original)
-            row.add_widget(BigButton(_("I will photograph it") if bring else
-                                     _("I will bring the original"), t,
+        elif may_bring_original(component) and not bring:
+            row.add_widget(BigButton(_("I will bring the original"), t,
                                      lambda: self._bring(i), kind="secondary",
                                      action_id=f"paper:bring:{i}"))
         box.add_widget(row)
@@ -118,8 +125,7 @@ class PapersStep(StepView):
 
     def _bring(self, index: int) -> None:
         if self.flow.draft is not None:
-            answer = self.flow.draft.answer(index)
-            answer.bring_original = not answer.bring_original
+            self.flow.draft.answer(index).bring_original = True
         self.flow.refresh()
 
     def _unphoto(self, index: int) -> None:

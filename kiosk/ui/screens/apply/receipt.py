@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk.i18n import _, babel_locale
 from kiosk.status.lookup import refusal_words
@@ -63,16 +64,38 @@ class ReceiptStep:
                                    size=t.text_title, color=t.palette.text, bold=True))
             column.add_widget(flow.body(_("The network is slow or down right now. This kiosk "
                                           "keeps your dossier safely and sends it by itself "
-                                          "as soon as it can. Nothing else is needed from "
-                                          "you.")))
+                                          "as soon as it can.")))
+            if not flow.state.bring_at_counter:  # true only when nothing is to be brought
+                column.add_widget(flow.body(_("Nothing else is needed from you.")))
             column.add_widget(flow.body(_("If you ask at the counter, show this reference:")))
             column.add_widget(Text(delivery.reference, size=t.text_title,
                                    color=t.palette.text, bold=True))
             shown = delivery.reference
+        if delivery.outcome != "refused":
+            self._originals(column)
         holder = AnchorLayout(size_hint_y=None, height=t.mm(62))
         holder.add_widget(QrImage(shown, t.mm(58)))
         column.add_widget(holder)
         column.add_widget(BigButton(_("Done"), t, flow.finish, action_id="apply:done"))
+
+
+    def _originals(self, column: GridLayout) -> None:
+        """What the person chose to bring to the counter, and where and when: the receipt
+        matches their choices."""
+        flow = self.flow
+        t = flow.theme
+        papers = flow.state.bring_at_counter
+        if not papers:
+            return
+        column.add_widget(Text(_("Bring these originals to the counter:"), size=t.text_body,
+                               color=t.palette.text, bold=True))
+        for name in papers:
+            column.add_widget(flow.body(f"• {name}"))
+        config = flow.services.config
+        where = _("Where: {place}").format(place=config.kiosk.name)
+        if config.help.opening_hours:
+            where += " · " + _("When: {hours}").format(hours=config.help.opening_hours)
+        column.add_widget(flow.body(where))
 
 
 def long_date(value: Any) -> str:

@@ -5,27 +5,52 @@ question first when the same person sent this procedure here within a day."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 
 from kivy.clock import Clock
+from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.catalogue.working_days import due_date
 from kiosk.i18n import _
 from kiosk.store.delivery import Delivery
 from kiosk.submission.draft import Draft
-from kiosk.ui.formatting import day
+from kiosk.ui.formatting import channel_fees, day, summary_channel, weekday_date
 from kiosk.ui.keyboard import SYMBOL_FONT
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView, enabled, left_aligned
-from kiosk.ui.widgets import BigButton, Divider, Text
+from kiosk.ui.widgets import BigButton, Divider, Surface, Text
 
 
 class ReviewStep(StepView):
     def build(self, draft: Draft) -> None:
         t = self.theme
         flow = self.flow
+        self.state.return_to_review = False  # here again: "Change" sets it anew
         page = flow.backdrop("vertical")
         self.title(page, draft)
         column = flow.scrolling_column(page, spacing=t.mm(1.5))
+        column.add_widget(self._cost_and_date(draft))
+        for f in draft.fields:
+            value = draft.values.get(f.name, "").strip()
+            if value:
+                column.add_widget(self._line(f"{_(f.label)}: {value}", f"review:edit:{f.name}",
+                                             lambda name=f.name: self._change(name)))
+        if len(draft.procedure.cases) > 1 and draft.case:
+            column.add_widget(self._line(_("Your case: {case}").format(case=draft.case.name),
+                                         "review:edit:case",
+                                         lambda: self._change_papers(Step.CASE)))
+        for i, component in enumerate(draft.components):
+            answer = draft.documents.get(i)
+            if answer and answer.pages:
+                state = _("{n} page(s) photographed").format(n=len(answer.pages))
+            elif answer and answer.bring_original:
+                state = _("you bring the original to the counter")
+            else:
+                continue
+            column.add_widget(self._line(f"{component.name}: {state}", f"review:edit:paper:{i}",
+                                         lambda: self._change_papers(Step.PAPERS)))
+        column.add_widget(Divider(t))
         column.add_widget(Text(_("Your personal data"), size=t.text_body, color=t.palette.text,
                                bold=True))
         column.add_widget(flow.body(_(
@@ -33,21 +58,6 @@ class ReviewStep(StepView):
             "handle this dossier. This kiosk keeps nothing once it has been sent, and forgets "
             "everything if you leave before sending.").format(
                 agency=draft.procedure.agency.executing or _("the office"))))
-        column.add_widget(Divider(t))
-        for f in draft.fields:
-            value = draft.values.get(f.name, "").strip()
-            if value:
-                column.add_widget(flow.body(f"{_(f.label)}: {value}"))
-        column.add_widget(Divider(t))
-        for i, component in enumerate(draft.components):
-            answer = draft.documents.get(i)
-            if answer and answer.pages:
-                state = _("{n} page(s) photographed").format(n=len(answer.pages))
-            elif answer and answer.bring_original:
-                state = _("original brought to the counter")
-            else:
-                continue
-            column.add_widget(flow.body(f"• {component.name}: {state}"))
         if self.state.note:
             page.add_widget(Text(self.state.note, size=t.text_body, color=t.palette.accent,
                                  bold=True))
@@ -59,10 +69,56 @@ class ReviewStep(StepView):
         left_aligned(consent, t.mm(6))
         consent.font_name = str(SYMBOL_FONT)
         page.add_widget(consent)
+        today = date.today()
+        why = "" if draft.ready(today) else (
+            _("Tick the box above first") if not draft.consent else
+            _("Change what is marked above first"))
         self.buttons(page, BigButton(_("Back"), t, lambda: flow.go_step(Step.PAPERS),
                                      kind="secondary", action_id="apply:back"),
                      enabled(BigButton(_("Send my dossier"), t, self.send,
-                                       action_id="apply:send"), draft.ready(date.today())))
+                                       action_id="apply:send"), draft.ready(today), why))
+
+    def _line(self, text: str, action_id: str, change: Callable[[], None]) -> BoxLayout:
+        """One thing given, with its own "Change" beside it."""
+        t = self.theme
+        row = BoxLayout(size_hint_y=None, spacing=t.gap)
+        said = self.flow.body(text)
+        row.add_widget(said)
+        button = BigButton(_("Change"), t, change, kind="secondary", height=t.touch,
+                           action_id=action_id, size_hint_x=None)
+        button.hug_text()
+        row.add_widget(button)
+        said.bind(height=lambda *_: setattr(row, "height", max(said.height, button.height)))
+        row.height = max(said.height, button.height)
+        return row
+
+    def _cost_and_date(self, draft: Draft) -> Surface:
+        """The fee and the expected result date before sending, not after."""
+        t = self.theme
+        card = Surface(orientation="vertical", size_hint_y=None, padding=t.mm(3),
+                       spacing=t.mm(1), background=t.palette.surface, radius=t.mm(2))
+        card.bind(minimum_height=card.setter("height"))
+        procedure = draft.procedure
+        channel = procedure.channel("online") or summary_channel(procedure)
+        card.add_widget(Text(_("Fee: {fee}").format(fee=channel_fees(channel)),
+                             size=t.text_body, color=t.palette.text, bold=True))
+        if channel.time is not None:
+            due = due_date(datetime.now(), channel.time, channel.time_unit,
+                           self.services.config.working_calendar)
+            when = _("Expected result: {day}, if the office accepts the dossier as "
+                     "sent").format(day=weekday_date(due))
+        else:  # a time given only in words: the office sets the date
+            when = _("The office tells you the result date when it accepts the dossier.")
+        card.add_widget(Text(when, size=t.text_body, color=t.palette.text))
+        return card
+
+    def _change(self, name: str) -> None:
+        self.state.field, self.state.return_to_review = name, True
+        self.flow.go_step(Step.DETAILS)
+
+    def _change_papers(self, step: Step) -> None:
+        self.state.return_to_review = True
+        self.flow.go_step(step)
 
     def _toggle_consent(self) -> None:
         if self.flow.draft is not None:
@@ -114,6 +170,11 @@ class ReviewStep(StepView):
             flow.refresh()
             return
         self.state.delivery = delivery
+        draft = flow.draft
+        if draft is not None:
+            self.state.bring_at_counter = tuple(
+                c.name for i, c in enumerate(draft.components)
+                if draft.documents.get(i) and draft.documents[i].bring_original)
         self.services.usage.count("submission_sent", flow.draft.procedure.code if flow.draft
                                   else "")
         self.services.forget_draft()  # what was given is in the (encrypted) outbox now

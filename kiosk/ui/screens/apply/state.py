@@ -46,3 +46,11 @@ class ApplyState:
     earlier: EarlierSubmission | None = None  # for the "repeat" step
     # what the ID card's QR held, until the person confirms it (personal data)
     card: IdCard | None = dataclasses.field(default=None, repr=False)
+    # the name has no Vietnamese marks: asked whether it is written that way ("asking"),
+    # and what the person answered ("plain": yes, it is)
+    name_question: str = ""
+    # back to the review after a "Change" there, rather than through every step again
+    return_to_review: bool = False
+    # the papers the person chose to bring to the counter (their names, nothing personal),
+    # kept for the receipt after the draft is forgotten
+    bring_at_counter: tuple[str, ...] = ()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
 
 from kiosk.i18n import _
 from kiosk.submission.draft import Draft
@@ -70,6 +71,17 @@ def left_aligned(button: BigButton, inset: int) -> BigButton:
     return button
 
 
-def enabled(button: BigButton, on: bool) -> BigButton:
+def enabled(button: BigButton, on: bool, reason: str = "") -> BigButton:
+    """A button that works or not; a disabled one says why under its label (a grey
+    button with no reason leaves a person guessing)."""
+    label = str(getattr(button, "label", "") or button.text)
+    button.label = label
     button.enabled = on
+    if on or not reason:
+        button.markup = False
+        button.text = label
+    else:
+        small = button.theme.text_small
+        button.markup = True
+        button.text = f"{escape_markup(label)}\n[size={small}]{escape_markup(reason)}[/size]"
     return button
