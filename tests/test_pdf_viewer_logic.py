@@ -23,6 +23,7 @@ from kiosk.ui.pdf_viewer import (
     ZOOM_STEPS,
     choose_layout,
     keep_covering,
+    opening_zoom,
     zoom_step,
 )
 
@@ -93,3 +94,13 @@ def test_wide_short_screens_get_a_column_when_it_shows_a_larger_page() -> None:
 def test_no_column_taller_than_the_room() -> None:
     widths = [330, 240, 260, 250, 230, 150]
     assert choose_layout(widths, (1248, 400), BUTTON, GAP, A4) == "rows"
+
+
+def test_a_portrait_page_opens_at_the_width_of_a_wide_area_and_whole_in_a_tall_one() -> None:
+    # an A4 page fitted whole in a 1800x700 area is 495 px wide: opened 1800 px wide
+    assert opening_zoom((495, 700), (1800, 700)) == pytest.approx(1800 / 495)
+    assert opening_zoom((300, 700), (1800, 700)) == ZOOM_MAX  # a narrow page: capped
+    assert opening_zoom((495, 700), (900, 700)) == pytest.approx(900 / 495)
+    assert opening_zoom((700, 990), (700, 1400)) == 1.0  # portrait screen: whole page
+    assert opening_zoom((990, 700), (1000, 707)) == pytest.approx(1.0, abs=1e-3)  # wide page
+    assert opening_zoom((0, 0), (1800, 700)) == 1.0

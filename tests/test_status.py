@@ -60,6 +60,10 @@ def test_describe_says_when_and_what_next() -> None:
     more = describe(dossier(status=5, note="Bổ sung bản sao Giấy chứng sinh.",
                             counter="Quầy số 2"), TODAY)
     assert "Bổ sung bản sao Giấy chứng sinh." in more.next_step and "Quầy số 2" in more.next_step
+    # a note that names the counter itself: the counter is said once, not twice
+    said = describe(dossier(status=5, note="Bổ sung bản sao; mang đến Quầy số 2.",
+                            counter="Quầy số 2"), TODAY)
+    assert said.next_step.count("Quầy số 2") == 1
     done = describe(dossier(status=10, completed=TODAY.isoformat()), TODAY)
     assert not done.overdue and "dự kiến" not in done.headline
 

@@ -99,7 +99,9 @@ def _what_to_do(dossier: Dossier, step: str, today: date, overdue: bool,
         parts = [_("The result is ready: go to {counter}, and bring your receipt (giấy hẹn) "
                    "and your ID card (thẻ căn cước).").format(counter=where)]
     elif dossier.counter and status in (Status.SUPPLEMENT_REQUESTED, Status.PROCESSED,
-                                        Status.PAYMENT_REQUESTED):
+                                        Status.PAYMENT_REQUESTED) \
+            and not _names(" ".join(parts), dossier.counter):
+        # the office's note often says it already ("mang đến Quầy số 1"): once is enough
         parts.append(_("Go to: {counter}.").format(counter=dossier.counter))
     if status in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED) and latest \
             and latest.status == status:
@@ -121,3 +123,8 @@ def _what_to_do(dossier: Dossier, step: str, today: date, overdue: bool,
         parts.append(_("To ask about it: {who}.").format(
             who=handler or dossier.counter or _("the counter of the office")))
     return " ".join(p.strip() for p in parts if p.strip())
+
+
+def _names(text: str, counter: str) -> bool:
+    """Whether `text` already names the counter (case and spacing aside)."""
+    return " ".join(counter.split()).casefold() in " ".join(text.split()).casefold()

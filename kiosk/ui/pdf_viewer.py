@@ -38,7 +38,7 @@ from kiosk.i18n import N_, _
 from kiosk.ui.pdf_pages import CANNOT_SHOW, PageImage, PdfError
 from kiosk.ui.pdf_renderer import Cancelled, PdfRenderer
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Surface, Text
+from kiosk.ui.widgets import Badge, BigButton, Surface, Text
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,17 @@ def keep_covering(start: float, length: float, area_start: float, area_length: f
     if length <= area_length:
         return area_start + (area_length - length) / 2
     return min(area_start, max(area_start + area_length - length, start))
+
+
+def opening_zoom(page: tuple[float, float], room: tuple[float, float]) -> float:
+    """The zoom a page opens at: 1 (whole page) in a tall area; in a wide one, the page's
+    width fills the area's (a portrait form shown whole in landscape is too small to
+    read), within `ZOOM_MAX`. The person drags down to read on, or zooms out to 1."""
+    (page_w, page_h), (room_w, room_h) = page, room
+    if room_w <= room_h or page_w <= 0 or page_h <= 0:
+        return 1.0
+    whole = min(room_w / page_w, room_h / page_h)
+    return max(1.0, min(room_w / page_w / whole, ZOOM_MAX))
 
 
 def choose_layout(widths: list[float], room: tuple[float, float], button_height: float,
@@ -209,6 +220,10 @@ class PdfViewer(Surface):
         self._notice = Text("", size=theme.text_heading, color=p.text, bold=True,
                             halign="center")
         self._area.add_widget(self._notice)
+        # said while a zoomed page is cropped: the rest is there, a drag away
+        self._drag_hint = Badge("", theme, p.header, p.header_text)
+        self._area.add_widget(self._drag_hint)
+        self._drag_hint.bind(size=self._place_notice)
         self._area.bind(pos=self._layout_area, size=self._layout_area)
         self._notice.bind(height=self._place_notice)
         body.add_widget(self._area)
@@ -219,7 +234,9 @@ class PdfViewer(Surface):
         # button, and "cannot zoom out further" must be visible at a glance.
         self._zoom_out = BigButton("", theme, self.zoom_out, action_id="viewer:zoom_out")
         self._zoom_in = BigButton("", theme, self.zoom_in, action_id="viewer:zoom_in")
-        self._close = BigButton("", theme, self.close, kind="accent", action_id="viewer:close")
+        # neutral: closing a form is no warning
+        self._close = BigButton("", theme, self.close, kind="secondary",
+                                action_id="viewer:close")
         self._counter = Label(font_size=theme.text_body, bold=True, color=p.text,
                               halign="center", valign="middle")
         self._counter.bind(size=self._counter.setter("text_size"))
@@ -355,6 +372,7 @@ class PdfViewer(Surface):
         self._zoom_in.text = _("Zoom in") + " +"
         self._zoom_out.text = _("Zoom out") + " −"
         self._close.text = _("Close")
+        self._drag_hint.text = _("Drag the page to see the rest")
         self._update_buttons()
         self._layout = ""
         self._arrange_buttons()
@@ -452,6 +470,8 @@ class PdfViewer(Surface):
     def _place_notice(self, *_args: Any) -> None:
         self._notice.width = max(self._area.width - 2 * self.theme.padding, 1)
         self._notice.center = self._area.center
+        self._drag_hint.center_x = self._area.center_x
+        self._drag_hint.y = self._area.y + self.theme.gap
 
     def _layout_area(self, *_args: Any) -> None:
         """Fit the page whole in the area, centred, at zoom 1."""
@@ -466,6 +486,10 @@ class PdfViewer(Surface):
             scatter.size = (texture.width * fit, texture.height * fit)
         scatter.pos = (area.center_x - scatter.width / 2, area.center_y - scatter.height / 2)
         self._update_buttons()
+        if texture is not None:
+            zoom = opening_zoom(scatter.size, (area.width, area.height))
+            if zoom > 1 + EPSILON:
+                self.set_zoom(zoom)
 
     def _update_buttons(self) -> None:
         total, zoom, drawn = len(self._slots), self.zoom, self._texture() is not None
@@ -479,6 +503,7 @@ class PdfViewer(Surface):
         # only make people try them.
         for widget in (self._prev, self._next, self._zoom_in, self._zoom_out):
             widget.opacity = 1 if total else 0
+        self._drag_hint.opacity = 1 if drawn and zoom > 1 + EPSILON else 0
 
     def _fit_title_bar(self, *_args: Any) -> None:
         self._title_bar.height = self._title.height + 2 * self.theme.gap

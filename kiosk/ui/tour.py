@@ -163,11 +163,12 @@ class Tour:
             d.type(value)
         if not queued:
             self.shot("apply-details-filled")
-        for _ in range(8):
-            if app.screen.step != "details":
-                break
-            d.tap("apply:next")
-        if app.screen.step == "case":
+        d.tap("apply:next")
+        if d.exists("apply:name-plain"):  # typed without marks: asked, once
+            if not queued:
+                self.shot("apply-name-question")
+            d.tap("apply:name-plain")
+        if app.screen.state.step == "case":
             if not queued:
                 self.shot("apply-case")
             d.tap("case:0")
@@ -185,7 +186,7 @@ class Tour:
                 self.driver.until(lambda: app.screen.preview.texture is not None)
                 self.shot("apply-camera")
                 d.tap("camera:take")
-                self.driver.until(lambda: app.screen.shot is not None)
+                self.driver.until(lambda: app.screen.state.shot is not None)
                 self.shot("apply-camera-page")
                 d.tap("camera:keep")
             finally:
@@ -203,12 +204,13 @@ class Tour:
         if not queued:
             self.shot("apply-review")
         d.tap("apply:send")
-        if app.screen.step == "repeat":  # the same person sent this procedure before
+        if app.screen.state.step == "repeat":  # the same person sent it before
             self.shot(f"{prefix}-repeat")
             d.tap("apply:repeat:yes")
-        self.driver.until(lambda: app.screen.step == "receipt")
+        self.driver.until(lambda: app.screen.state.step == "receipt")
         self.shot(f"{prefix}-receipt")
-        reference = app.screen.delivery.reference if app.screen.delivery else ""
+        delivery = app.screen.state.delivery
+        reference = delivery.reference if delivery else ""
         d.tap("apply:done")
         return reference
 

@@ -452,11 +452,11 @@ def child(args: argparse.Namespace) -> None:
             d.tap("key:clear")
             d.type(value)
         screen = app.screen
-        for _ in range(len(draft.fields) + 1):
-            if screen.step != "details":
-                return
-            d.tap("apply:next")
-        raise Failed(f"details refused: {sorted(draft.problems(today))}")
+        d.tap("apply:next")
+        if d.exists("apply:name-plain"):  # a name typed without marks is asked about
+            d.tap("apply:name-plain")
+        if screen.state.step == "details":
+            raise Failed(f"details refused: {sorted(draft.problems(today))}")
 
     def photograph(index: int) -> None:
         screen = app.screen
@@ -464,7 +464,7 @@ def child(args: argparse.Namespace) -> None:
         wait(lambda: screen.worker is not None and screen.worker.latest_frame() is not None,
              "camera frame")
         d.tap("camera:take")
-        wait(lambda: screen.shot is not None, "straightened page")
+        wait(lambda: screen.state.shot is not None, "straightened page")
         d.tap("camera:keep")
 
     def start_submission() -> None:
@@ -495,7 +495,7 @@ def child(args: argparse.Namespace) -> None:
         fill_details()
         draft = services.draft
         assert draft is not None
-        if app.screen.step == "case":
+        if app.screen.state.step == "case":
             d.tap(f"case:{rng.randrange(len(draft.procedure.cases))}")
         photographed = False
         for i in draft.missing_documents():
@@ -508,12 +508,12 @@ def child(args: argparse.Namespace) -> None:
         d.tap("apply:consent")
         d.tap("apply:send")
         screen = app.screen
-        if screen.step == "repeat":  # the same person sent this procedure today
+        if screen.state.step == "repeat":  # the same person sent this procedure today
             if chance(0.5):
                 d.tap("apply:repeat:no")
                 return
             d.tap("apply:repeat:yes")
-        wait(lambda: screen.step == "receipt", "receipt", 30)
+        wait(lambda: screen.state.step == "receipt", "receipt", 30)
         if chance(0.5):
             d.tap("apply:done")
 

@@ -190,7 +190,7 @@ def apply_receipt(d: Driver) -> None:
 
     d.app.go("apply", code="1.001193")
     d.frames()
-    d.app.screen.delivery = Delivery("k", "K7P-3F9A", "delivered", {
+    d.app.screen.state.delivery = Delivery("k", "K7P-3F9A", "delivered", {
         "dossier_code": "000.00.20.H29-261125-0001", "appointment": "2026-11-28"})
     d.app.screen.go_step("receipt")
 

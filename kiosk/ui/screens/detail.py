@@ -9,17 +9,20 @@ from typing import Any
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.utils import escape_markup
 
 from kiosk.catalogue.model import Component, Procedure
 from kiosk.i18n import _
 from kiosk.store.catalogue_store import StoreError
 from kiosk.ui.formatting import (
+    channel_fees,
     copies_text,
     expected_today,
     level_names,
     method_name,
     money,
     processing_time,
+    summary_channel,
 )
 from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES, text_pieces
 from kiosk.ui.qr import QrImage
@@ -63,6 +66,7 @@ class DetailScreen(KioskScreen):
         if p.demo:
             column.add_widget(self.body(_("Demo data: check with the counter before you go."),
                                         muted=True))
+        column.add_widget(self._at_a_glance(p))
         self._section(column, _("What you receive"), [p.result or _("Not stated")])
         self._section(column, _("Who can apply"), list(p.applicants) or [_("Not stated")])
         column.add_widget(self.heading(_("What to bring")))
@@ -106,6 +110,22 @@ class DetailScreen(KioskScreen):
                     when = f" ({doc.date:%d/%m/%Y})" if doc.date else ""
                     column.add_widget(self.body(f"{doc.number} — {doc.title}{when}"
                                                 f"{', ' + doc.issuer if doc.issuer else ''}"))
+
+    def _at_a_glance(self, p: Procedure) -> Surface:
+        """What a person decides by, before the long paper list: how long, what it costs,
+        where to hand it in (the in-person channel, else the first)."""
+        t = self.theme
+        card = self._card()
+        channel = summary_channel(p)
+        rows = [(_("Time"), processing_time(channel)), (_("Fee"), channel_fees(channel)),
+                (_("Where"), self._where(p))]
+        for label, value in rows:
+            card.add_widget(Text(f"[b]{label}:[/b] {escape_markup(value)}", markup=True,
+                                 size=t.text_body, color=t.palette.text))
+        return card
+
+    def _where(self, p: Procedure) -> str:
+        return p.agency.receiving_address or p.agency.executing or self.services.config.kiosk.name
 
     def _section(self, column: GridLayout, title: str, lines: list[str]) -> None:
         column.add_widget(self.heading(title))
@@ -161,19 +181,14 @@ class DetailScreen(KioskScreen):
         # at a kiosk that takes submissions, the outbox keeps them until the network is back;
         # elsewhere the person continues on their phone, which needs the network
         here = self.services.can_submit
-        if not p.is_online:
-            label = _("Online submission: not offered for this procedure")
-        elif here:
-            label = _("Start online submission")
-        elif not self.services.online:
-            label = _("Online submission needs the network, which is down now")
+        if p.is_online and (here or self.services.online):
+            side.add_widget(BigButton(_("Start online submission"), t,
+                                      lambda: self.nav.go("apply" if here else "handoff",
+                                                          code=p.code),
+                                      height=t.mm(30), action_id="detail:submit"))
         else:
-            label = _("Start online submission")
-        submit = BigButton(label, t, lambda: self.nav.go("apply" if here else "handoff",
-                                                         code=p.code),
-                           height=t.mm(30), action_id="detail:submit")
-        submit.enabled = p.is_online and (here or self.services.online)
-        side.add_widget(submit)
+            # not a grey button: where and when to go instead
+            side.add_widget(self._go_in_person(p))
         qr_box = BoxLayout(orientation="vertical", spacing=t.mm(1))
         if p.is_online:
             badge_row = AnchorLayout(anchor_x="center", size_hint_y=None, height=t.mm(12))
@@ -187,6 +202,21 @@ class DetailScreen(KioskScreen):
         qr_box.add_widget(holder)
         side.add_widget(qr_box)
         return side
+
+    def _go_in_person(self, p: Procedure) -> Surface:
+        t = self.theme
+        card = self._card()
+        card.size_hint_y = None
+        why = (_("Not offered online: hand it in at the counter.") if not p.is_online else
+               _("The network is down now: hand it in at the counter, or try again later."))
+        card.add_widget(Text(why, size=t.text_body, color=t.palette.text, bold=True))
+        card.add_widget(Text(_("Where: {place}").format(place=self._where(p)),
+                             size=t.text_small, color=t.palette.text))
+        hours = self.services.config.help.opening_hours
+        if hours:
+            card.add_widget(Text(_("When: {hours}").format(hours=hours), size=t.text_small,
+                                 color=t.palette.text))
+        return card
 
     def _toggle_legal(self) -> None:
         self.legal_open = not self.legal_open

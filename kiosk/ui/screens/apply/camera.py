@@ -1,0 +1,122 @@
+"""A paper photographed: live preview, then the page found, straightened and shown
+before it is kept."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import numpy as np
+from kivy.clock import Clock
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
+from kivy.uix.widget import Widget
+
+from kiosk.i18n import _
+from kiosk.submission.draft import Draft
+from kiosk.ui.camera_feed import CameraFeed, show_image
+from kiosk.ui.screens.apply.state import Step
+from kiosk.ui.screens.apply.step import StepView
+from kiosk.ui.widgets import BigButton, Text
+
+if TYPE_CHECKING:
+    from kiosk.scanner.page import PageResult
+
+PAGE_BYTES = 300_000  # a page's JPEG at most: 20 of them in one request to the API
+
+
+class CameraStep(StepView):
+    def build(self, draft: Draft) -> None:
+        t = self.theme
+        flow = self.flow
+        page = flow.backdrop("vertical")
+        component = draft.components[self.state.component]
+        page.add_widget(Text(component.name, size=t.text_heading, color=t.palette.text,
+                             bold=True))
+        body = BoxLayout(orientation="vertical" if t.portrait else "horizontal",
+                         spacing=t.gap)
+        self.preview = Image(fit_mode="contain")
+        body.add_widget(self.preview)
+        side = BoxLayout(orientation="vertical", spacing=t.gap,
+                         size_hint=(0.4, 1) if not t.portrait else (1, 0.45))
+        self.camera_note = Text(self.state.note, size=t.text_body, color=t.palette.accent,
+                                bold=True)
+        shot = self.state.shot
+        if shot is None:
+            for line in (_("1. Lay the page flat on the table, on a dark surface if you "
+                           "can."),
+                         _("2. Hold it so the whole page is in the picture."),
+                         _("3. Touch “Take the photo”.")):
+                side.add_widget(flow.body(line))
+            side.add_widget(self.camera_note)
+            side.add_widget(Widget())
+            side.add_widget(BigButton(_("Take the photo"), t, self._take,
+                                      action_id="camera:take"))
+            side.add_widget(BigButton(_("Back to the papers"), t,
+                                      lambda: flow.go_step(Step.PAPERS), kind="secondary",
+                                      action_id="camera:back"))
+            feed = flow.start_camera(lambda: CameraFeed(self.services.config.scanner,
+                                                        on_trouble=self._trouble))
+            feed.view = self.preview
+        else:
+            flow.stop_camera()
+            show_image(self.preview, shot.image)
+            side.add_widget(flow.body(_("Is the whole page there, and can you read it?")))
+            side.add_widget(self.camera_note)
+            side.add_widget(Widget())
+            side.add_widget(BigButton(_("Keep this page"), t, self._keep,
+                                      action_id="camera:keep"))
+            side.add_widget(BigButton(_("Take it again"), t, self._retake, kind="secondary",
+                                      action_id="camera:retake"))
+        body.add_widget(side)
+        page.add_widget(body)
+
+    def _trouble(self, broken: bool) -> None:
+        if broken:
+            self.camera_note.text = _("The camera is not working right now. Bring the "
+                                      "original to the counter instead.")
+
+    def _take(self) -> None:
+        worker = self.flow.worker
+        frame = worker.latest_frame() if worker is not None else None
+        if frame is None:
+            self.camera_note.text = _("The camera has no picture yet. Please wait a moment.")
+            return
+        self.camera_note.text = _("Looking for the page…")
+        frame = frame.copy()
+        threading.Thread(target=self._capture, args=(frame,), name="page-capture",
+                         daemon=True).start()
+
+    def _capture(self, frame: np.ndarray) -> None:
+        from kiosk.scanner.page import capture_page
+
+        try:
+            result = capture_page(frame, max_bytes=PAGE_BYTES)
+        except ValueError:
+            result = None
+        Clock.schedule_once(lambda _: self._taken(result))
+
+    def _taken(self, result: PageResult | None) -> None:
+        flow = self.flow
+        if flow.manager is None or flow.manager.current != flow.name \
+                or self.state.step != Step.CAMERA:
+            return
+        if result is None:
+            self.camera_note.text = _("The page's edges could not be found. Put the page on a "
+                                      "darker surface, with all four corners in the "
+                                      "picture, and try again.")
+            return
+        self.state.shot, self.state.note = result, ""
+        flow.refresh()
+
+    def _keep(self) -> None:
+        draft, shot = self.flow.draft, self.state.shot
+        if draft is not None and shot is not None:
+            draft.answer(self.state.component).pages.append(shot.jpeg)
+            draft.answer(self.state.component).bring_original = False
+        self.state.shot = None
+        self.flow.go_step(Step.PAPERS)
+
+    def _retake(self) -> None:
+        self.state.shot, self.state.note = None, ""
+        self.flow.refresh()
