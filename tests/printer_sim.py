@@ -4,6 +4,7 @@ in the state the test sets (ready, cover open, paper out), or not at all."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -55,4 +56,9 @@ class NetworkPrinter:
                 pending = b""
 
     def close(self) -> None:
+        # a thread blocked in accept() keeps the socket listening after close(): shutdown
+        # wakes it, so the port is really closed when this returns
+        with contextlib.suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)
         self.server.close()
+        self.thread.join(5)
