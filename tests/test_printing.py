@@ -13,9 +13,9 @@ from PIL import Image
 from printer_sim import COVER_OPEN, PAPER_LOW, PAPER_OUT, SILENT, NetworkPrinter
 
 from kiosk import i18n
-from kiosk.printing.device import PrinterSpec, ReceiptPrinter, print_queue_ticket, send
+from kiosk.printing.device import ReceiptPrinter, print_queue_ticket, send
 from kiosk.printing.layout import Ticket
-from kiosk.printing.raster import PRINTABLE_DOTS
+from kiosk.printing.spec import PRINTABLE_DOTS, PrinterSpec
 from kiosk.printing.tickets import (
     Checklist,
     Paper,

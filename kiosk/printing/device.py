@@ -15,19 +15,18 @@ person's language and offers the on-screen QR code instead.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from PIL import Image
 
 from kiosk.printing.layout import Ticket
-from kiosk.printing.raster import PRINTABLE_DOTS, render
+from kiosk.printing.raster import render
+from kiosk.printing.spec import PRINTABLE_DOTS, PrinterSpec
 from kiosk.printing.tickets import QueueTicket, queue_ticket
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["none", "usb", "serial", "network", "file"]
 Condition = Literal["off", "ready", "paper_low", "paper_out", "cover_open", "offline",
                     "absent", "failed"]
 # real-time status requests (DLE EOT n) and the bits of their one-byte answers
@@ -36,50 +35,6 @@ OFFLINE_BIT = 0x08  # in the printer status: offline
 COVER_OPEN_BIT = 0x04  # in the offline cause
 PAPER_END_BITS = 0x60  # in the paper status: paper end sensor
 PAPER_NEAR_END_BITS = 0x0C  # in the paper status: near-end sensor
-FORMS = ('"none", "usb:VID:PID", "serial:/dev/ttyUSB0[:BAUD]", "network:HOST[:PORT]" or '
-         '"file:/path"')
-_HEX = re.compile(r"(0x)?[0-9a-fA-F]{1,4}")
-
-
-@dataclass(frozen=True)
-class PrinterSpec:
-    """Where the printer is, as `printer.device` says."""
-
-    kind: Kind
-    target: str = ""  # the path, host or "VID:PID"
-    port: int = 9100  # network: the TCP port; serial: the baud rate
-
-    @classmethod
-    def parse(cls, text: str) -> PrinterSpec:
-        """Raise ValueError naming the accepted forms when `text` is none of them."""
-        kind, _, rest = text.strip().partition(":")
-        kind = kind.lower()
-        if kind == "none" and not rest:
-            return cls("none")
-        if kind == "usb":
-            ids = rest.split(":")
-            if len(ids) == 2 and all(_HEX.fullmatch(i) for i in ids):
-                return cls("usb", ":".join(i.lower().removeprefix("0x") for i in ids))
-        elif kind == "serial" and rest.startswith("/"):
-            path, _, baud = rest.partition(":")
-            if not baud or baud.isdigit():
-                return cls("serial", path, int(baud or 9600))
-        elif kind == "network" and rest:
-            host, sep, port = rest.rpartition(":")
-            if not sep:
-                host, port = rest, ""
-            if host and (not port or (port.isdigit() and 0 < int(port) < 65536)):
-                return cls("network", host, int(port or 9100))
-        elif kind == "file" and rest.startswith("/"):
-            return cls("file", rest)
-        raise ValueError(f"{text!r} is not a printer: use {FORMS}")
-
-    def __str__(self) -> str:
-        if self.kind == "none":
-            return "none"
-        if self.kind in ("network", "serial"):
-            return f"{self.kind}:{self.target}:{self.port}"
-        return f"{self.kind}:{self.target}"
 
 
 @dataclass(frozen=True)
@@ -111,6 +66,12 @@ class ReceiptPrinter:
         self.paper_mm = paper_mm
         self.profile = profile
         self.timeout = timeout
+
+    @classmethod
+    def from_config(cls, section: Any) -> ReceiptPrinter:
+        """From the config's [printer] section (checked when the file was read)."""
+        return cls(PrinterSpec.parse(section.device), section.paper_mm, section.profile,
+                   section.timeout)
 
     @property
     def enabled(self) -> bool:

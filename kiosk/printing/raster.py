@@ -17,12 +17,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.assets import ASSETS
 from kiosk.printing.layout import Gap, Line, Qr, Rule, Ticket
+from kiosk.printing.spec import PRINTABLE_DOTS
 
 REGULAR = ASSETS / "fonts" / "DejaVuSans.ttf"
 BOLD = ASSETS / "fonts" / "DejaVuSans-Bold.ttf"
 DOTS_PER_MM = 8  # 203 dpi, the resolution of nearly every 58 and 80 mm thermal printer
-# printable width in dots: 48 mm of a 58 mm roll, 72 mm of an 80 mm roll
-PRINTABLE_DOTS = {58: 384, 80: 576}
 SIZES = {"small": 20, "normal": 24, "large": 34, "huge": 96}  # text height in dots
 MARGIN = 8  # dots kept clear at each side
 
