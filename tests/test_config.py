@@ -37,12 +37,12 @@ def test_the_example_config_is_complete_and_valid() -> None:
 
 def test_unknown_keys_and_wrong_types_are_reported_by_name() -> None:
     text = ('[api]\nbase_urll = "x"\nread_timeout = "soon"\nretries = true\n'
-            '[kiosk]\nlanguage = "fr"\n[printer]\nmodel = 1\n')
+            '[kiosk]\nlanguage = "fr"\n[printer]\nmodel = 1\n[printers]\n')
     with pytest.raises(ConfigError) as caught:
         parse_config(text, "test.toml", environ={})
     problems = " | ".join(caught.value.problems)
     for name in ("api.base_urll", "api.read_timeout", "api.retries", "kiosk.language",
-                 "[printer]"):
+                 "printer.model", "[printers]"):
         assert name in problems
     assert "test.toml" in str(caught.value)
 
@@ -56,6 +56,22 @@ def test_broken_toml_and_bad_values_are_explained() -> None:
         parse_config("[api]\nread_timeout = 0\n", environ={})
     with pytest.raises(ConfigError, match="api must be a table"):
         parse_config('api = "x"\n', environ={})
+
+
+def test_the_printer_and_the_fee_account_are_checked() -> None:
+    config = parse_config('[printer]\ndevice = "network:10.0.0.9"\npaper_mm = 58\n'
+                          '[payment]\nbank_bin = "970415"\naccount = "113366668888"\n',
+                          environ={})
+    assert (config.printer.device, config.printer.paper_mm) == ("network:10.0.0.9", 58)
+    assert parse_config("", environ={}).printer.device == "none"
+    with pytest.raises(ConfigError) as caught:
+        parse_config('[printer]\ndevice = "lp0"\npaper_mm = 76\n'
+                     '[payment]\nbank_bin = "97041"\naccount = "12-34"\n', environ={})
+    problems = " | ".join(caught.value.problems)
+    for words in ('printer.device: \'lp0\' is not a printer: use "none", "usb:VID:PID"',
+                  "printer.paper_mm must be 58 or 80", "payment.bank_bin must be",
+                  "payment.account must be"):
+        assert words in problems
 
 
 def test_environment_overrides_and_file_choice(tmp_path: Path) -> None:

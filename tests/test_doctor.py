@@ -3,6 +3,7 @@ up and down), and its checks one by one where the machine cannot be arranged for
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 from api_process import free_port
 from conftest import TEST_OUTBOX_KEY, config_text, kiosk_config, secrets_text
+from printer_sim import PAPER_LOW, PAPER_OUT, NetworkPrinter
 
 from kiosk.config import load_config
 from kiosk.config.settings import EXAMPLE_CONFIG
@@ -326,3 +328,42 @@ def test_camera_file_and_pattern_sources(tmp_path: Path) -> None:
     assert junk.status == "fail" and "gave no picture" in junk.detail
     folder = check_camera(str(tmp_path / "nowhere" / "f_%03d.png"))
     assert folder.status == "fail" and "does not exist" in folder.detail
+
+
+def test_the_printer_s_state_is_in_the_report(demo_api: RunningServer, tmp_path: Path) -> None:
+    """A network printer out of paper: `kiosk doctor` says so, with the fix, without
+    printing anything."""
+    sim = NetworkPrinter(dict(PAPER_OUT))
+    try:
+        config = tmp_path / "kiosk.toml"
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(secrets_text(), encoding="utf-8")
+        secrets.chmod(0o640)
+        config.write_text(config_text(demo_api.base_url, tmp_path / "data", secrets, sections={
+            "printer": {"device": f"network:127.0.0.1:{sim.port}"}}), encoding="utf-8")
+        code, rows = doctor_json(config)
+        assert code == 1
+        assert rows["printer"]["status"] == "fail"
+        assert "out of paper" in rows["printer"]["detail"]
+        assert "paper roll" in rows["printer"]["fix"]
+        assert b"\x1dv0" not in sim.received  # asked, never printed on
+    finally:
+        sim.close()
+
+
+def test_printer_checks_one_by_one(tmp_path: Path) -> None:
+    def check(device: str) -> doctor.Check:
+        config = kiosk_config("http://127.0.0.1:9/v1", tmp_path)
+        return doctor.check_printer(dataclasses.replace(
+            config, printer=dataclasses.replace(config.printer, device=device)))
+
+    assert check("none").status == "pass"
+    assert check(f"file:{tmp_path / 'lp0'}").status == "pass"
+    gone = check(f"file:{tmp_path}/gone/lp0")
+    assert gone.status == "fail" and "exists" in gone.fix
+    sim = NetworkPrinter(dict(PAPER_LOW))
+    try:
+        low = check(f"network:127.0.0.1:{sim.port}")
+        assert low.status == "warn" and "paper" in low.detail
+    finally:
+        sim.close()

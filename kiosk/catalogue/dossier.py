@@ -74,6 +74,10 @@ class Dossier:
     counter: str = ""
     note: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    # the fee (VND) the office asks for this dossier, and whether the office has seen it
+    # paid; None: no fee asked. Only the office's system says "paid", never a kiosk.
+    fee: int | None = None
+    fee_paid: bool = False
 
     @classmethod
     def from_dict(cls, data: Any, path: str = "dossier") -> Dossier:
@@ -94,6 +98,8 @@ class Dossier:
             counter=r.text("counter", required=False, empty=True),
             note=r.text("note", required=False, empty=True),
             history=r.objects("history", HistoryEntry.from_dict, required=False),
+            fee=r.integer("fee", required=False, low=0, high=10**12),
+            fee_paid=r.flag("fee_paid", default=False),
         )
         if dossier.appointment and dossier.appointment < dossier.received:
             raise ValidationError(r._at("appointment"), "is before the day it was received")
@@ -113,6 +119,7 @@ class Dossier:
                          **({"handler": h.handler} if h.handler else {}),
                          **({"deadline": h.deadline} if h.deadline else {})}
                         for h in self.history],
+            **({"fee": self.fee, "fee_paid": self.fee_paid} if self.fee is not None else {}),
         })
 
     def due(self, calendar: Calendar = VIETNAM) -> date | None:

@@ -20,8 +20,9 @@ from kiosk.system.doctor import Check
 EXIT_OK, EXIT_FAILED = 0, 1
 
 DESCRIPTION = ("Check this kiosk: config and secrets, the central API and its key, the clock, "
-               "the local catalogue, camera, display, disk space, fonts and the outbox; "
-               "print the fix for each problem. Exit 1 if any check fails.")
+               "the local catalogue, camera, display, disk space, fonts, speech, the receipt "
+               "printer and the outbox; print the fix for each problem. Exit 1 if any check "
+               "fails.")
 
 MARKS = {"pass": "✔ PASS", "warn": "! WARN", "fail": "✘ FAIL"}
 ASCII_MARKS = {"pass": "+ PASS", "warn": "! WARN", "fail": "x FAIL"}

@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.catalogue.working_days import Calendar
+from kiosk.payment.vietqr import Payee
+from kiosk.printing.spec import PRINTABLE_DOTS, PrinterSpec
 from kiosk.speech.voice import FASTEST, SLOWEST, VOICES
 from kiosk.system.schedule import parse_clock
 
@@ -182,6 +184,27 @@ class CalendarSection:
 
 
 @dataclass(frozen=True)
+class PrinterSection:
+    # "none" | "usb:VID:PID" | "serial:/dev/ttyUSB0[:BAUD]" | "network:HOST[:PORT]" |
+    # "file:/path"; "none" hides every print button
+    device: str = "none"
+    # the roll's width in mm: 58 or 80
+    paper_mm: int = 80
+    # a python-escpos printer profile name (e.g. "TM-T88V"); "" = the library's default
+    profile: str = ""
+    # seconds to wait for the printer to connect or answer
+    timeout: float = 3.0
+
+
+@dataclass(frozen=True)
+class PaymentSection:
+    # the centre's account for fees paid by VietQR; an empty account shows no fee QR
+    bank_bin: str = ""
+    account: str = ""
+    account_name: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     api: ApiSection = field(default_factory=ApiSection)
@@ -197,6 +220,8 @@ class Config:
     maintenance: MaintenanceSection = field(default_factory=MaintenanceSection)
     speech: SpeechSection = field(default_factory=SpeechSection)
     calendar: CalendarSection = field(default_factory=CalendarSection)
+    printer: PrinterSection = field(default_factory=PrinterSection)
+    payment: PaymentSection = field(default_factory=PaymentSection)
     source: str = "<defaults>"
     secrets_source: str = ""  # the secrets file read, or "" when there was none
 
@@ -326,6 +351,17 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append("outbox.answer_wait_seconds must be more than 0")
     if not 1 <= config.heartbeat.interval_minutes <= 1440:
         problems.append("heartbeat.interval_minutes must be between 1 and 1440")
+    try:
+        PrinterSpec.parse(config.printer.device)
+    except ValueError as err:
+        problems.append(f"printer.device: {err}")
+    if config.printer.paper_mm not in PRINTABLE_DOTS:
+        problems.append("printer.paper_mm must be 58 or 80")
+    if not 0 < config.printer.timeout <= 60:
+        problems.append("printer.timeout must be more than 0 and at most 60 seconds")
+    if config.payment.account or config.payment.bank_bin:
+        payee = Payee(config.payment.bank_bin, config.payment.account)
+        problems += [f"payment.{problem}" for problem in payee.problems()]
     try:
         calendar = config.working_calendar
     except ValueError as err:

@@ -300,6 +300,10 @@ class DossierOut(BaseModel):
     counter: str
     note: str
     history: list[HistoryOut]
+    fee: int | None = Field(None, description="the fee in VND the office asks for this "
+                                                "dossier; absent when none is asked")
+    fee_paid: bool = Field(False, description="whether the office has the fee: only the "
+                                              "office's records say so, never a kiosk")
 
 
 class SubmissionOut(BaseModel):
@@ -307,6 +311,9 @@ class SubmissionOut(BaseModel):
     received: date
     appointment: date | None  # None: the procedure gives its time only in words
     possible_duplicate_of: str | None = None
+    fee: int | None = Field(None, description="the fee in VND this dossier owes (the "
+                                                "procedure's online lệ phí); null: free, or "
+                                                "the office sets it")
 
 
 class SubmissionStateOut(BaseModel):
@@ -659,12 +666,14 @@ def create_app(db: ServerDB, limits: Limits | None = None,
         def make(code: str, duplicate: DuplicateOf | None) -> tuple[Dossier, str]:
             # `procedure` is None only for a key that came before, which makes nothing new
             appointment = _appointment(procedure or {}, received, calendar)
+            fee = _fee(procedure or {})
             record = Dossier(code, body.procedure_code, name, Status.NEW, today, appointment,
                              channel=2, agency=body.agency,
-                             procedure_name=(procedure or {}).get("name", ""))
+                             procedure_name=(procedure or {}).get("name", ""), fee=fee)
             answer = {"dossier_code": code, "received": today.isoformat(),
                       "appointment": appointment.isoformat() if appointment else None,
-                      "possible_duplicate_of": duplicate.dossier_code if duplicate else None}
+                      "possible_duplicate_of": duplicate.dossier_code if duplicate else None,
+                      "fee": fee}
             return record, json.dumps(answer)
 
         result = db.submit(request, make)
@@ -885,6 +894,21 @@ def _appointment(procedure: dict[str, Any], received: datetime, calendar: Calend
     if channel.get("time") is None:
         return None
     return due_date(received, float(channel["time"]), channel["time_unit"], calendar)
+
+
+def _fee(procedure: dict[str, Any]) -> int | None:
+    """The fee (lệ phí) an online submission owes: the online channel's (else the first's)
+    fees of that kind added up; None when it is free or an amount depends on the case
+    (the office then says how much)."""
+    channels = procedure.get("channels") or []
+    channel = next((c for c in channels if c.get("method") == "online"),
+                   channels[0] if channels else {})
+    fees = channel.get("fees") or []
+    charged = [f for f in fees if f.get("kind", "le_phi") == "le_phi"] or fees
+    amounts = [f.get("amount") for f in charged]
+    if not amounts or None in amounts or not sum(amounts):
+        return None
+    return int(sum(amounts))
 
 
 def _shift(day: date, days: int) -> date:

@@ -115,6 +115,7 @@ def demo_dossiers(today: date, demo_dir: Path = DEMO) -> list[tuple[Dossier, str
             "history": [{"at": day(h["day"]), "status": h["status"], "note": h.get("note", ""),
                          "handler": h.get("handler", ""), "deadline": day(h.get("deadline"))}
                         for h in entry.get("history", [])],
+            **{k: entry[k] for k in ("fee", "fee_paid") if k in entry},
         }
         try:
             out.append((Dossier.from_dict(record, f"dossiers[{i}]"), entry.get("lookup_pin")))

@@ -665,6 +665,41 @@ def check_speech(config: Config) -> Check:
                                    f"{status.detail}")
 
 
+PRINTER_FIXES = {
+    "paper_out": "put in a new paper roll",
+    "paper_low": "have a new paper roll ready",
+    "cover_open": "close the printer's cover",
+    "offline": "check the printer's error light; switch it off and on",
+}
+
+
+def check_printer(config: Config) -> Check:
+    """The receipt printer answers and can print (asked without printing anything). The
+    kiosk works without it: the print buttons then say why and show the QR code."""
+    from kiosk.printing.device import ReceiptPrinter
+
+    printer = ReceiptPrinter.from_config(config.printer)
+    state = printer.state()
+    if state.condition == "off":
+        return Check("printer", "pass", "none configured (printer.device = none): no print "
+                                        "buttons")
+    if state.condition == "ready":
+        return Check("printer", "pass", state.detail)
+    if state.condition in PRINTER_FIXES:
+        return Check("printer", "warn" if state.can_print else "fail", state.detail,
+                     PRINTER_FIXES[state.condition])
+    kind = printer.spec.kind
+    fix = {"usb": "plug the printer in and switch it on; `lsusb` must list "
+                  f"{printer.spec.target}; the kiosk user needs the USB device's "
+                  "permission (a udev rule)",
+           "serial": f"connect the printer to {printer.spec.target}; the kiosk user must be "
+                     "in the dialout group",
+           "network": f"switch the printer on; {printer.spec.target} port "
+                      f"{printer.spec.port} must answer from this machine",
+           "file": f"check that {printer.spec.target} exists and the kiosk may write it"}
+    return Check("printer", "fail", state.detail, fix.get(kind, "set printer.device"))
+
+
 def vietnamese_letters() -> str:
     """Every precomposed letter Vietnamese writes: the 12 vowels with each of the 5 tone
     marks (and none), both cases, and đ/Đ."""
@@ -764,6 +799,7 @@ def run_checks(explicit: str | None = None, environ: Mapping[str, str] | None = 
                check_disk(config.data_dir),
                check_fonts(),
                check_speech(config),
+               check_printer(config),
                check_outbox(config) if key_ok
                else skipped("outbox", "there is no usable outbox key")]
     return checks
