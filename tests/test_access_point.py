@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +20,7 @@ from kiosk.access_point.policy import build_policy, install_policy, policy_probl
 from kiosk.access_point.session import PortalUnavailable, StripTexts, start_portal
 from kiosk.config import Config, ConfigError, parse_config
 from kiosk.scanner.page import compress_page
+from kiosk.system.doctor import check_portal_browser
 
 TEXTS = StripTexts(end="Kết thúc", note="", more="Tiếp tục", warning="{n}")
 
@@ -86,3 +89,37 @@ def test_papers_are_offered_as_pdf_and_jpeg_named_after_the_paper(tmp_path: Path
     assert len(pypdfium2.PdfDocument(written[2].read_bytes())) == 3
     assert Image.open(io.BytesIO(written[1].read_bytes())).format == "JPEG"
     assert file_stem("!!!", 3) == "03-giay-to"
+
+
+def test_doctor_checks_the_browser_and_its_policy(tmp_path: Path) -> None:
+    config = _config(tmp_path)  # browser: sh, which stands in for an installed browser
+    check = check_portal_browser(config)
+    assert (check.status, check.fix) == ("warn", "as root: kiosk portal-policy --install")
+    assert "is not installed" in check.detail
+    install_policy(config)
+    check = check_portal_browser(config)
+    assert check.status == "pass" and "4 allowed hosts" in check.detail
+    check = check_portal_browser(_config(tmp_path, browser="no-such-browser-here"))
+    assert (check.status, check.fix) == ("warn", "apt install chromium")
+    assert check_portal_browser(_config(tmp_path, enabled=False)).status == "pass"
+
+
+def test_portal_policy_command_prints_the_policy(tmp_path: Path) -> None:
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    path = folder / "kiosk.toml"
+    path.write_text(config_text("http://127.0.0.1:9/v1", tmp_path / "data", sections={
+        "access_point": {"policy_dir": str(tmp_path / "policies")}}), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "portal-policy",
+                           "--config", str(path)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["URLBlocklist"] == ["*"]
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "portal-policy",
+                           "--install", "--config", str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "policies" / "kiosk-portal.json").read_text()) == \
+        json.loads(subprocess.run([sys.executable, "-m", "kiosk.cli.main", "portal-policy",
+                                   "--config", str(path)], capture_output=True, text=True,
+                                  timeout=60).stdout)
