@@ -465,6 +465,23 @@ def cmd_hash_pin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_portal_policy(args: argparse.Namespace) -> int:
+    from kiosk.access_point.policy import build_policy, install_policy, policy_text
+
+    config = _config(args)
+    if not args.install:
+        sys.stdout.write(policy_text(build_policy(config)))
+        return EXIT_OK
+    try:
+        path = install_policy(config)
+    except OSError as err:
+        raise CommandFailed(f"cannot write the browser policy into "
+                            f"{config.access_point.policy_dir} ({err.strerror or err}): "
+                            "run this as root") from None
+    print(f"installed {path}; Chromium reads it at its next start")
+    return EXIT_OK
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
@@ -506,6 +523,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "several (default: 1920x1080, 1080x1920 and 1280x800, in subfolders)")
     p.add_argument("--procedure", action="append", metavar="CODE", help="add this demo "
                    "procedure's detail screen, top and bottom (repeatable)")
+
+    p = command("portal-policy", cmd_portal_policy, "Print the managed policy that guards "
+                "the portal browser ([access_point]: the hosts it may open, its downloads "
+                "folder; no dev tools, no printing), or install it where Chromium reads it.")
+    p.add_argument("--install", action="store_true", help="write it to "
+                   "access_point.policy_dir (as root; again after changing [access_point])")
 
     from kiosk.cli.scan import add_parser as add_scan
 

@@ -205,6 +205,27 @@ class PaymentSection:
 
 
 @dataclass(frozen=True)
+class AccessPointSection:
+    # "Nộp hồ sơ trên Cổng dịch vụ công": the portal in a guarded Chromium (docs/deploy.md)
+    enabled: bool = True
+    national_url: str = "https://dichvucong.gov.vn"
+    # the province's own portal (e.g. https://dichvucong.<province>.gov.vn); "" = none
+    province_url: str = ""
+    # hosts the browser may open besides those two (their subdomains too): the login
+    # (VNeID); every other address is refused by the browser's policy
+    allowed_hosts: list[str] = field(default_factory=lambda: [
+        "dichvucong.gov.vn", "vneid.gov.vn", "sso.dancuquocgia.gov.vn"])
+    browser: str = "chromium"
+    # the session folder: the papers offered to the portal, and its downloads; emptied
+    # after each session ("" = portal-files in the data folder)
+    files_dir: str = ""
+    # where Chromium reads managed policies (Debian's chromium package)
+    policy_dir: str = "/etc/chromium/policies/managed"
+    # the longest a portal session may last, however busy
+    max_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     api: ApiSection = field(default_factory=ApiSection)
@@ -222,6 +243,7 @@ class Config:
     calendar: CalendarSection = field(default_factory=CalendarSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
     payment: PaymentSection = field(default_factory=PaymentSection)
+    access_point: AccessPointSection = field(default_factory=AccessPointSection)
     source: str = "<defaults>"
     secrets_source: str = ""  # the secrets file read, or "" when there was none
 
@@ -234,6 +256,10 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return Path(self.kiosk.data_dir)
+
+    @property
+    def portal_files_dir(self) -> Path:
+        return Path(self.access_point.files_dir or self.data_dir / "portal-files")
 
     @property
     def catalogue_path(self) -> Path:
@@ -351,6 +377,21 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append("outbox.answer_wait_seconds must be more than 0")
     if not 1 <= config.heartbeat.interval_minutes <= 1440:
         problems.append("heartbeat.interval_minutes must be between 1 and 1440")
+    access = config.access_point
+    for name, url in (("national_url", access.national_url),
+                      ("province_url", access.province_url)):
+        parts = urlsplit(url)
+        if (url or name == "national_url") and (parts.scheme not in ("http", "https")
+                                                or not parts.hostname):
+            problems.append(f"access_point.{name} must be an http(s) URL, not {url!r}")
+    for host in access.allowed_hosts:
+        if not _DOMAIN.fullmatch(host.strip().lower()):
+            problems.append(f"access_point.allowed_hosts: {host!r} is not a host name like "
+                            "vneid.gov.vn")
+    if not 1 <= access.max_minutes <= 240:
+        problems.append("access_point.max_minutes must be between 1 and 240")
+    if access.files_dir and not Path(access.files_dir).is_absolute():
+        problems.append("access_point.files_dir must be an absolute path, or empty")
     try:
         PrinterSpec.parse(config.printer.device)
     except ValueError as err:

@@ -769,6 +769,37 @@ def check_fonts(kivy_fonts: Path | None = None, symbol_font: Path | None = None)
     return Check("fonts", "pass", f"{detail}; {symbol_font.name} has the keyboard's ⌫")
 
 
+def check_portal_browser(config: Config) -> Check:
+    """The portal access point: Chromium installed, and the managed policy installed as the
+    config asks (else the kiosk does not open the portal at all: never an unguarded
+    browser)."""
+    from kiosk.access_point.policy import allowed_hosts, policy_problem
+    from kiosk.access_point.session import browser_path
+
+    access = config.access_point
+    if not access.enabled:
+        return Check("portal browser", "pass",
+                     "the portal access point is off (access_point.enabled = false)")
+    browser = browser_path(config)
+    if browser is None:
+        return Check("portal browser", "warn", f"{access.browser!r} is not installed: the "
+                     "kiosk does not offer the portal", "apt install chromium")
+    try:
+        version = subprocess.run([browser, "--version"], capture_output=True, text=True,
+                                 timeout=20).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return Check("portal browser", "fail", f"{browser} does not run ({err})",
+                     "apt install --reinstall chromium")
+    problem = policy_problem(config)
+    if problem:
+        return Check("portal browser", "warn", f"{version or browser}; {problem}: the kiosk "
+                     "does not offer the portal", "as root: kiosk portal-policy --install")
+    hosts = len(allowed_hosts(config))  # the installed policy's, as it matches the config
+    return Check("portal browser", "pass", f"{version or browser}; policy in place "
+                                           f"({hosts} allowed hosts, no dev tools, "
+                                           "no printing)")
+
+
 # --- all of them -------------------------------------------------------------------------
 
 
@@ -800,6 +831,7 @@ def run_checks(explicit: str | None = None, environ: Mapping[str, str] | None = 
                check_fonts(),
                check_speech(config),
                check_printer(config),
+               check_portal_browser(config),
                check_outbox(config) if key_ok
                else skipped("outbox", "there is no usable outbox key")]
     return checks
