@@ -56,6 +56,7 @@ from memory_probe import (
     slope_per_1000,
     textures_alive,
     type_counts,
+    who_holds,
 )
 
 WARMUP = 300
@@ -86,6 +87,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--types", type=int, default=0, metavar="N",
                         help="also print the N object types that grew most since the "
                              "warm-up, at each checkpoint (slow: walks every object)")
+    parser.add_argument("--who", type=int, default=0, metavar="N",
+                        help="with --types: at the end, what the N types that grew most are "
+                             "and what holds their new objects (gc referrers)")
     parser.add_argument("--tracemalloc", type=int, default=0, metavar="N",
                         help="trace Python's allocations; print the N lines that grew most")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -247,6 +251,7 @@ def child(args: argparse.Namespace) -> None:
     warm_files: Counter[str] = Counter()
     warm_kinds: Counter[str] = Counter()
     warm_trace = None
+    warm_ids: dict[str, set[int]] = {}
     done = 0
     while done < args.actions:
         kind = rng.choices(kinds, weights)[0]
@@ -274,6 +279,9 @@ def child(args: argparse.Namespace) -> None:
             if warm is None and done >= args.warmup:
                 warm, warm_files, warm_kinds = point, open_files(scratch), resident_by_kind()
                 warm_types = type_counts() if args.types else Counter()
+                if args.who:  # the ids of every object of the commonest types, to tell later
+                    warm_ids = memory_probe.ids_by_type(
+                        [name for name, _ in warm_types.most_common(60)])
                 warm_trace = tracemalloc.take_snapshot() if args.tracemalloc else None
             elif warm is not None and args.types:
                 grown = (type_counts() - warm_types).most_common(args.types)
@@ -289,6 +297,8 @@ def child(args: argparse.Namespace) -> None:
     end_kinds = resident_by_kind()
     end_types = type_counts()
     end_trace = tracemalloc.take_snapshot() if args.tracemalloc else None
+    grown = (end_types - warm_types).most_common(10) if args.types else []
+    holders = who_holds({name: warm_ids.get(name, set()) for name, _ in grown[:args.who]})
     caches = kivy_cache_sizes()
     services.stop()
     stop_api()
@@ -340,10 +350,12 @@ def child(args: argparse.Namespace) -> None:
     print("resident by kind at the end (MB, change since the warm-up): " + ", ".join(
         f"{kind} {mb:.1f} ({mb - warm_kinds.get(kind, 0):+.1f})"
         for kind, mb in end_kinds.most_common() if mb >= 1))
-    grown = (end_types - warm_types).most_common(10) if args.types else []
     if grown:
         print("object types grown since the warm-up: " + ", ".join(
             f"{name} +{n}" for name, n in grown))
+    for name, seen in holders.items():
+        print(f"new {name} objects: " + ", ".join(f"{what} x{n}"
+                                                   for what, n in seen.most_common(8)))
     files = end_files - warm_files
     if files:
         print("open files added since the warm-up: " + ", ".join(

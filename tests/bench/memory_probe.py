@@ -233,3 +233,52 @@ def verdict(slope: float, error: float, points: int, unit: str) -> str:
         return "GROWING"
     return (f"NOT SHOWN: the slope, {low:+.1f} to {high:+.1f} MB/1000 {unit}, "
             "straddles the limit; a longer run would tell")
+
+
+def ids_by_type(names: list[str]) -> dict[str, set[int]]:
+    """The ids of the live objects of these types (module.qualname), to tell new ones
+    later from those that were already there."""
+    wanted = set(names)
+    found: dict[str, set[int]] = {name: set() for name in names}
+    for o in gc.get_objects():
+        name = f"{type(o).__module__}.{type(o).__qualname__}"
+        if name in wanted:
+            found[name].add(id(o))
+    return found
+
+
+def _describe(o: object) -> str:
+    """A short name for an object: a weak reference by what it points to and its
+    callback, a bound method by its owner and name, anything else by its type."""
+    import weakref
+
+    if isinstance(o, weakref.ReferenceType):
+        target = o()
+        callback = getattr(o, "__callback__", None)
+        return (f"weakref to {type(target).__qualname__ if target is not None else 'dead'}"
+                f" (callback {_describe(callback) if callback is not None else 'none'})")
+    owner = getattr(o, "__self__", None)
+    name = getattr(o, "__qualname__", None) or getattr(o, "__name__", None)
+    if owner is not None and name:
+        return f"{type(owner).__qualname__}.{name}"
+    return type(o).__qualname__
+
+
+def who_holds(before: dict[str, set[int]], sample: int = 200) -> dict[str, Counter[str]]:
+    """For each type, what its objects born since `before` are (weak references: to what,
+    with which callback) and what refers to them: where the growth is held."""
+    report: dict[str, Counter[str]] = {}
+    objects = gc.get_objects()
+    for name, old in before.items():
+        new = [o for o in objects if f"{type(o).__module__}.{type(o).__qualname__}" == name
+               and id(o) not in old][:sample]
+        seen: Counter[str] = Counter()
+        for o in new:
+            seen[f"is {_describe(o)}"] += 1
+            for holder in gc.get_referrers(o):
+                if holder is objects or holder is new:
+                    continue
+                seen[f"held by {_describe(holder)}"] += 1
+        report[name] = seen
+    del objects
+    return report
