@@ -26,9 +26,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
+from cachetools.func import ttl_cache
 
 from kiosk.catalogue.model import Procedure
 from kiosk.catalogue.text import deletions, within_one_edit, words
@@ -38,6 +38,7 @@ PREFIX_FACTOR = 0.85  # "kha" is probably "khai", but less surely than "khai" it
 TYPO_FACTOR = 0.6
 TYPO_MIN_LENGTH = 3  # shorter words have too many one-letter neighbours
 MATCH_CACHE_SIZE = 512
+MATCH_CACHE_SECONDS = 1800  # a word typed half an hour ago is computed again
 RERANK = 60
 RELEVANT_SHARE = 0.05
 # Words people add around what they want ("thủ tục làm ... ở đâu", "xin ...", "cần gì")
@@ -175,8 +176,11 @@ class SearchIndex:
                 for key in deletions(word) | {word}:
                     self._typo_keys[key].add(word)
         # each entry holds a score per procedure (24 KB at 6,000): enough for the words a
-        # few people type letter by letter, bounded so that months of them are not kept
-        self._match = lru_cache(maxsize=MATCH_CACHE_SIZE)(self._match_word)
+        # few people type letter by letter, bounded in number and in age, so that neither
+        # months of them nor this morning's are kept (filling up to the bound, with its
+        # arrays, frozensets and links, showed as Python objects growing in the soak)
+        self._match = ttl_cache(maxsize=MATCH_CACHE_SIZE, ttl=MATCH_CACHE_SECONDS)(
+            self._match_word)
 
     def _postings(self, slot: dict[int, float]) -> _Postings:
         docs = np.fromiter(slot.keys(), dtype=np.int32, count=len(slot))

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 UNITS = ("working_day", "day", "hour", "month")
 HOURS_PER_DAY = 8  # a working day, for processing times given in hours
@@ -62,6 +64,10 @@ def _clock(text: str) -> time:
 
 @lru_cache(maxsize=64)
 def _national(year: int) -> holidays.HolidayBase:
+    # imported on first use: the package takes ~80 ms to load, and the kiosk's config
+    # (which builds a Calendar) is read before its first frame
+    import holidays
+
     return holidays.country_holidays("VN", years=year, language="vi")
 
 

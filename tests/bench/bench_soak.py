@@ -39,13 +39,13 @@ sessions), sessions per second, and a verdict. It prints figures; it asserts not
 The warm-up ends after --warmup sessions once every kind of visit has been seen and the
 attract loop has been shown once (its first showing costs memory once: a step, not a
 slope). "Flat": the least-squares slope of resident memory over the last half of the run
-is under FLAT_MB_PER_1000 MB per 1000 sessions by more than two standard errors; a slope
-above it by as much is "growing"; in between, the run was too short for its noise (RSS at
-a checkpoint varies by several MB with what the last sessions drew). Checkpoints that
-find an earlier session's screens still alive (over HELD_OBJECTS times the warm-up's
-Python objects: a peak gone at the next checkpoint) are listed and left out of the fit.
-At 300 sessions a day, 5 MB per 1000 sessions would still be ~550 MB a year: a kiosk
-meant to run for months needs the figure near 0, and the report shows it.
+is under 5 MB (memory_probe.FLAT_PER_1000) per 1000 sessions by more than two standard
+errors; a slope above it by as much is "growing"; in between, the run was too short for
+its noise (RSS at a checkpoint varies by several MB with what the last sessions drew).
+Checkpoints that find an earlier session's screens still alive (over HELD_OBJECTS times
+the warm-up's Python objects: a peak gone at the next checkpoint) are listed and left
+out of the fit. At 300 sessions a day, 5 MB per 1000 sessions would still be ~550 MB a
+year: a kiosk meant to run for months needs the figure near 0, and the report shows it.
 
     .venv/bin/python tests/bench/bench_soak.py                  # 2000 sessions
     .venv/bin/python tests/bench/bench_soak.py --sessions 60    # a quick check
@@ -61,7 +61,22 @@ import os
 import subprocess
 import sys
 
-FLAT_MB_PER_1000 = 5.0
+import memory_probe
+from memory_probe import (
+    FLAT_PER_1000,
+    anon_mb,
+    anonymous_mappings,
+    arenas,
+    fit_per_1000,
+    malloc_mb,
+    open_fds,
+    open_files,
+    pymalloc_mb,
+    rss_mb,
+    slope_per_1000,
+    type_counts,
+)
+
 WARMUP = 20
 QUIET = 1.0
 HELD_OBJECTS = 1.1  # a checkpoint with this many times the warm-up's Python objects
@@ -114,33 +129,10 @@ def main() -> None:
 
 # --- the child: the app, the visitors, the measurements ---------------------------------
 
-def fit_per_1000(points: list[tuple[int, float]]) -> tuple[float, float]:
-    """Least-squares slope of value over sessions, per 1000 sessions, and its standard
-    error (nan when there are too few points)."""
-    n = len(points)
-    mx = sum(x for x, _ in points) / max(1, n)
-    my = sum(y for _, y in points) / max(1, n)
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    if n < 2 or sxx == 0:
-        return float("nan"), float("nan")
-    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
-    if n < 3:
-        return 1000 * slope, float("nan")
-    residuals = sum((y - my - slope * (x - mx)) ** 2 for x, y in points)
-    return 1000 * slope, 1000 * (residuals / (n - 2) / sxx) ** 0.5
-
-
-def slope_per_1000(points: list[tuple[int, float]]) -> float:
-    return fit_per_1000(points)[0]
-
-
 def child(args: argparse.Namespace) -> None:
-    import ctypes
-    import ctypes.util
     import dataclasses
     import gc
     import random
-    import re
     import statistics
     import tempfile
     import threading
@@ -167,91 +159,6 @@ def child(args: argparse.Namespace) -> None:
 
     # --- measurements ----------------------------------------------------------------
 
-    class MallInfo2(ctypes.Structure):
-        _fields_ = [(name, ctypes.c_size_t) for name in (
-            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
-            "uordblks", "fordblks", "keepcost")]
-
-    libc = ctypes.CDLL(ctypes.util.find_library("c"))
-    mallinfo2 = getattr(libc, "mallinfo2", None)  # glibc 2.33+
-    if mallinfo2 is not None:
-        mallinfo2.restype = MallInfo2
-    page = os.sysconf("SC_PAGE_SIZE")
-    mb = 1024 * 1024
-
-    def rss_mb() -> float:
-        return int(Path("/proc/self/statm").read_text().split()[1]) * page / mb
-
-    def anon_mb() -> float:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("RssAnon:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def malloc_mb() -> float:
-        if mallinfo2 is None:
-            return float("nan")
-        info = mallinfo2()
-        return (info.uordblks + info.hblkhd) / mb  # in use: heap chunks and mmapped ones
-
-    libc.open_memstream.restype = ctypes.c_void_p
-    libc.open_memstream.argtypes = [ctypes.POINTER(ctypes.c_char_p),
-                                    ctypes.POINTER(ctypes.c_size_t)]
-    libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
-    libc.fclose.argtypes = [ctypes.c_void_p]
-
-    def arenas() -> tuple[int, float]:
-        """glibc's arenas (malloc_info): how many, and the MB they hold from the system
-        (what is in use, mallinfo2's figure, plus the free chunks they keep)."""
-        buf, size = ctypes.c_char_p(), ctypes.c_size_t()
-        stream = libc.open_memstream(ctypes.byref(buf), ctypes.byref(size))
-        libc.malloc_info(0, stream)
-        libc.fclose(stream)
-        text = ctypes.string_at(buf, size.value).decode()
-        libc.free(buf)
-        summary = text[text.rindex("</heap>"):]  # the totals over all arenas
-
-        def total(kind: str) -> int:
-            found = re.search(rf'<(?:total|system) type="{kind}"[^>]* size="(\d+)"', summary)
-            return int(found.group(1)) if found else 0
-        return text.count("<heap nr="), (total("current") + total("mmap")) / mb
-
-    def pymalloc_mb() -> float:
-        """What Python's own allocator holds from the system: its 1 MB arenas (anonymous
-        mappings, outside malloc), kept while any block in them is in use."""
-        with tempfile.TemporaryFile() as out:
-            saved = os.dup(2)
-            sys.stderr.flush()
-            os.dup2(out.fileno(), 2)  # _debugmallocstats writes to the C stderr
-            try:
-                sys._debugmallocstats()
-            finally:
-                os.dup2(saved, 2)
-                os.close(saved)
-            out.seek(0)
-            text = out.read().decode(errors="replace")
-        found = re.search(r"(\d+) arenas \* (\d+) bytes/arena", text)
-        return int(found.group(1)) * int(found.group(2)) / mb if found else float("nan")
-
-    def anonymous_mappings() -> dict[str, int]:
-        """Resident kB of each anonymous mapping (no file behind it; the heap), by its
-        start address (a mapping that grows keeps its start, not its end)."""
-        sizes: dict[str, int] = {}
-        current = ""
-        for line in Path("/proc/self/smaps").read_text().splitlines():
-            head = line.split()
-            if head[0][0] in "0123456789abcdef" and "-" in head[0]:
-                name = head[5] if len(head) >= 6 else ""
-                start = head[0].split("-")[0]
-                current = start if not name else f"{name} {start}" if name == "[heap]" else ""
-            elif current and head[0] == "Rss:":
-                sizes[current] = int(head[1])
-        return sizes
-
-    def type_counts() -> Counter[str]:
-        return Counter(f"{type(o).__module__}.{type(o).__qualname__}"
-                       for o in gc.get_objects())
-
     @dataclasses.dataclass
     class Point:
         sessions: int
@@ -270,19 +177,7 @@ def child(args: argparse.Namespace) -> None:
     def measure(sessions: int, started: float) -> Point:
         return Point(sessions, time.monotonic() - started, rss_mb(), anon_mb(), malloc_mb(),
                      *arenas(), pymalloc_mb(), sys.getallocatedblocks(), len(gc.get_objects()),
-                     threading.active_count(), len(os.listdir("/proc/self/fd")))
-
-    def open_files() -> Counter[str]:
-        """What the open file descriptors are: sockets, pipes, files by their name."""
-        kinds: Counter[str] = Counter()
-        for fd in os.listdir("/proc/self/fd"):
-            try:
-                target = os.readlink(f"/proc/self/fd/{fd}")
-            except OSError:
-                continue
-            kinds[target.split(":[")[0] if ":[" in target else
-                  target.replace(str(scratch), "<scratch>")] += 1
-        return kinds
+                     threading.active_count(), open_fds())
 
     def show(p: Point) -> None:
         print(f"{p.sessions:>8} {p.seconds:>8.0f} {p.rss:>8.1f} {p.anon:>8.1f} "
@@ -610,7 +505,7 @@ def child(args: argparse.Namespace) -> None:
         show(point)
         if warm is None and sessions >= args.warmup and attracted and \
                 all(kind_counts[k] for k in args.kinds):
-            warm, warm_types, warm_files = point, type_counts(), open_files()
+            warm, warm_types, warm_files = point, type_counts(), open_files(scratch)
             warm_maps = anonymous_mappings()
         if args.types:
             now = type_counts()
@@ -658,7 +553,7 @@ def child(args: argparse.Namespace) -> None:
         d.until_tidied(tidied)
         checkpoint()
     end_types = type_counts()
-    end_files = open_files()
+    end_files = open_files(scratch)
     end_maps = anonymous_mappings()
     elapsed = time.monotonic() - started
     services.stop()
@@ -742,18 +637,9 @@ def child(args: argparse.Namespace) -> None:
         info = index._match.cache_info()
         print(f"search word cache: {info.currsize} of {info.maxsize} entries, each with "
               f"{index.size} scores (a catalogue of {index.size} procedures)")
-    low, high = rss_slope - 2 * rss_error, rss_slope + 2 * rss_error
-    if len(half) < 3 or rss_error != rss_error:
-        verdict = "too short to tell (fewer than 3 points in the last half)"
-    elif high < FLAT_MB_PER_1000:
-        verdict = "FLAT"
-    elif low > FLAT_MB_PER_1000:
-        verdict = "GROWING"
-    else:
-        verdict = (f"NOT SHOWN: the slope, {low:+.1f} to {high:+.1f} MB/1000 sessions, "
-                   "straddles the limit; a longer run would tell")
+    verdict = memory_probe.verdict(rss_slope, rss_error, len(half), "sessions")
     print(f"verdict: {verdict} (flat: the RSS slope over the last half is under "
-          f"{FLAT_MB_PER_1000:g} MB per 1000 sessions, by more than 2 standard errors)",
+          f"{FLAT_PER_1000:g} MB per 1000 sessions, by more than 2 standard errors)",
           flush=True)
     os._exit(0)  # Kivy's window and the API's thread need no orderly goodbye
 
