@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from kiosk.catalogue.collation import vietnamese_key
 from kiosk.catalogue.model import Agency, AgencyTree, Form, Procedure
 from kiosk.catalogue.search import SearchDoc
 
@@ -133,13 +134,14 @@ class CatalogueStore:
         if field:
             sql += " WHERE field = ?"
             args.append(field)
-        rows = self._connection().execute(sql + " ORDER BY name", args)
-        return [Procedure.from_dict(json.loads(body)) for body, levels in rows
-                if level is None or level in json.loads(levels)]
+        rows = self._connection().execute(sql, args)
+        found = [Procedure.from_dict(json.loads(body)) for body, levels in rows
+                 if level is None or level in json.loads(levels)]
+        return sorted(found, key=lambda p: vietnamese_key(p.name))
 
     def fields(self) -> list[tuple[str, int]]:
-        return list(self._connection().execute(
-            "SELECT field, count(*) FROM procedures GROUP BY field ORDER BY field"))
+        rows = self._connection().execute("SELECT field, count(*) FROM procedures GROUP BY field")
+        return sorted(rows, key=lambda row: vietnamese_key(row[0]))
 
     def form_files(self) -> list[FormFile]:
         rows = self._connection().execute("SELECT body, sha256, sample_sha256 FROM forms")
