@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from kiosk.catalogue.collation import vietnamese_key
+
 # "ministry" and "other_agency": procedures a ministry or another central agency carries out
 # (the national portal's isMinistry / isOtherAgency flags)
 LEVELS = ("national", "ministry", "other_agency", "province", "district", "commune")
@@ -468,7 +470,8 @@ class AgencyTree:
         return tree
 
     def children(self, code: str | None) -> list[Agency]:
-        return [a for a in self.agencies.values() if a.parent == code]
+        return sorted((a for a in self.agencies.values() if a.parent == code),
+                      key=lambda a: vietnamese_key(a.name))
 
     def roots(self) -> list[Agency]:
         return self.children(None)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from kiosk.catalogue.collation import vietnamese_key
 from kiosk.catalogue.model import Agency, AgencyTree, Form, Procedure
 from kiosk.catalogue.search import SearchDoc
 
@@ -156,17 +157,18 @@ class CatalogueStore:
         elif field:
             sql += " WHERE field = ?"
             args.append(field)
-        rows = conn.execute(sql + " ORDER BY name", args)
-        return [Procedure.from_dict(json.loads(body)) for body, levels in rows
-                if level is None or level in json.loads(levels)]
+        rows = conn.execute(sql, args)
+        found = [Procedure.from_dict(json.loads(body)) for body, levels in rows
+                 if level is None or level in json.loads(levels)]
+        return sorted(found, key=lambda p: vietnamese_key(p.name))
 
     def fields(self) -> list[tuple[str, int]]:
         """Each field with how many procedures it holds (a procedure counts in each of its
-        fields)."""
+        fields), in the Vietnamese alphabet's order."""
         conn = self._connection()
         table = "procedure_fields" if self._has_fields else "procedures"
-        return list(conn.execute(
-            f"SELECT field, count(*) FROM {table} GROUP BY field ORDER BY field"))
+        rows = conn.execute(f"SELECT field, count(*) FROM {table} GROUP BY field")
+        return sorted(rows, key=lambda row: vietnamese_key(row[0]))
 
     def form_files(self) -> list[FormFile]:
         rows = self._connection().execute("SELECT body, sha256, sample_sha256 FROM forms")
