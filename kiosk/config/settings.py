@@ -25,8 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.catalogue.working_days import Calendar
+from kiosk.config.clock import parse_clock
 from kiosk.speech.voice import FASTEST, SLOWEST, VOICES
-from kiosk.system.schedule import parse_clock
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
@@ -354,7 +354,7 @@ def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None
             continue
         sections[name] = hints[name](**_section_values(hints[name], value, name, problems))
     config = Config(**sections, source=source)
-    overrides: dict[str, dict[str, str]] = {"api": {}, "kiosk": {}}
+    overrides: dict[str, dict[str, Any]] = {"api": {}, "kiosk": {}}
     if environ.get("KIOSK_API_URL"):
         overrides["api"]["base_url"] = environ["KIOSK_API_URL"]
     if environ.get("KIOSK_DATA_DIR"):

@@ -34,9 +34,9 @@ import zxingcpp
 
 QR = zxingcpp.BarcodeFormat.QRCode
 # 1D symbologies that can hold a dossier code (letters, digits, "." and "-")
-LINEAR = (zxingcpp.BarcodeFormat.Code128, zxingcpp.BarcodeFormat.Code39,
-          zxingcpp.BarcodeFormat.Code93)
-RECEIPT_FORMATS = (QR, *LINEAR)
+LINEAR = (zxingcpp.BarcodeFormat.Code128 | zxingcpp.BarcodeFormat.Code39
+          | zxingcpp.BarcodeFormat.Code93)
+RECEIPT_FORMATS = LINEAR | QR
 MAX_VIDEO_FRAMES = 300
 
 Reader = Callable[[np.ndarray], list[bytes]]
