@@ -32,7 +32,7 @@ from kiosk.submission.applicant import Field
 from kiosk.submission.draft import Draft, may_bring_original
 from kiosk.submission.id_card import IdCard, read_id_card
 from kiosk.ui.camera_feed import CameraFeed, show_image
-from kiosk.ui.formatting import day
+from kiosk.ui.formatting import copies_count, day, originals_count, pages_photographed
 from kiosk.ui.keyboard import SYMBOL_FONT, VietnameseKeyboard
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
@@ -369,16 +369,16 @@ class ApplyScreen(KioskScreen):
         box.bind(minimum_height=box.setter("height"))
         counts = []
         if component.originals:
-            counts.append(_("{n} original").format(n=component.originals))
+            counts.append(originals_count(component.originals))
         if component.copies:
-            counts.append(_("{n} copy").format(n=component.copies))
+            counts.append(copies_count(component.copies))
         box.add_widget(Text(component.name, size=t.text_body, color=t.palette.text, bold=True))
         if counts or not component.required:
             extra = [] if component.required else [_("if it applies to you")]
             box.add_widget(Text(", ".join(counts + extra), size=t.text_small,
                                 color=t.palette.muted))
         if answer and answer.pages:
-            state = _("{n} page(s) photographed").format(n=len(answer.pages))
+            state = pages_photographed(len(answer.pages))
             colour = t.palette.online
         elif answer and answer.bring_original:
             state, colour = _("You will bring the original to the counter"), t.palette.online
@@ -555,7 +555,7 @@ class ApplyScreen(KioskScreen):
         for i, component in enumerate(draft.components):
             answer = draft.documents.get(i)
             if answer and answer.pages:
-                state = _("{n} page(s) photographed").format(n=len(answer.pages))
+                state = pages_photographed(len(answer.pages))
             elif answer and answer.bring_original:
                 state = _("original brought to the counter")
             else:
