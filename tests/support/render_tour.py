@@ -65,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     command += ["--procedure", code]
                 if args.config:
                     command += ["--config", args.config]
-                env = {**os.environ, "PYTHONPATH": str(TESTS)}
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+                    filter(None, [str(TESTS), os.environ.get("PYTHONPATH")]))}
                 if subprocess.run(command, check=False, env=env).returncode:
                     print(f"tour: the tour at {size} failed", file=sys.stderr)
                     return 1

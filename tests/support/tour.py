@@ -1,4 +1,5 @@
-"""`kiosk tour`: the real app on demo data, driven through every screen, one PNG each.
+"""The tour (`scripts/dev tour`): the real app on demo data, driven through every screen,
+one PNG each.
 
 The reference API runs in this process on loopback; the catalogue is synced into a
 temporary folder, so the pictures never depend on the machine's own data.

@@ -25,7 +25,8 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "detail-reading-aloud", "home-speech-mode"]
 
 # tests/, where the tour's package `support` is (pytest puts it on its own path only)
-TOUR_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+TOUR_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
+    str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))}
 
 
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
