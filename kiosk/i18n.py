@@ -47,6 +47,15 @@ def _(message: str) -> str:
     return _catalogue(_current).gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: float) -> str:
+    """The message for `n` things in the current language: "1 copy", "2 copies" (English
+    has two forms, Vietnamese one). Write both forms out at the call, so the extraction
+    finds them. A fraction reads as many ("1.5 days"): gettext's rules take whole numbers,
+    and in both languages every count but 1 takes the other form."""
+    whole = int(n) if n == int(n) else 2
+    return _catalogue(_current).ngettext(singular, plural, whole)
+
+
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; translate it where it is shown."""
     return message

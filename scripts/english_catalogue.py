@@ -19,7 +19,17 @@ def main() -> None:
         catalogue = read_po(handle)
     filled = 0
     for message in catalogue:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple | list):  # ngettext: one form per English form
+            forms = tuple(text or message.id[min(i, len(message.id) - 1)]
+                          for i, text in enumerate(message.string))
+            if forms != tuple(message.string):
+                message.string = forms
+                filled += 1
+            if forms == tuple(message.id):  # the ids are the English: nothing to doubt
+                message.flags.discard("fuzzy")
+        elif not message.string:
             message.string = message.id
             filled += 1
     with CATALOGUE.open("wb") as handle:

@@ -124,7 +124,7 @@ def test_import_catalogue_and_serve(tmp_path: Path) -> None:
 
 def test_help_texts_list_every_command() -> None:
     done = kiosk("--help")
-    for command in ("demo", "run", "tour", "serve-api", "import-catalogue", "sync", "search",
+    for command in ("demo", "run", "serve-api", "import-catalogue", "sync", "search",
                     "add-kiosk", "hash-pin", "scan", "status"):
         assert command in done.stdout
 
@@ -135,7 +135,7 @@ def test_demo_starts_the_api_syncs_and_summarises(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     synced = re.search(r"full sync: (\d+) procedures", done.stdout)
     assert synced and int(synced.group(1)) >= 60
-    assert "kiosk tour --out" in done.stdout  # no display here: it says so
+    assert "scripts/dev tour" in done.stdout  # no display here: it says so
     assert (tmp_path / "demo" / "catalogue.sqlite").exists()
 
 

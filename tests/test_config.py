@@ -239,3 +239,40 @@ def test_the_pin_lockout_survives_a_restart(tmp_path: Path) -> None:
     back = PinLock(config.operator.pin_hash, 5, 300, clock=lambda: time.time() - 86400)
     back.locked_until = time.time()
     assert back.seconds_locked() == 300
+
+
+def test_every_bad_value_is_named_at_once_with_what_it_must_be() -> None:
+    """Types and ranges are declared on the sections (pydantic checks them); the operator
+    reads every problem of the file in one message, each by its dotted key."""
+    text = ('[api]\nretries = 11\nconnect_timeout = 0\nread_timeout = "soon"\n'
+            '[session]\nidle_seconds = 3\n[display]\ndiagonal_inches = -1\n'
+            '[scanner]\nportal_domains = ["gov.vn", 3]\n[sync]\npage_size = 0\n'
+            '[speech]\nlong_press_seconds = 20\n[outbox]\nanswer_wait_seconds = 0\n')
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "k.toml", environ={})
+    assert set(caught.value.problems) == {
+        "api.retries must be between 0 and 10",
+        "api.connect_timeout must be more than 0",
+        "api.read_timeout must be a number, not str 'soon'",
+        "session.idle_seconds must be at least 10",
+        "display.diagonal_inches must be between 0 and 100 (0: unknown)",
+        "scanner.portal_domains must be a list of text, not list ['gov.vn', 3]",
+        "sync.page_size must be between 1 and 5000",
+        "speech.long_press_seconds must be between 1 and 10",
+        "outbox.answer_wait_seconds must be more than 0",
+    }
+
+
+def test_a_section_changed_in_code_is_checked_as_the_file_is() -> None:
+    import dataclasses
+
+    import pydantic
+
+    from kiosk.config.settings import ApiSection
+
+    api = ApiSection()
+    assert dataclasses.replace(api, read_timeout=5).read_timeout == 5.0  # 5 is a number
+    with pytest.raises(pydantic.ValidationError):
+        dataclasses.replace(api, retries=50)
+    with pytest.raises(pydantic.ValidationError):
+        dataclasses.replace(api, retries=True)  # not 1

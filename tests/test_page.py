@@ -1,5 +1,5 @@
 """Finding, straightening and packing document pages (kiosk.scanner.page), on the synthetic
-photos of kiosk.scanner.document_photos whose page corners are known.
+photos of support.document_photos whose page corners are known.
 
 Counts are small (a photo takes ~0.1 s to make): the benchmark (tests/bench/bench_pages.py)
 measures rates over more photos. The shares asserted here are below what was measured on
@@ -14,8 +14,7 @@ from functools import cache
 import cv2
 import numpy as np
 import pytest
-
-from kiosk.scanner.document_photos import (
+from support.document_photos import (
     CATEGORIES,
     HEIGHT,
     WIDTH,
@@ -23,6 +22,7 @@ from kiosk.scanner.document_photos import (
     document_photo,
     project,
 )
+
 from kiosk.scanner.page import (
     PageQuad,
     capture_page,

@@ -13,17 +13,17 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
-
-from kiosk.config.settings import ScannerSection
-from kiosk.scanner import receipt
-from kiosk.scanner.decode import Pipeline
-from kiosk.scanner.receipt import Receipt, ReceiptRules, read_receipts
-from kiosk.scanner.receipt_image import (
+from support.receipt_image import (
     camera_frame,
     deployed_receipt,
     portal_url,
     turned,
 )
+
+from kiosk.config.settings import ScannerSection
+from kiosk.scanner import receipt
+from kiosk.scanner.decode import Pipeline
+from kiosk.scanner.receipt import Receipt, ReceiptRules, read_receipts
 
 CODE = "000.00.20.H56-240105-0012"
 ID = "025190012345"

@@ -13,10 +13,10 @@ from functools import cache
 
 import numpy as np
 import pytest
+from support.receipt_photos import CATEGORIES, PORTAL, Photo, payload, photo, photos
 
 from kiosk.config.settings import ScannerSection
 from kiosk.scanner.decode import decode_frame
-from kiosk.scanner.receipt_photos import CATEGORIES, PORTAL, Photo, payload, photo, photos
 
 SEED = 20261120
 

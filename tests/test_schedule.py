@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.system.schedule import in_window, parse_clock, restart_due, run_quietly
+from kiosk.config.clock import parse_clock
+from kiosk.system.schedule import in_window, restart_due, run_quietly
 
 
 def test_times_of_day_are_read_or_refused() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from real_procedures import QUESTIONS, common_docs
+from support.synthetic import synthetic_procedures
 
 from kiosk.catalogue.model import Procedure
 from kiosk.catalogue.search import SearchDoc, SearchIndex
-from kiosk.server.synthetic import synthetic_procedures
 from kiosk.store.local_catalogue import load_synonyms
 
 

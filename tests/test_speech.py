@@ -7,18 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support.speech_outputs import Collecting, PacedSilence, WavFolder, WavSink, seconds_of
 
 from kiosk.config.settings import ConfigError, parse_config
 from kiosk.speech.numbers import decimal_words, digit_words, number_words
-from kiosk.speech.output import (
-    AudioStatus,
-    Collecting,
-    PacedSilence,
-    WavFolder,
-    WavSink,
-    audio_status,
-    seconds_of,
-)
+from kiosk.speech.output import AudioStatus, audio_status
 from kiosk.speech.reading import speakable
 from kiosk.speech.speaker import Speaker
 from kiosk.speech.voice import Voice

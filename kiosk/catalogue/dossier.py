@@ -53,7 +53,7 @@ class HistoryEntry:
     @classmethod
     def from_dict(cls, data: Any, path: str) -> HistoryEntry:
         r = _Reader(data, path)
-        return cls(r.day("at"), Status(r.integer("status", low=1, high=10)),  # type: ignore[arg-type]
+        return cls(r.day("at"), Status(r.integer("status", low=1, high=10)),
                    r.text("note", required=False, empty=True),
                    r.text("handler", required=False, empty=True),
                    r.day("deadline", required=False))
@@ -89,7 +89,7 @@ class Dossier:
             code=code, procedure_code=r.text("procedure_code"),
             applicant_name=r.text("applicant_name"),
             status=Status(r.integer("status", low=1, high=10)),
-            received=r.day("received"),  # type: ignore[arg-type]
+            received=r.day("received"),
             appointment=r.day("appointment", required=False),
             completed=r.day("completed", required=False),
             channel=r.integer("channel", required=False, low=1, high=3) or 1,

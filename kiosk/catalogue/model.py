@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from kiosk.catalogue.collation import vietnamese_key
 
@@ -75,6 +75,15 @@ class _Reader:
             raise ValidationError(self._at(key), f"must be one of {', '.join(options)}")
         return value
 
+    # a required value is never None: the overloads tell the type checker so
+    @overload
+    def integer(self, key: str, *, required: Literal[True] = True, low: int | None = None,
+                high: int | None = None) -> int: ...
+
+    @overload
+    def integer(self, key: str, *, required: bool, low: int | None = None,
+                high: int | None = None) -> int | None: ...
+
     def integer(self, key: str, *, required: bool = True, low: int | None = None,
                 high: int | None = None) -> int | None:
         value = self._get(key, required)
@@ -127,6 +136,12 @@ class _Reader:
             raise ValidationError(self._at(key), "must not be empty")
         return tuple(parse(item, f"{self._at(key)}[{i}]") for i, item in enumerate(value))
 
+    @overload
+    def timestamp(self, key: str, *, required: Literal[True] = True) -> datetime: ...
+
+    @overload
+    def timestamp(self, key: str, *, required: bool) -> datetime | None: ...
+
     def timestamp(self, key: str, *, required: bool = True) -> datetime | None:
         value = self._get(key, required)
         if value is None:
@@ -138,6 +153,12 @@ class _Reader:
         if moment is None or moment.tzinfo is None:
             raise ValidationError(self._at(key), "must be an ISO 8601 time with a UTC offset")
         return moment
+
+    @overload
+    def day(self, key: str, *, required: Literal[True] = True) -> date: ...
+
+    @overload
+    def day(self, key: str, *, required: bool) -> date | None: ...
 
     def day(self, key: str, *, required: bool = True) -> date | None:
         value = self._get(key, required)
@@ -330,7 +351,7 @@ class Procedure:
             conditions=r.texts("conditions", required=False),
             legal_basis=r.objects("legal_basis", LegalDocument.from_dict, required=False),
             online_level=r.choice("online_level", ONLINE_LEVELS, default="none"),
-            updated_at=r.timestamp("updated_at"),  # type: ignore[arg-type]
+            updated_at=r.timestamp("updated_at"),
             kind=r.text("kind", required=False, empty=True),
             keywords=r.texts("keywords", required=False),
             applicant_fields=r.texts("applicant_fields", required=False),

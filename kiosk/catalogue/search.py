@@ -253,7 +253,7 @@ class SearchIndex:
             found = found[np.argpartition(-scores[found], RERANK - 1)[:RERANK]]
         wanted = without_filler(query_words)
         ranked = sorted(((float(scores[n] * self._nudge[n]) * self._fit(n, matches, query_words),
-                          self._name_match(n, wanted, typing_last), n) for n in found),
+                          self._name_match(n, wanted, typing_last), n) for n in found.tolist()),
                         key=lambda hit: (-hit[1], -hit[0], self.docs[hit[2]].code))
         floor = max(s for s, _, _ in ranked) * RELEVANT_SHARE  # the long tail is noise
         return [SearchHit(self.docs[n].code, self.docs[n].name, self.docs[n].field,
@@ -311,7 +311,7 @@ class SearchIndex:
         fit = 1.0
         if None not in strong or said:
             fit *= 1.3
-            if said or _in_order(strong):  # type: ignore[arg-type]
+            if said or _in_order(strong):  # type: ignore[arg-type]  # no None unless said
                 fit *= 1.2
         if len(name) > 1 and _contains(query, name):
             fit *= 1.3

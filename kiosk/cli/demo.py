@@ -1,5 +1,5 @@
 """`kiosk demo`: the reference API on demo data in this process, a sync, then the kiosk in
-a window. Without a display it says so and points to `kiosk tour`."""
+a window. Without a display it says so and points to `scripts/dev tour`."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def run_demo(config_file: str | None) -> int:
               f"{info.forms} forms, local store {config.catalogue_path}")
         if not has_display():
             print("No display here (DISPLAY and WAYLAND_DISPLAY are not set), so the kiosk "
-                  "window cannot open. To see every screen as pictures, run: "
-                  "kiosk tour --out tour/")
+                  "window cannot open. To see every screen as pictures, run "
+                  "scripts/dev tour (in a source checkout).")
             return 0
         print("Opening the kiosk in a window. Operator exit: tap the place name 5 times, "
               "then the PIN (demo PIN 246810).", flush=True)

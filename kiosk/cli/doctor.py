@@ -15,9 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from kiosk.cli.exits import EXIT_FAILED, EXIT_OK
 from kiosk.system.doctor import Check
-
-EXIT_OK, EXIT_FAILED = 0, 1
 
 DESCRIPTION = ("Check this kiosk: config and secrets, the central API and its key, the clock, "
                "the local catalogue, camera, display, disk space, fonts, speech, the receipt "

@@ -14,13 +14,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk import __version__
+from kiosk.cli.exits import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandFailed,
+    reason,
+)
 from kiosk.config import Config, ConfigError, load_config, refuse_exposed_secrets
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class CommandFailed(Exception):
-    """A command could not do its work; the message is the one line to print."""
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -428,30 +430,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_app(config, fullscreen=config.display.fullscreen and not args.window)
 
 
-def cmd_tour(args: argparse.Namespace) -> int:
-    import subprocess
-
-    sizes = args.size or ["1920x1080", "1080x1920", "1280x800"]
-    out = Path(args.out)
-    if len(sizes) > 1:  # Kivy has one window per process: one process per size
-        for size in sizes:
-            command = [sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
-                       str(out / size), "--size", size]
-            for code in args.procedure or []:
-                command += ["--procedure", code]
-            if args.config:
-                command += ["--config", args.config]
-            if subprocess.run(command, check=False).returncode:
-                raise CommandFailed(f"the tour at {size} failed")
-        return EXIT_OK
-    width, height = _size(sizes[0])
-    from kiosk.ui.launch import run_tour
-
-    shots = run_tour(_config(args), out, width, height, tuple(args.procedure or ()))
-    print(f"{len(shots)} screens at {width}x{height} in {out}")
-    return EXIT_OK
-
-
 def cmd_hash_pin(args: argparse.Namespace) -> int:
     import getpass
 
@@ -482,17 +460,6 @@ def cmd_portal_policy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise CommandFailed(f"--size {text!r}: give it as WIDTHxHEIGHT, e.g. 1920x1080"
-                            ) from None
-    if not (320 <= width <= 7680 and 320 <= height <= 7680):
-        raise CommandFailed(f"--size {text!r}: each side must be 320 to 7680 pixels")
-    return width, height
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Touchscreen kiosk for one-stop administrative centres.")
@@ -515,14 +482,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("run", cmd_run, "Run the kiosk (fullscreen unless display.fullscreen is "
                 "false) with the configured central API.")
     p.add_argument("--window", action="store_true", help="in a window, not fullscreen")
-
-    p = command("tour", cmd_tour, "Drive the real app on demo data through every screen and "
-                "write one PNG per screen (needs no display).")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
-    p.add_argument("--size", action="append", metavar="WxH", help="window size; repeat for "
-                   "several (default: 1920x1080, 1080x1920 and 1280x800, in subfolders)")
-    p.add_argument("--procedure", action="append", metavar="CODE", help="add this demo "
-                   "procedure's detail screen, top and bottom (repeatable)")
 
     p = command("portal-policy", cmd_portal_policy, "Print the managed policy that guards "
                 "the portal browser ([access_point]: the hosts it may open, its downloads "
@@ -679,23 +638,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk {args.command}: configuration error in {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as err:  # the last line of defence: one line, never a traceback
-        print(f"kiosk {args.command}: {_reason(err)}", file=sys.stderr)
+        print(f"kiosk {args.command}: {reason(err)}", file=sys.stderr)
         return EXIT_FAILED
-
-
-def _reason(err: Exception) -> str:
-    from kiosk.store.client import ApiError
-
-    if isinstance(err, ApiError):
-        return err.reason
-    if isinstance(err, OSError) and err.strerror:
-        where = f" ({err.filename})" if err.filename else ""
-        return f"{err.strerror}{where}"
-    text = str(err) or type(err).__name__
-    return text.splitlines()[0] if isinstance(err, CommandFailed | ValueError) else \
-        f"{type(err).__name__}: {text.splitlines()[0]}"
 
 
 if __name__ == "__main__":

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kiosk.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, reason
+
 if TYPE_CHECKING:
     from kiosk.scanner.receipt import ReceiptRules
 
-EXIT_OK, EXIT_FAILED = 0, 1
 
 DESCRIPTION = ("Read receipt QR codes and barcodes from image or video files with the "
                "kiosk's decode pipeline and print the dossier code each one carries (ID "
@@ -96,7 +97,7 @@ def scan_file(name: str, rules: ReceiptRules, budget_ms: float | None = None) ->
     """Decode one input and read its receipt; never raises for a bad file."""
     from kiosk.scanner.decode import UnreadableFile, decode_file
     from kiosk.scanner.receipt import read_receipts
-    from kiosk.system.logs import redact
+    from kiosk.submission.personal_data import redact
 
     try:
         frames = decode_file(name, budget_ms)
@@ -116,7 +117,6 @@ def scan_file(name: str, rules: ReceiptRules, budget_ms: float | None = None) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m kiosk.cli.scan FILE...`, the same as `kiosk scan FILE...`."""
-    from kiosk.cli.main import _reason
     from kiosk.config import ConfigError
 
     parser = argparse.ArgumentParser(prog="kiosk")
@@ -128,11 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_scan(args)
     except ConfigError as err:
         print(f"kiosk scan: configuration error in {err}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as err:  # one line, never a traceback, as `kiosk` does
-        print(f"kiosk scan: {_reason(err)}", file=sys.stderr)
+        print(f"kiosk scan: {reason(err)}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -6,9 +6,15 @@ example `config/kiosk.toml` beside the code (the demo setup). `KIOSK_API_URL` an
 
 Secrets (the API key, the operator PIN's hash, the outbox key) live in a second file,
 `kiosk.secrets_file` (`KIOSK_SECRETS` overrides it), readable by root and the kiosk only;
-the main config, which anyone may read, refuses them. Unknown keys and values of
-the wrong type are reported by their dotted name, all at once, so an operator fixes the
-file in one go. Relative paths are relative to the config file's folder.
+the main config, which anyone may read, refuses them. Unknown keys, values of the wrong
+type and values out of range are reported by their dotted name, all at once, so an
+operator fixes the file in one go. Relative paths are relative to the config file's folder.
+
+Each section is a frozen pydantic dataclass: its fields' types and bounds (`Field(ge=...)`)
+are checked by pydantic, strictly (`retries = true` is not 1), whenever a section is made,
+from the file or by `dataclasses.replace`. A new key: a field with its default, a comment
+and, where it has one, its range in `Annotated[..., Field(...)]` in its section here, then
+the key, commented, in config/kiosk.toml. Rules across keys are in `_check`.
 """
 
 from __future__ import annotations
@@ -19,21 +25,30 @@ import re
 import stat
 import tomllib
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import annotated_types
+import pydantic
+from pydantic import ConfigDict, Field
+from pydantic.dataclasses import dataclass
+
 from kiosk.catalogue.working_days import Calendar
+from kiosk.config.clock import parse_clock
 from kiosk.payment.vietqr import Payee
 from kiosk.printing.spec import PRINTABLE_DOTS, PrinterSpec
 from kiosk.speech.voice import FASTEST, SLOWEST, VOICES
-from kiosk.system.schedule import parse_clock
 
 SYSTEM_CONFIG = Path("/etc/kiosk/kiosk.toml")
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
 # the demo's secrets, public by design (a git checkout makes it 0644): let through as it is
 DEMO_SECRETS = EXAMPLE_CONFIG.with_name("secrets.toml")
+
+
+# every section: strict types (`retries = true` is not 1), no unknown keys
+STRICT = ConfigDict(strict=True, extra="forbid")
 
 
 class ConfigError(ValueError):
@@ -45,7 +60,7 @@ class ConfigError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class KioskSection:
     name: str = "Bộ phận Một cửa"
     id: str = "kiosk"
@@ -56,7 +71,7 @@ class KioskSection:
     agency: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class HelpSection:
     hotline: str = ""
     opening_hours: str = ""
@@ -64,17 +79,17 @@ class HelpSection:
     procedure_url: str = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc={code}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class SessionSection:
-    idle_seconds: int = 90
-    countdown_seconds: int = 20
+    idle_seconds: Annotated[int, Field(ge=10)] = 90
+    countdown_seconds: Annotated[int, Field(ge=5)] = 20
     attract_seconds: int = 300
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class DisplaySection:
     fullscreen: bool = True
-    diagonal_inches: float = 0.0
+    diagonal_inches: Annotated[float, Field(ge=0, le=100, description="0: unknown")] = 0.0
     width: int = 1280
     height: int = 800
     # the screen sleeps from sleep_from to sleep_until ("HH:MM"; empty: never)
@@ -85,20 +100,20 @@ class DisplaySection:
     wake_command: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class MaintenanceSection:
     # restart the kiosk once a day at this time ("HH:MM", when nobody is using it)
     restart_at: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class OperatorSection:
     pin_hash: str = ""
     max_attempts: int = 5
     lockout_minutes: int = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class ScannerSection:
     # a device index ("0") or a video file / image-sequence pattern ("/x/frame_%03d.png")
     camera: str = "0"
@@ -118,47 +133,47 @@ class ScannerSection:
     max_payload: int = 512
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class ApiSection:
     base_url: str = "http://127.0.0.1:8700/v1"
     key: str = ""
-    connect_timeout: float = 3.0
-    read_timeout: float = 10.0
-    total_timeout: float = 30.0
-    retries: int = 2
-    max_response_mb: float = 64.0
+    connect_timeout: Annotated[float, Field(gt=0)] = 3.0
+    read_timeout: Annotated[float, Field(gt=0)] = 10.0
+    total_timeout: Annotated[float, Field(gt=0)] = 30.0
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    max_response_mb: Annotated[float, Field(gt=0)] = 64.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class OutboxSection:
     key: str = ""  # from the secrets file: encrypts what waits to be sent
     # pauses between tries of an item the API did not take: doubling from the first
     retry_first_seconds: float = 15.0
     retry_max_seconds: float = 900.0
     # how long the screen waits for the API's answer before saying "queued"
-    answer_wait_seconds: float = 8.0
+    answer_wait_seconds: Annotated[float, Field(gt=0)] = 8.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class SyncSection:
     interval_minutes: int = 30
-    page_size: int = 500
+    page_size: Annotated[int, Field(ge=1, le=5000)] = 500
     forms_cache_mb: float = 200.0
     max_form_mb: float = 20.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class SearchSection:
-    limit: int = 20
+    limit: Annotated[int, Field(ge=1)] = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class HeartbeatSection:
     # minutes between heartbeats (with the usage counts) to the central API
-    interval_minutes: int = 10
+    interval_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class SpeechSection:
     # "Đọc to" on every screen and the speech mode (espeak-ng through the sound card)
     enabled: bool = True
@@ -171,10 +186,10 @@ class SpeechSection:
     # say the idle warning aloud too (for people who cannot see it)
     speak_timeout_warning: bool = True
     # holding a finger still this long anywhere turns the speech mode on or off
-    long_press_seconds: float = 3.0
+    long_press_seconds: Annotated[float, Field(ge=1, le=10)] = 3.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class CalendarSection:
     # the province's own changes to Vietnam's public holidays and swaps (ISO dates)
     days_off: list[str] = field(default_factory=list)
@@ -183,20 +198,20 @@ class CalendarSection:
     cutoff: str = "15:00"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class PrinterSection:
     # "none" | "usb:VID:PID" | "serial:/dev/ttyUSB0[:BAUD]" | "network:HOST[:PORT]" |
     # "file:/path"; "none" hides every print button
     device: str = "none"
     # the roll's width in mm: 58 or 80
-    paper_mm: int = 80
+    paper_mm: Annotated[int, Field(ge=58, le=80)] = 80
     # a python-escpos printer profile name (e.g. "TM-T88V"); "" = the library's default
     profile: str = ""
     # seconds to wait for the printer to connect or answer
-    timeout: float = 3.0
+    timeout: Annotated[float, Field(gt=0, le=60)] = 3.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class PaymentSection:
     # the centre's account for fees paid by VietQR; an empty account shows no fee QR
     bank_bin: str = ""
@@ -204,7 +219,7 @@ class PaymentSection:
     account_name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=STRICT)
 class AccessPointSection:
     # "Nộp hồ sơ trên Cổng dịch vụ công": the portal in a guarded Chromium (docs/deploy.md)
     enabled: bool = True
@@ -222,10 +237,10 @@ class AccessPointSection:
     # where Chromium reads managed policies (Debian's chromium package)
     policy_dir: str = "/etc/chromium/policies/managed"
     # the longest a portal session may last, however busy
-    max_minutes: int = 30
+    max_minutes: Annotated[int, Field(ge=1, le=240)] = 30
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Config:
     kiosk: KioskSection = field(default_factory=KioskSection)
     api: ApiSection = field(default_factory=ApiSection)
@@ -284,15 +299,20 @@ _DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
 SECRETS = {("api", "key"), ("operator", "pin_hash"), ("outbox", "key")}
 
 
-_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+# what pydantic's type errors mean, in the operator's words
+_TYPE_NAMES = {"int_type": "a whole number", "float_type": "a number", "string_type": "text",
+               "bool_type": "true or false", "list_type": "a list of text"}
+_BOUNDS = {annotated_types.Gt: "more than {}", annotated_types.Ge: "at least {}",
+           annotated_types.Lt: "less than {}", annotated_types.Le: "at most {}"}
 
 
 def _section_values(cls: type, raw: Any, prefix: str, problems: list[str],
                     secrets: bool = False) -> dict[str, Any]:
+    """The keys of one section that are right; what is wrong with the others goes to
+    `problems`, one line per key, by its dotted name."""
     if not isinstance(raw, dict):
         problems.append(f"{prefix} must be a table ([{prefix}])")
         return {}
-    hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -300,26 +320,37 @@ def _section_values(cls: type, raw: Any, prefix: str, problems: list[str],
             problems.append(f"{prefix}.{key} is a secret: it belongs in the secrets file "
                             "(kiosk.secrets_file), which only root and the kiosk can read"
                             if not secrets else f"{prefix}.{key} belongs in the main config")
-            continue
-        if key not in known:
-            problems.append(f"{prefix}.{key} is not a known setting")
-            continue
-        wanted = hints[key]
-        if typing.get_origin(wanted) is list:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problems.append(f"{prefix}.{key} must be a list of text, not {value!r}")
-            else:
-                values[key] = value
-            continue
-        if wanted is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        # bool is an int in Python, but `retries = true` is a mistake worth naming
-        if not isinstance(value, wanted) or (wanted is not bool and isinstance(value, bool)):
-            problems.append(f"{prefix}.{key} must be {_TYPE_NAMES.get(wanted, wanted)}, "
-                            f"not {type(value).__name__} {value!r}")
-            continue
-        values[key] = value
+        else:
+            values[key] = value
+    try:
+        cls(**values)
+    except pydantic.ValidationError as err:
+        wrong: dict[str, str] = {}
+        for error in err.errors():
+            key = str(error["loc"][0])
+            wrong.setdefault(key, _problem(cls, key, error, values.get(key)))
+        problems.extend(f"{prefix}.{key} {text}" for key, text in wrong.items())
+        values = {k: v for k, v in values.items() if k not in wrong}
     return values
+
+
+def _problem(cls: type, key: str, error: Any, value: Any) -> str:
+    if error["type"] == "unexpected_keyword_argument":
+        return "is not a known setting"
+    if error["type"] in _TYPE_NAMES:
+        wanted = "a list of text" if len(error["loc"]) > 1 else _TYPE_NAMES[error["type"]]
+        return f"must be {wanted}, not {type(value).__name__} {value!r}"
+    declared = cls.__pydantic_fields__[key]  # type: ignore[attr-defined]  # pydantic adds it
+    bounds = {type(m): getattr(m, type(m).__name__.lower()) for m in declared.metadata
+              if type(m) in _BOUNDS}
+    hint = f" ({declared.description})" if declared.description else ""
+    if annotated_types.Ge in bounds and annotated_types.Le in bounds:
+        return f"must be between {bounds[annotated_types.Ge]:g} and " \
+               f"{bounds[annotated_types.Le]:g}{hint}"
+    if bounds:
+        return "must be " + " and ".join(_BOUNDS[kind].format(f"{limit:g}")
+                                         for kind, limit in bounds.items()) + hint
+    return str(error["msg"])
 
 
 def _check(config: Config, problems: list[str]) -> None:
@@ -333,24 +364,8 @@ def _check(config: Config, problems: list[str]) -> None:
     if not SLOWEST <= config.speech.rate <= FASTEST:
         problems.append(f"speech.rate must be between {SLOWEST} and {FASTEST} words per "
                         "minute")
-    if not 1 <= config.speech.long_press_seconds <= 10:
-        problems.append("speech.long_press_seconds must be between 1 and 10")
-    for name in ("connect_timeout", "read_timeout", "total_timeout", "max_response_mb"):
-        if getattr(config.api, name) <= 0:
-            problems.append(f"api.{name} must be more than 0")
-    if not 0 <= config.api.retries <= 10:
-        problems.append("api.retries must be between 0 and 10")
-    if not 1 <= config.sync.page_size <= 5000:
-        problems.append("sync.page_size must be between 1 and 5000")
-    if config.search.limit < 1:
-        problems.append("search.limit must be at least 1")
     if "{code}" not in config.help.procedure_url:
         problems.append("help.procedure_url must contain {code}")
-    if config.session.idle_seconds < 10 or config.session.countdown_seconds < 5:
-        problems.append("session.idle_seconds must be at least 10 and "
-                        "session.countdown_seconds at least 5")
-    if not 0 <= config.display.diagonal_inches <= 100:
-        problems.append("display.diagonal_inches must be between 0 (unknown) and 100")
     for domain in config.scanner.portal_domains:
         # at least two labels: "vn" alone would let every .vn site through
         if not _DOMAIN.fullmatch(domain.strip().strip(".").lower()):
@@ -373,10 +388,6 @@ def _check(config: Config, problems: list[str]) -> None:
             problems.append(f"{name} must be a time of day like 22:00, or empty")
     if bool(config.display.sleep_from.strip()) != bool(config.display.sleep_until.strip()):
         problems.append("display.sleep_from and display.sleep_until go together")
-    if config.outbox.answer_wait_seconds <= 0:
-        problems.append("outbox.answer_wait_seconds must be more than 0")
-    if not 1 <= config.heartbeat.interval_minutes <= 1440:
-        problems.append("heartbeat.interval_minutes must be between 1 and 1440")
     access = config.access_point
     for name, url in (("national_url", access.national_url),
                       ("province_url", access.province_url)):
@@ -388,8 +399,6 @@ def _check(config: Config, problems: list[str]) -> None:
         if not _DOMAIN.fullmatch(host.strip().lower()):
             problems.append(f"access_point.allowed_hosts: {host!r} is not a host name like "
                             "vneid.gov.vn")
-    if not 1 <= access.max_minutes <= 240:
-        problems.append("access_point.max_minutes must be between 1 and 240")
     if access.files_dir and not Path(access.files_dir).is_absolute():
         problems.append("access_point.files_dir must be an absolute path, or empty")
     try:
@@ -398,8 +407,6 @@ def _check(config: Config, problems: list[str]) -> None:
         problems.append(f"printer.device: {err}")
     if config.printer.paper_mm not in PRINTABLE_DOTS:
         problems.append("printer.paper_mm must be 58 or 80")
-    if not 0 < config.printer.timeout <= 60:
-        problems.append("printer.timeout must be more than 0 and at most 60 seconds")
     if config.payment.account or config.payment.bank_bin:
         payee = Payee(config.payment.bank_bin, config.payment.account)
         problems += [f"payment.{problem}" for problem in payee.problems()]
@@ -431,7 +438,7 @@ def parse_config(text: str, source: str = "<text>", base_dir: Path | None = None
             continue
         sections[name] = hints[name](**_section_values(hints[name], value, name, problems))
     config = Config(**sections, source=source)
-    overrides: dict[str, dict[str, str]] = {"api": {}, "kiosk": {}}
+    overrides: dict[str, dict[str, Any]] = {"api": {}, "kiosk": {}}
     if environ.get("KIOSK_API_URL"):
         overrides["api"]["base_url"] = environ["KIOSK_API_URL"]
     if environ.get("KIOSK_DATA_DIR"):

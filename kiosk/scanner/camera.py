@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import cv2
 import numpy as np
 
-from kiosk.scanner import is_device
+from kiosk.config.camera import is_device
 
 if TYPE_CHECKING:
     from kiosk.config.settings import ScannerSection
@@ -106,7 +106,7 @@ def _open_device(index: int, width: int, height: int) -> cv2.VideoCapture:
     if capture.isOpened():
         # USB 2 cameras send 1280×720 uncompressed at ~10 fps only; MJPG gets the full 30.
         # A camera without MJPG ignores this and keeps its own format.
-        capture.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
+        capture.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
         capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
         # no CAP_PROP_BUFFERSIZE=1: the capture thread drains the driver's queue anyway,

@@ -78,8 +78,10 @@ class UnreadableFile(Exception):
 
 def _zxing(gray: np.ndarray, binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
            ) -> list[bytes]:
-    return [b.bytes for b in zxingcpp.read_barcodes(gray, formats=RECEIPT_FORMATS,
-                                                    binarizer=binarizer)]
+    # a tuple, as zxing-cpp now asks ("|" is deprecated); its type hints lag behind
+    return [b.bytes for b in zxingcpp.read_barcodes(
+        gray, formats=RECEIPT_FORMATS,  # type: ignore[arg-type]  # stubs: BarcodeFormats only
+        binarizer=binarizer)]
 
 
 @cache
@@ -201,8 +203,9 @@ def upright(gray: np.ndarray, corners: np.ndarray) -> np.ndarray:
 def _skewed_barcode(gray: np.ndarray) -> list[bytes]:
     payloads = []
     for corners in _barcode_boxes(gray)[:4]:
-        payloads += [b.bytes for b in zxingcpp.read_barcodes(upright(gray, corners),
-                                                             formats=LINEAR)]
+        payloads += [b.bytes for b in zxingcpp.read_barcodes(
+            upright(gray, corners),
+            formats=LINEAR)]  # type: ignore[arg-type]  # a tuple: as in _zxing
     return payloads
 
 

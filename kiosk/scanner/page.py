@@ -228,7 +228,7 @@ def _refine(lum: np.ndarray, quad: np.ndarray, reach: float) -> np.ndarray:
     points, normals, offsets, values = _profiles(lum, quad[None], reach, 40)
     points, normals, values = points[0], normals[0], values[0]
     step = values[:, :, :-2] - values[:, :, 2:]  # centred on offsets[1:-1]
-    lines = []
+    lines: list[tuple[np.ndarray, np.ndarray] | None] = []
     for side in range(4):
         best = step[side].argmax(axis=1)
         strength = step[side][np.arange(len(best)), best]
@@ -494,7 +494,7 @@ def straighten(image: np.ndarray, quad: PageQuad | np.ndarray, *,
         out_w, out_h = max(1, round(long_side / aspect)), long_side
     else:
         out_w, out_h = long_side, max(1, round(long_side * aspect))
-    target = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
+    target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(q, target)
     return cv2.warpPerspective(image, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)

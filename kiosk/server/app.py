@@ -888,8 +888,8 @@ def _appointment(procedure: dict[str, Any], received: datetime, calendar: Calend
     """The appointment of an online submission: the processing time of the procedure's
     online channel (else its first), in working days after the day counting starts; None
     when the procedure gives its time only in words (the office then sets the date)."""
-    channels = procedure.get("channels") or []
-    channel = next((c for c in channels if c.get("method") == "online"),
+    channels: list[dict[str, Any]] = procedure.get("channels") or []
+    channel: dict[str, Any] = next((c for c in channels if c.get("method") == "online"),
                    channels[0] if channels else {"time": 0, "time_unit": "working_day"})
     if channel.get("time") is None:
         return None

@@ -105,7 +105,7 @@ def start_in_thread(db: ServerDB, host: str = "127.0.0.1", port: int = 0,
     `calendar`: the working days appointments count on."""
     sock = _bind(host, port)
     server = _server(db, limits, calendar)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    # no signal handlers of its own: uvicorn installs them only in the main thread
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
                               name="reference-api")
     thread.start()

@@ -10,8 +10,10 @@ option on a command line.
 from __future__ import annotations
 
 import functools
+import io
 import shutil
 import subprocess
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -65,11 +67,13 @@ class Synthesis:
             pass  # it died at once; the empty output says so
 
     def __iter__(self) -> Iterator[bytes]:
-        assert self.process.stdout is not None
+        # a pipe opened unbuffered=False is a BufferedReader, which has read1 (typeshed
+        # says only IO[bytes])
+        stdout = typing.cast(io.BufferedReader, self.process.stdout)
         skip = WAV_HEADER
         while True:
             try:
-                chunk = self.process.stdout.read1(4096)
+                chunk = stdout.read1(4096)
             except (ValueError, OSError):
                 break  # killed and closed from another thread: stopped, not an error
             if not chunk:

@@ -94,7 +94,8 @@ def _what_to_do(dossier: Dossier, step: str, today: date, overdue: bool,
     if dossier.note and status in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED,
                                    Status.NOT_ACCEPTED):
         parts.append(dossier.note)  # which paper, or which fee
-    if status == Status.PROCESSED and dossier.due() is not None and today >= dossier.due():
+    due = dossier.due()
+    if status == Status.PROCESSED and due is not None and today >= due:
         where = dossier.counter or _("the counter")
         parts = [_("The result is ready: go to {counter}, and bring your receipt (giấy hẹn) "
                    "and your ID card (thẻ căn cước).").format(counter=where)]

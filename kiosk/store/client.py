@@ -332,7 +332,7 @@ def _shut(sock: socket.socket | None) -> None:
 
 
 def _watched(connection: type[Any]) -> type[Any]:
-    class Watched(connection):  # type: ignore[misc, valid-type]
+    class Watched(connection):
         def getresponse(self, *args: Any, **kwargs: Any) -> Any:
             deadline = getattr(_waiting, "deadline", None)
             if deadline is not None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.config import Config
+from kiosk.config.camera import is_device
 from kiosk.store.catalogue_store import CatalogueStore, StoreError
 from kiosk.store.client import ApiBadAnswer, ApiClient, ApiError, ClientSettings
 from kiosk.store.usage import UsageBatch, UsageLog
@@ -33,10 +34,6 @@ FIRST_DELAY = 60.0
 def camera_state(source: str) -> str:
     """"file" for a video or image-sequence source; for a device, "present" or "missing"
     as its node is there or not. The camera is not opened: the scan screen may hold it."""
-    # not from kiosk.scanner.camera: that loads OpenCV and numpy (~17 MB resident) into a
-    # kiosk whose visitors may never open a scan screen
-    from kiosk.scanner import is_device
-
     if not is_device(source):
         return "file"
     return "present" if Path(f"/dev/video{int(source)}").exists() else "missing"

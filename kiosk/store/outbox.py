@@ -38,8 +38,8 @@ from typing import Any, Literal
 from cryptography.fernet import Fernet, InvalidToken
 
 from kiosk.config import Config
+from kiosk.submission.personal_data import redact
 from kiosk.submission.reference import new_reference
-from kiosk.system.logs import redact
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ def backoff(attempts: int, first: float, longest: float) -> float:
 
 def safe_text(text: str) -> str:
     """What may be stored or shown about a failure: one line, bounded, with no ID number,
-    phone number or e-mail address in it (see kiosk.system.logs.redact)."""
+    phone number or e-mail address in it (see kiosk.submission.personal_data)."""
     return redact(" ".join(text.split()))[:MAX_ERROR]
 
 

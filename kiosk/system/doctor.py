@@ -591,7 +591,8 @@ def check_display(environ: Mapping[str, str] | None = None, *,
                                     f"in {dri_dir}",
                  "on an installed kiosk, `systemctl start kiosk` starts cage, which gives the "
                  "kiosk its screen; no /dev/dri/card* means the graphics driver is missing "
-                 "(see docs/deploy.md, The X alternative). `kiosk tour` needs no display")
+                 "(see docs/deploy.md, The X alternative). In a source checkout, "
+                 "`scripts/dev tour` needs no display")
 
 
 def check_disk(path: Path, *, fail_below: int = 200 * MB, warn_below: int = 1024 * MB) -> Check:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sys
 import time
 from collections import deque
@@ -35,36 +34,22 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TextIO
 
+from kiosk.submission.personal_data import redact
+
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 8000
 MAX_FIELD = 200
 REPEAT_LIMIT = 20
 REPEAT_WINDOW = 60.0
 MAX_TRACKED = 1000  # distinct messages remembered for the rate limit
-REDACTED = "[redacted]"
 SCREEN_COMMANDS = {"run", "demo"}
 
 # sd-daemon(3): "<N>" at the start of a line sets its priority (syslog levels)
 PRIORITIES = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
               logging.CRITICAL: 2}
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# phone numbers as people write them: 0912 345 678, 091.234.5678, 024 3823 4567,
-# +84 912 345 678
-_PHONE = re.compile(r"(?<![\w.+])(?:\+84[ .-]?|0)\d{2,3}(?:[ .-]?\d{3,4}){2}(?!\d)")
-# any bare run of 9 to 12 digits: a phone number, or a CCCD (12); some counters go too,
-# which is the safe way to be wrong
-_DIGITS = re.compile(r"(?<!\d)\d{9,12}(?!\d)")
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message", "asctime", "taskName"}
-
-
-def redact(text: str) -> str:
-    """`text` without e-mail addresses, phone numbers and CCCD numbers."""
-    text = _EMAIL.sub(REDACTED, text)
-    text = _PHONE.sub(lambda m: REDACTED if 9 <= sum(c.isdigit() for c in m[0]) <= 12
-                      else m[0], text)
-    return _DIGITS.sub(REDACTED, text)
 
 
 def bound(text: str, limit: int = MAX_MESSAGE) -> str:

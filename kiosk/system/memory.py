@@ -12,9 +12,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+from collections.abc import Callable
 
 
-def _libc_trim() -> object | None:
+def _libc_trim() -> Callable[[int], int] | None:
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name) if name else None
@@ -38,4 +39,4 @@ def give_back() -> None:
     """Hand the heap's free pages back to the system. Call it after what `collect` freed
     has really been released: Kivy deletes a dead texture's GL storage on the next frame."""
     if _TRIM is not None:
-        _TRIM(0)  # type: ignore[operator]
+        _TRIM(0)

@@ -14,17 +14,6 @@ from datetime import datetime, time, timedelta
 log = logging.getLogger(__name__)
 
 
-def parse_clock(text: str) -> time | None:
-    """ "HH:MM" as a time of day; "" is None (not set). Raises ValueError otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ValueError(f"{text!r} is not a time of day like 22:00")
-    return time(int(hours), int(minutes))
-
-
 def in_window(now: time, start: time | None, end: time | None) -> bool:
     """Whether `now` is in [start, end), which may run over midnight."""
     if start is None or end is None or start == end:

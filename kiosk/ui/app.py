@@ -21,9 +21,10 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import i18n
+from kiosk.config.clock import parse_clock
 from kiosk.config.pin import PinLock
 from kiosk.system import memory
-from kiosk.system.schedule import in_window, parse_clock, restart_due
+from kiosk.system.schedule import in_window, restart_due
 from kiosk.ui.header import Header
 from kiosk.ui.idle import IdleTimer
 from kiosk.ui.overlays import AttractLoop, IdleCountdown, NightCover, PinPad
@@ -127,7 +128,7 @@ class KioskApp(App):
 
     @property
     def screen(self) -> KioskScreen:
-        return self.screens.current_screen  # type: ignore[return-value]
+        return self.screens.current_screen
 
     # --- navigation ----------------------------------------------------------------------
 
@@ -152,7 +153,7 @@ class KioskApp(App):
             module, cls = SCREENS[name]
             screen = getattr(importlib.import_module(module), cls)(name, self, self.services)
             self.screens.add_widget(screen)
-        return self.screens.get_screen(name)  # type: ignore[return-value]
+        return self.screens.get_screen(name)
 
     def _show(self, name: str, params: dict[str, Any]) -> None:
         self.speech.screen_changed()
@@ -178,7 +179,7 @@ class KioskApp(App):
         loop still starts on time)."""
         self.forgotten_at = self.idle.last_touch
         for screen in self.screens.screens:
-            screen.reset()  # type: ignore[attr-defined]
+            screen.reset()
         self.services.forget_draft()
         self.speech.forget()
         self.countdown.hide()

@@ -5,6 +5,7 @@ No Kivy here. Money and numbers are formatted by babel in the current language's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -12,19 +13,18 @@ from babel.numbers import format_currency, format_decimal
 
 from kiosk.catalogue.model import Channel, Component, Fee, Procedure
 from kiosk.catalogue.working_days import Calendar, due_date
-from kiosk.i18n import N_, _, babel_locale
+from kiosk.i18n import N_, _, babel_locale, ngettext
 
 METHOD_NAMES = {"in_person": N_("In person"), "online": N_("Online"),
                 "postal": N_("By post")}
 LEVEL_NAMES = {"national": N_("National"), "province": N_("Province"),
                "district": N_("District (before 7/2025)"), "commune": N_("Commune / ward")}
-ORIGINALS = (N_("{n} original"), N_("{n} originals"))
-COPIES = (N_("{n} copy"), N_("{n} copies"))
-UNITS = {
-    "working_day": (N_("{n} working day"), N_("{n} working days")),
-    "day": (N_("{n} day"), N_("{n} days")),
-    "hour": (N_("{n} hour"), N_("{n} hours")),
-    "month": (N_("{n} month"), N_("{n} months")),
+# a processing time in its unit: "{n}" is the number as the language writes it
+DURATIONS: dict[str, Callable[[float], str]] = {
+    "working_day": lambda n: ngettext("{n} working day", "{n} working days", n),
+    "day": lambda n: ngettext("{n} day", "{n} days", n),
+    "hour": lambda n: ngettext("{n} hour", "{n} hours", n),
+    "month": lambda n: ngettext("{n} month", "{n} months", n),
 }
 
 
@@ -63,8 +63,7 @@ def processing_time(channel: Channel) -> str:
     if n == 0:
         return _("same day")
     shown = format_decimal(n, locale=babel_locale())
-    one, many = UNITS[channel.time_unit]
-    return _(one if n <= 1 else many).format(n=shown)
+    return DURATIONS[channel.time_unit](n).format(n=shown)
 
 
 def method_name(method: str) -> str:
@@ -84,18 +83,25 @@ def summary_channel(procedure: Procedure) -> Channel:
     return procedure.channel("in_person") or procedure.channels[0]
 
 
+def originals_count(n: int) -> str:
+    return ngettext("{n} original", "{n} originals", n).format(n=n)
+
+
+def copies_count(n: int) -> str:
+    return ngettext("{n} copy", "{n} copies", n).format(n=n)
+
+
+def pages_photographed(n: int) -> str:
+    return ngettext("{n} page photographed", "{n} pages photographed", n).format(n=n)
+
+
 def copies_text(component: Component) -> str:
     parts = []
     if component.originals:
-        parts.append(_(plural(component.originals, *ORIGINALS)).format(n=component.originals))
+        parts.append(originals_count(component.originals))
     if component.copies:
-        parts.append(_(plural(component.copies, *COPIES)).format(n=component.copies))
+        parts.append(copies_count(component.copies))
     return ", ".join(parts) or _("bring it to show")
-
-
-def plural(count: float, one: str, many: str) -> str:
-    """English needs two forms, Vietnamese one; both are catalogue entries."""
-    return one if count == 1 else many
 
 
 def day(value: date) -> str:
@@ -108,6 +114,8 @@ def weekday_date(day: date) -> str:
 
 
 def expected_today(channel: Channel, now: datetime, calendar: Calendar) -> str:
-    """When a dossier handed in now by this channel should have its result."""
+    """When a dossier handed in now by this channel should have its result; only for a
+    channel with a time (one given only in words has no date: the office sets it)."""
+    assert channel.time is not None, "a time given only in words has no date"
     return _("Handed in today: result expected on {day}").format(
         day=weekday_date(due_date(now, channel.time, channel.time_unit, calendar)))

@@ -92,7 +92,7 @@ class VietnameseKeyboard(Widget):
     def visible_keys(self) -> list[BigButton]:
         return [child for child in self.children if isinstance(child, BigButton)]
 
-    def _make(self, action_id: str, label: str, handler: Callable[[], None],
+    def _make(self, action_id: str, label: str, handler: Callable[..., None],  # as BigButton
               kind: str = "primary") -> None:
         def press() -> None:
             handler()

@@ -5,7 +5,6 @@ happens before the first Kivy import."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from kiosk.config import Config
 
@@ -50,10 +49,3 @@ def run_app(config: Config, *, fullscreen: bool) -> int:
     app.run()
     return app.exit_status
 
-
-def run_tour(config: Config, out: Path, width: int, height: int,
-             procedures: tuple[str, ...] = ()) -> list[Path]:
-    prepare_kivy(width=width, height=height, fullscreen=False, offscreen=True)
-    from kiosk.ui.tour import Tour
-
-    return Tour(config, out, width, height, procedures).run()

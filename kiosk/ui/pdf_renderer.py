@@ -391,7 +391,8 @@ def _allow_cpu(seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
-def _answer(answers: BinaryIO, header: dict[str, Any], pixels: bytes = b"") -> None:
+def _answer(answers: BinaryIO, header: dict[str, Any], pixels: bytes | bytearray = b""
+            ) -> None:
     answers.write(json.dumps(header).encode() + b"\n")
     if pixels:
         answers.write(pixels)

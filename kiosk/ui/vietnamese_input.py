@@ -58,7 +58,8 @@ def _parse(char: str) -> _Letter:
     upper = char != char.lower()
     if char in "đĐ":
         return _Letter("d", "stroke", upper=upper)
-    base, *combining = unicodedata.normalize("NFD", char.lower())
+    decomposed = unicodedata.normalize("NFD", char.lower())
+    base, combining = decomposed[0], decomposed[1:]
     marks = [_MARK_CHARS.get(c) for c in combining]
     tones = [_TONE_CHARS.get(c) for c in combining]
     known = all(m or t for m, t in zip(marks, tones, strict=True))

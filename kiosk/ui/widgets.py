@@ -74,7 +74,9 @@ class BigButton(ButtonBehavior, Label):
     enabled = BooleanProperty(True)
     action_id = StringProperty("")
 
-    def __init__(self, text: str, theme: Theme, on_press: Callable[[], None] | None = None, *,
+    # on_press is called with no arguments; typed `...` because a row of buttons passes
+    # `lambda k=key: ...` (one default per button), which mypy cannot match to `[]`
+    def __init__(self, text: str, theme: Theme, on_press: Callable[..., None] | None = None, *,
                  kind: str = "primary", height: int | None = None, **kwargs: Any) -> None:
         p = theme.palette
         fill, colour = {"primary": (p.primary, p.primary_text),

@@ -2,7 +2,7 @@
 (the largest contour of an Otsu threshold, approximated to four corners), measured in the
 same run on the same frames.
 
-Frames come from `kiosk.scanner.document_photos` (1280×720, six categories). A page counts
+Frames come from `support.document_photos` (1280×720, six categories). A page counts
 as cropped correctly when every corner, in the order returned, is within 3% of the frame's
 diagonal (44 px) of the truth. Each category also has as many empty tables (the same
 clutter and light, no page), where the right answer is None. Times are per photo, for
@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import numpy as np
 
-from kiosk.scanner.document_photos import CATEGORIES, HEIGHT, WIDTH, document_photo
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
+from support.document_photos import CATEGORIES, HEIGHT, WIDTH, document_photo
+
 from kiosk.scanner.page import compress_page, find_page, straighten
 
 TOLERANCE = 0.03 * float(np.hypot(WIDTH, HEIGHT))

@@ -1,7 +1,7 @@
 """Receipt QR decoding on synthetic camera photos: the kiosk's pipeline against zxing-cpp
 alone and zbar (pyzbar) alone, measured in the same run on the same frames.
 
-Frames come from `kiosk.scanner.receipt_photos` (1280×720, ten categories of distortion,
+Frames come from `support.receipt_photos` (1280×720, ten categories of distortion,
 difficulty varying inside each). A frame counts as decoded when its QR's exact payload
 bytes are among the decoder's payloads. The pipeline runs twice: with the kiosk's frame
 budget from the config (`scanner.frame_budget_ms`, what the camera worker uses) and with no
@@ -19,16 +19,20 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
+from support.receipt_photos import CATEGORIES, photo, photos
+
 from kiosk.config import load_config
 from kiosk.scanner.decode import Decoded, decode_frame, pyzbar_only, zxing_only
-from kiosk.scanner.receipt_photos import CATEGORIES, photo, photos
 
 Decoder = Callable[[np.ndarray], Decoded]
 

@@ -17,20 +17,22 @@ import time
 from datetime import date
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
 from kiosk.ui.launch import prepare_kivy
 
 prepare_kivy(width=1280, height=800, fullscreen=False, offscreen=True)
+
+from support.driver import Driver  # noqa: E402
+from support.receipt_image import camera_frame, receipt, receipt_video  # noqa: E402
+from support.tour import demo_services  # noqa: E402
 
 import kiosk.scanner.camera as camera  # noqa: E402
 from kiosk.catalogue.dossier import Status  # noqa: E402
 from kiosk.config.settings import EXAMPLE_CONFIG, load_config  # noqa: E402
 from kiosk.scanner.decode import decode_frame  # noqa: E402
-from kiosk.scanner.receipt_image import camera_frame, receipt, receipt_video  # noqa: E402
 from kiosk.server.catalogue_files import demo_dossiers  # noqa: E402
 from kiosk.status.lookup import look_up  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
-from kiosk.ui.driver import Driver  # noqa: E402
-from kiosk.ui.tour import demo_services  # noqa: E402
 
 EMPTY_FRAMES = 15
 RUNS = 10

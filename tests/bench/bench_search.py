@@ -14,15 +14,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
+from real_procedures import COMMON, QUESTIONS
+from support.synthetic import realistic_portal_records, synthetic_procedures
+
 from kiosk.catalogue.model import Procedure
 from kiosk.catalogue.search import SearchDoc, SearchIndex
 from kiosk.catalogue.text import words
 from kiosk.server.portal_catalogue import portal_record
-from kiosk.server.synthetic import realistic_portal_records, synthetic_procedures
 from kiosk.store.local_catalogue import load_synonyms
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from real_procedures import COMMON, QUESTIONS
 
 QUERIES = [
     "dang ky khai sinh", "đăng kí kết hôn", "chung thuc ban sao", "ho kinh doanh",

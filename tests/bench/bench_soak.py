@@ -2,8 +2,8 @@
 
 The real KioskApp runs offscreen (Mesa software rendering) in a subprocess, on a synced
 copy of the demo catalogue with the reference API in the same process
-(`kiosk.ui.tour.demo_services`). Each session is a randomly chosen (seeded) visit, driven
-with simulated touches through kiosk.ui.driver.Driver:
+(`support.tour.demo_services`). Each session is a randomly chosen (seeded) visit, driven
+with simulated touches through support.driver.Driver:
 
     browse      a field, maybe a level, a procedure; maybe the legal basis, the end, back
     search      words typed on the on-screen keyboard, a result (or a suggestion) opened
@@ -60,6 +60,9 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
 
 import memory_probe
 from memory_probe import (
@@ -147,15 +150,16 @@ def child(args: argparse.Namespace) -> None:
     width, height = (int(v) for v in args.size.lower().split("x"))
     prepare_kivy(width=width, height=height, fullscreen=False, offscreen=True)
 
+    from support.document_photos import document_photo
+    from support.driver import Driver
+    from support.receipt_image import camera_frame, receipt_video, write_video
+    from support.speech_outputs import PacedSilence
+    from support.tour import demo_services
+
     from kiosk.config.settings import EXAMPLE_CONFIG, load_config
-    from kiosk.scanner.document_photos import document_photo
-    from kiosk.scanner.receipt_image import camera_frame, receipt_video, write_video
     from kiosk.server.catalogue_files import demo_dossiers
-    from kiosk.speech.output import PacedSilence
     from kiosk.submission.draft import may_bring_original
     from kiosk.ui.app import TIDY_SECONDS, KioskApp
-    from kiosk.ui.driver import Driver
-    from kiosk.ui.tour import demo_services
 
     # --- measurements ----------------------------------------------------------------
 

@@ -13,24 +13,26 @@ the least any read-aloud can take here.
 from __future__ import annotations
 
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
 from kiosk.ui.launch import prepare_kivy
 
 prepare_kivy(width=1280, height=800, fullscreen=False, offscreen=True)
 
 from kivy.tests.common import UnitTestTouch  # noqa: E402
+from support.driver import Driver  # noqa: E402
+from support.tour import SAMPLE_PROCEDURE, demo_services  # noqa: E402
 
 from kiosk.config.settings import EXAMPLE_CONFIG, load_config  # noqa: E402
 from kiosk.speech.output import PipeSink  # noqa: E402
 from kiosk.speech.reading import speakable  # noqa: E402
 from kiosk.speech.voice import Synthesis, Voice  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
-from kiosk.ui.driver import Driver  # noqa: E402
 from kiosk.ui.reading import reading_of  # noqa: E402
-from kiosk.ui.tour import SAMPLE_PROCEDURE, demo_services  # noqa: E402
 
 RUNS = 20
 

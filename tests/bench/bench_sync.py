@@ -17,12 +17,14 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
+from support.synthetic import realistic_portal_records, synthetic_procedures
+
 from kiosk.catalogue.model import Catalogue
 from kiosk.server.catalogue_files import DEMO_API_KEY
 from kiosk.server.db import ServerDB
 from kiosk.server.portal_catalogue import portal_form_pdfs, read_portal
 from kiosk.server.run import start_in_thread
-from kiosk.server.synthetic import realistic_portal_records, synthetic_procedures
 from kiosk.store.central_api import CentralApi
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.sync import sync_catalogue

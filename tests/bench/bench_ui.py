@@ -73,7 +73,7 @@ from pathlib import Path
 from kiosk.config import load_config
 from kiosk.config.settings import EXAMPLE_CONFIG
 from kiosk.ui.app import KioskApp
-from kiosk.ui.driver import Driver
+from support.driver import Driver
 from kiosk.ui.services import KioskServices
 
 def rss_mb():
@@ -117,10 +117,11 @@ app.services.stop()
 
 def child_env() -> dict[str, str]:
     """The child scripts live in /tmp: they import `kiosk` from this checkout, not from
-    whichever one the virtualenv was installed from."""
-    root = str(Path(__file__).resolve().parents[2])
+    whichever one the virtualenv was installed from, and `support` from its tests/."""
+    root = Path(__file__).resolve().parents[2]
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), str(root / "tests"),
+                                                      env.get("PYTHONPATH", "")]))
     return env
 
 

@@ -15,10 +15,11 @@ from kiosk.ui.launch import prepare_kivy
 
 prepare_kivy(width=1920, height=1080, fullscreen=False, offscreen=True)
 
+from support.driver import Driver  # noqa: E402
+from support.tour import demo_services  # noqa: E402
+
 from kiosk.config.settings import EXAMPLE_CONFIG, load_config  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
-from kiosk.ui.driver import Driver  # noqa: E402
-from kiosk.ui.tour import demo_services  # noqa: E402
 
 
 @pytest.fixture(scope="session")

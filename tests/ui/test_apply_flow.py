@@ -11,15 +11,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from support.document_photos import document_photo
+from support.driver import Driver
+from support.receipt_image import camera_frame, qr_image, write_video
 
 from kiosk import i18n
 from kiosk.catalogue.working_days import is_working_day
-from kiosk.scanner.document_photos import document_photo
-from kiosk.scanner.receipt_image import camera_frame, qr_image, write_video
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.delivery import Sender
 from kiosk.submission.draft import may_bring_original
-from kiosk.ui.driver import Driver
 from kiosk.ui.services import KioskServices
 
 PROCEDURE = "1.001193"  # Đăng ký khai sinh: online, three cases

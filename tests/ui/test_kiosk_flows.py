@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kivy.core.window import Window
+from support.driver import Driver
 
 from kiosk import i18n
 from kiosk.config.pin import PinLock
 from kiosk.speech.output import AudioStatus
-from kiosk.ui.driver import Driver
 
 
 def screen(driver: Driver) -> str:

@@ -14,8 +14,8 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
+from support.driver import Driver
 
-from kiosk.ui.driver import Driver
 from kiosk.ui.widgets import BigButton
 
 SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]

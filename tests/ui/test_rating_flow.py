@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from support.driver import Driver
+
 from kiosk import i18n
 from kiosk.catalogue.dossier import Status
 from kiosk.server.catalogue_files import demo_dossiers
-from kiosk.ui.driver import Driver
 
 
 def test_after_a_look_up_the_person_rates_and_the_rating_names_only_the_dossier(

@@ -8,19 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from kiosk import i18n
-from kiosk.catalogue.dossier import Status
-from kiosk.scanner.receipt_image import (
+from support.driver import Driver
+from support.receipt_image import (
     camera_frame,
     deployed_receipt,
     portal_url,
     receipt_video,
     write_video,
 )
+
+from kiosk import i18n
+from kiosk.catalogue.dossier import Status
 from kiosk.server.catalogue_files import demo_citizen_ids, demo_dossiers
 from kiosk.status.lookup import OUTCOMES
-from kiosk.ui.driver import Driver
 from kiosk.ui.screens.scan import SESSION_ATTEMPTS
 
 TODAY = date.today()

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from kivy.uix.widget import Widget
+from support.driver import Driver
+from support.speech_outputs import Collecting, PacedSilence, WavFolder, seconds_of
 
 from kiosk import i18n
 from kiosk.config.settings import EXAMPLE_CONFIG, load_config
-from kiosk.speech.output import Collecting, PacedSilence, WavFolder, seconds_of
-from kiosk.ui.driver import Driver
 from kiosk.ui.reading import reading_of, spoken_text
 from kiosk.ui.services import KioskServices
 from kiosk.ui.speech_control import KEY_F1, KEY_F2

@@ -1,7 +1,9 @@
-"""`kiosk tour` renders every screen, in its own process, at exactly the size asked for."""
+"""The tour (`scripts/dev tour`) renders every screen, in its own process, at exactly the
+size asked for."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,14 +24,18 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "home-high-contrast-large-text", "detail-high-contrast-large-text",
             "detail-reading-aloud", "home-speech-mode"]
 
+# tests/, where the tour's package `support` is (pytest puts it on its own path only)
+TOUR_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
+    str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))}
+
 
 LONG = "1.001978"  # the demo's longest procedure, about 40 kB of text
 
 
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
+    done = subprocess.run([sys.executable, "-m", "support.render_tour", "--out",
                            str(tmp_path), "--size", "1280x800", "--procedure", LONG],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=TOUR_ENV)
     assert done.returncode == 0, done.stderr
     shots = sorted(tmp_path.glob("*.png"))
     names = [p.stem.split("-", 1)[1] for p in shots]
@@ -48,9 +54,9 @@ def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
 
 
 def test_a_bad_size_is_refused_in_one_line(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
+    done = subprocess.run([sys.executable, "-m", "support.render_tour", "--out",
                            str(tmp_path), "--size", "huge"], capture_output=True, text=True,
-                          timeout=60)
+                          timeout=60, env=TOUR_ENV)
     assert done.returncode == 1 and "WIDTHxHEIGHT" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -61,9 +67,9 @@ def test_sigterm_stops_the_app_despite_the_lockdown(tmp_path: Path) -> None:
     import signal
     import time
 
-    process = subprocess.Popen([sys.executable, "-m", "kiosk.cli.main", "tour", "--out",
+    process = subprocess.Popen([sys.executable, "-m", "support.render_tour", "--out",
                                 str(tmp_path), "--size", "1280x800"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=TOUR_ENV)
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob("*.png")) and time.monotonic() < deadline:
         time.sleep(0.2)  # the app is up once it has drawn its first screen

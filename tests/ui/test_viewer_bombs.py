@@ -9,9 +9,9 @@ from pathlib import Path
 import pdf_bombs
 import pytest
 from kivy.clock import Clock
+from support.driver import Driver
 
 from kiosk import i18n
-from kiosk.ui.driver import Driver
 from kiosk.ui.pdf_pages import CANNOT_SHOW
 from kiosk.ui.pdf_viewer import OPENING, PdfViewer
 

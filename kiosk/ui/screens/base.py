@@ -25,6 +25,9 @@ class Navigator(Protocol):
 
     def home(self) -> None: ...
 
+    def leave(self, restart: bool) -> None:
+        """The operator's way out: restart the kiosk, or leave it for the desktop."""
+
 
 class KioskScreen(Screen):
     """A screen built in code from the current language and theme.

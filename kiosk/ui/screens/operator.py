@@ -188,7 +188,7 @@ class OperatorScreen(KioskScreen):
 
     def _trouble(self, broken: bool) -> None:
         if self.worker is not None:
-            state, reason = self.worker.worker.status()
+            state, reason = self.worker.worker.status
             self.message.text = _("Camera: {state} ({reason})").format(
                 state=state, reason=reason) if broken else ""
 
@@ -246,11 +246,11 @@ class OperatorScreen(KioskScreen):
 
     def _restart(self) -> None:
         self.stop_camera()
-        self.nav.leave(restart=True)  # type: ignore[attr-defined]
+        self.nav.leave(restart=True)
 
     def _desktop(self) -> None:
         self.stop_camera()
-        self.nav.leave(restart=False)  # type: ignore[attr-defined]
+        self.nav.leave(restart=False)
 
 
 def _sender_line(sender: Sender) -> str:

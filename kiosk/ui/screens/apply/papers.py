@@ -10,6 +10,7 @@ from kivy.uix.widget import Widget
 from kiosk.catalogue.model import Component
 from kiosk.i18n import _
 from kiosk.submission.draft import Draft, may_bring_original
+from kiosk.ui.formatting import copies_count, originals_count, pages_photographed
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView, enabled, left_aligned
 from kiosk.ui.widgets import BigButton, Surface, Text
@@ -83,16 +84,16 @@ class PapersStep(StepView):
         box.bind(minimum_height=box.setter("height"))
         counts = []
         if component.originals:
-            counts.append(_("{n} original").format(n=component.originals))
+            counts.append(originals_count(component.originals))
         if component.copies:
-            counts.append(_("{n} copy").format(n=component.copies))
+            counts.append(copies_count(component.copies))
         box.add_widget(Text(component.name, size=t.text_body, color=t.palette.text, bold=True))
         if counts or not component.required:
             extra = [] if component.required else [_("if it applies to you")]
             box.add_widget(Text(", ".join(counts + extra), size=t.text_small,
                                 color=t.palette.muted))
         if answer and answer.pages:
-            state = _("{n} page(s) photographed").format(n=len(answer.pages))
+            state = pages_photographed(len(answer.pages))
             colour = t.palette.online
         elif answer and answer.bring_original:
             state, colour = _("You will bring the original to the counter"), t.palette.online

@@ -15,7 +15,13 @@ from kiosk.catalogue.working_days import due_date
 from kiosk.i18n import _
 from kiosk.store.delivery import Delivery
 from kiosk.submission.draft import Draft
-from kiosk.ui.formatting import channel_fees, day, summary_channel, weekday_date
+from kiosk.ui.formatting import (
+    channel_fees,
+    day,
+    pages_photographed,
+    summary_channel,
+    weekday_date,
+)
 from kiosk.ui.keyboard import SYMBOL_FONT
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView, enabled, left_aligned
@@ -43,7 +49,7 @@ class ReviewStep(StepView):
         for i, component in enumerate(draft.components):
             answer = draft.documents.get(i)
             if answer and answer.pages:
-                state = _("{n} page(s) photographed").format(n=len(answer.pages))
+                state = pages_photographed(len(answer.pages))
             elif answer and answer.bring_original:
                 state = _("you bring the original to the counter")
             else:

@@ -1,4 +1,5 @@
-"""`kiosk tour`: the real app on demo data, driven through every screen, one PNG each.
+"""The tour (`scripts/dev tour`): the real app on demo data, driven through every screen,
+one PNG each.
 
 The reference API runs in this process on loopback; the catalogue is synced into a
 temporary folder, so the pictures never depend on the machine's own data.
@@ -13,11 +14,11 @@ from pathlib import Path
 
 from kiosk.config import Config
 from kiosk.server.run import open_db, start_in_thread
-from kiosk.speech.output import PacedSilence, WavFolder
 from kiosk.store.sync import sync_from_config
 from kiosk.ui.app import KioskApp
-from kiosk.ui.driver import Driver
 from kiosk.ui.services import KioskServices
+from support.driver import Driver
+from support.speech_outputs import PacedSilence, WavFolder
 
 SAMPLE_PROCEDURE = "1.001193"  # Đăng ký khai sinh: forms, samples, online
 PLAIN_PROCEDURE = "2.000884"  # Chứng thực chữ ký: not online
@@ -83,8 +84,8 @@ class Tour:
         from datetime import date
 
         from kiosk.catalogue.dossier import Status
-        from kiosk.scanner.receipt_image import receipt_video
         from kiosk.server.catalogue_files import demo_dossiers
+        from support.receipt_image import receipt_video
 
         d = self.driver
         dossiers = [(x, pin) for x, pin in demo_dossiers(date.today()) if not pin]
@@ -139,9 +140,9 @@ class Tour:
     def _submission(self, app: KioskApp, queued: bool = False) -> str:
         """Start an online submission: details (with a message), papers (one photographed
         from a demo video of a page on a table), review, receipt."""
-        from kiosk.scanner.document_photos import document_photo
-        from kiosk.scanner.receipt_image import write_video
         from kiosk.submission.draft import may_bring_original
+        from support.document_photos import document_photo
+        from support.receipt_image import write_video
 
         d = self.driver
         prefix = "apply-offline" if queued else "apply"

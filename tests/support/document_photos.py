@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kiosk.scanner.receipt_photos import HEIGHT, WIDTH, grid, rotation, smooth_noise
+from support.receipt_photos import HEIGHT, WIDTH, grid, rotation, smooth_noise
 
 FOCAL = 1108.0  # a webcam with a 60° horizontal field of view: 640 / tan(30°)
 PAGE_W, PAGE_H = 700, 990  # A4 (1:1.414), drawn at ~85 dpi: more than the camera resolves

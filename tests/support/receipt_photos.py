@@ -25,7 +25,7 @@ from functools import cache
 import cv2
 import numpy as np
 
-from kiosk.scanner.receipt_image import receipt
+from support.receipt_image import receipt
 
 WIDTH, HEIGHT = 1280, 720
 # a webcam with a 60° horizontal field of view: 640 / tan(30°)
