@@ -389,12 +389,12 @@ def _check(config: Config, problems: list[str]) -> None:
     if bool(config.display.sleep_from.strip()) != bool(config.display.sleep_until.strip()):
         problems.append("display.sleep_from and display.sleep_until go together")
     access = config.access_point
-    for name, url in (("national_url", access.national_url),
-                      ("province_url", access.province_url)):
-        parts = urlsplit(url)
-        if (url or name == "national_url") and (parts.scheme not in ("http", "https")
-                                                or not parts.hostname):
-            problems.append(f"access_point.{name} must be an http(s) URL, not {url!r}")
+    for name, address in (("national_url", access.national_url),
+                          ("province_url", access.province_url)):
+        parts = urlsplit(address)
+        if (address or name == "national_url") and (parts.scheme not in ("http", "https")
+                                                    or not parts.hostname):
+            problems.append(f"access_point.{name} must be an http(s) URL, not {address!r}")
     for host in access.allowed_hosts:
         if not _DOMAIN.fullmatch(host.strip().lower()):
             problems.append(f"access_point.allowed_hosts: {host!r} is not a host name like "

@@ -61,7 +61,7 @@ def _qr(data: str, side: int) -> Image.Image:
     code.make(fit=True)
     modules = code.make_image(fill_color="black", back_color="white").convert("1")
     box = max(2, side // modules.width)  # whole dots per module: sharp for phone cameras
-    return modules.resize((modules.width * box, modules.height * box), Image.NEAREST)
+    return modules.resize((modules.width * box, modules.height * box), Image.Resampling.NEAREST)
 
 
 def render(ticket: Ticket, paper_mm: int = 80) -> Image.Image:
@@ -94,9 +94,9 @@ def render(ticket: Ticket, paper_mm: int = 80) -> Image.Image:
     height = sum(h for _, h, _ in pieces) + 2 * MARGIN + 6 * DOTS_PER_MM  # room to tear
     paper = Image.new("1", (width, height), 1)
     y = MARGIN
-    for piece, h, align in pieces:
-        if piece is not None:
-            x = MARGIN + ((inner - piece.width) // 2 if align == "center" else 0)
-            paper.paste(piece, (max(MARGIN, x), y))
+    for drawn, h, align in pieces:
+        if drawn is not None:
+            x = MARGIN + ((inner - drawn.width) // 2 if align == "center" else 0)
+            paper.paste(drawn, (max(MARGIN, x), y))
         y += h
     return paper

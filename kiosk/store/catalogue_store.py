@@ -254,9 +254,9 @@ class StoreWriter:
         self.conn.executemany("INSERT INTO procedure_fields VALUES (?, ?)", rows)
 
     def delete_procedures(self, codes: Iterable[str]) -> None:
-        codes = [(c,) for c in codes]
-        self.conn.executemany("DELETE FROM procedures WHERE code = ?", codes)
-        self.conn.executemany("DELETE FROM procedure_fields WHERE code = ?", codes)
+        rows = [(c,) for c in codes]
+        self.conn.executemany("DELETE FROM procedures WHERE code = ?", rows)
+        self.conn.executemany("DELETE FROM procedure_fields WHERE code = ?", rows)
 
     def replace_forms(self, forms: Iterable[FormFile]) -> None:
         self.conn.execute("DELETE FROM forms")

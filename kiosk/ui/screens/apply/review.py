@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
@@ -41,7 +42,7 @@ class ReviewStep(StepView):
             value = draft.values.get(f.name, "").strip()
             if value:
                 column.add_widget(self._line(f"{_(f.label)}: {value}", f"review:edit:{f.name}",
-                                             lambda name=f.name: self._change(name)))
+                                             partial(self._change, f.name)))
         if len(draft.procedure.cases) > 1 and draft.case:
             column.add_widget(self._line(_("Your case: {case}").format(case=draft.case.name),
                                          "review:edit:case",
