@@ -18,7 +18,8 @@ from kiosk.ui.formatting import plural
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Surface, Text
 
-WAITING = (N_("{n} number is waiting"), N_("{n} numbers are waiting"))
+WAITING = (N_("{n} number waiting"), N_("{n} numbers waiting"))
+COUNTERS = (N_("Counter {counters}"), N_("Counters {counters}"))
 BEFORE_YOU = (N_("{n} person is waiting before you."), N_("{n} people are waiting before you."))
 
 
@@ -130,9 +131,9 @@ class QueueScreen(KioskScreen):
                           size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for area in self.areas:
-            lines = [area.name,
-                     _("Counter {counters}").format(counters=", ".join(area.counters))
-                     + " · " + _(plural(area.waiting, *WAITING)).format(n=area.waiting)]
+            waiting = _(plural(area.waiting, *WAITING)).format(n=area.waiting) \
+                if area.waiting else _("nobody waiting")
+            lines = [area.name, _counters(area.counters) + " · " + waiting]
             if area.fields:
                 lines.append(", ".join(area.fields))
             grid.add_widget(BigButton("\n".join(lines), t, lambda a=area: self.take(a),
@@ -151,8 +152,8 @@ class QueueScreen(KioskScreen):
                              bold=True, halign="center"))
         card.add_widget(Text(ticket.area_name, size=t.text_heading, color=colour, bold=True,
                              halign="center"))
-        card.add_widget(Text(_("Counter {counters}").format(counters=", ".join(ticket.counters)),
-                             size=t.text_heading, color=colour, halign="center"))
+        card.add_widget(Text(_counters(ticket.counters), size=t.text_heading, color=colour,
+                             halign="center"))
         column.add_widget(card)
         column.add_widget(self.body(
             _("Nobody is waiting before you.") if ticket.waiting == 0 else
@@ -170,3 +171,7 @@ class QueueScreen(KioskScreen):
         self._forget()
         self._load_areas()
         self.refresh()
+
+
+def _counters(counters: tuple[str, ...]) -> str:
+    return _(plural(len(counters), *COUNTERS)).format(counters=", ".join(counters))
