@@ -144,3 +144,19 @@ def test_offline_the_call_is_not_sent_and_the_person_is_sent_to_the_counter(
             assert driver.exists("help:call_again")
         app.reset_session()
         driver.frames()
+
+
+def test_help_from_any_screen_names_that_screen_in_the_call(driver: Driver) -> None:
+    app = driver.app
+    assert not driver.exists("nav:help")  # home has its own help button
+    app.go("detail", code="1.001193")
+    driver.frames()
+    driver.tap("nav:help")
+    assert app.screens.current == "help" and not driver.exists("nav:help")
+    driver.tap("help:call_staff")
+    assert driver.until(lambda: app.screen.caller.state == "called", 10)
+    at = app.screen.caller.called_at
+    [call] = [c for c in staff_calls(app.services.api.client) if c.at == at]
+    assert call.screen == "detail"
+    driver.tap("nav:back")
+    assert app.screens.current == "detail"
