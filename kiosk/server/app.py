@@ -45,7 +45,7 @@ from kiosk.catalogue.working_days import VIETNAM, Calendar, due_date
 from kiosk.server.db import DuplicateOf, ServerDB, SubmissionRequest
 from kiosk.server.guard import KIOSK_ID, Guard
 from kiosk.server.limits import Decision, RateLimit
-from kiosk.server.queue_db import AREA_CODE, IssuedTicket, KeyReused
+from kiosk.server.queue_db import AREA_CODE, IssuedTicket, KeyReused, ServiceArea
 from kiosk.submission.reference import REFERENCE
 
 MAX_BODY = 1024 * 1024
@@ -434,6 +434,15 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
                 "description": "seconds to wait before asking again",
                 "schema": {"type": "integer", "minimum": 1}}}
     return found
+
+
+def made_or_earlier(model: type[BaseModel], made: str, *codes: int
+                    ) -> dict[int | str, dict[str, Any]]:
+    """The answers of a route that makes something once per `Idempotency-Key`: 201 made
+    now, 200 this key's earlier answer, and these error statuses."""
+    return {201: {"model": model, "description": made},
+            200: {"model": model, "description": "This Idempotency-Key's earlier answer."},
+            **errors(*codes)}
 
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
@@ -906,11 +915,14 @@ def create_app(db: ServerDB, limits: Limits | None = None,
             AreaOut(**area.to_dict(), waiting=waiting)
             for area, waiting in db.service_areas(date.today())])
 
+    def area_or_404(code: str) -> ServiceArea:
+        area = db.service_area(code)
+        if area is None:
+            raise ApiProblem(404, "unknown_area", f"no service area {code}")
+        return area
+
     @app.post("/v1/queue/tickets", tags=["queue"], status_code=201, response_class=Response,
-              responses={201: {"model": TicketOut, "description": "A new number."},
-                         200: {"model": TicketOut,
-                               "description": "This Idempotency-Key's earlier number."},
-                         **errors(404, 409, 429)})
+              responses=made_or_earlier(TicketOut, "A new number.", 404, 409, 429))
     def take_number(body: TicketIn, kiosk: Kiosk, idempotency_key: IdempotencyKey,
                     request: Request) -> Response:
         """The next number of a service area's queue today, for a person at a kiosk. Numbers
@@ -919,9 +931,7 @@ def create_app(db: ServerDB, limits: Limits | None = None,
         again (a kiosk may ask again after a lost answer); `waiting` counts the numbers
         before it not yet called. 404 `unknown_area`; 429 `rate_limited` per API key."""
         _check_key(idempotency_key)
-        area = db.service_area(body.area)
-        if area is None:
-            raise ApiProblem(404, "unknown_area", f"no service area {body.area}")
+        area = area_or_404(body.area)
         _limit(request, (queue_numbers, kiosk))
         try:
             ticket = db.take_number(area, date.today(), kiosk, idempotency_key)
@@ -935,9 +945,7 @@ def create_app(db: ServerDB, limits: Limits | None = None,
         """A counter calls the next waiting number of its service area today (`number`
         null when nobody waits); `waiting` is how many are left. 404 `unknown_area`, or
         `unknown_counter` for a counter that is not the area's."""
-        area = db.service_area(code)
-        if area is None:
-            raise ApiProblem(404, "unknown_area", f"no service area {code}")
+        area = area_or_404(code)
         if body.counter not in area.counters:
             raise ApiProblem(404, "unknown_counter", f"service area {code} has counters "
                              f"{', '.join(area.counters)}")
@@ -946,10 +954,7 @@ def create_app(db: ServerDB, limits: Limits | None = None,
                          waiting=called.waiting)
 
     @app.post("/v1/staff-calls", tags=["staff"], status_code=201, response_class=Response,
-              responses={201: {"model": StaffCallOut, "description": "Recorded."},
-                         200: {"model": StaffCallOut,
-                               "description": "This Idempotency-Key's earlier call."},
-                         **errors(429)})
+              responses=made_or_earlier(StaffCallOut, "Recorded.", 429))
     def call_staff(body: StaffCallIn, kiosk: Kiosk, idempotency_key: IdempotencyKey,
                    request: Request) -> Response:
         """A person at a kiosk asks for a staff member: recorded with the kiosk and the

@@ -71,12 +71,30 @@ def test_a_person_takes_a_number_for_an_area_and_sees_who_waits_before_them(
 def test_without_a_printer_the_person_is_asked_to_remember_the_number(
         driver: Driver) -> None:
     app = driver.app
+    remember = i18n._("Please remember your number: watch the display and listen for it to "
+                      "be called.")
     driver.tap("home:queue")
     assert driver.until(lambda: app.screen.state == "areas", 10)
     driver.tap("queue:area:CT")
     assert driver.until(lambda: app.screen.state == "ticket", 10)
-    assert i18n._("Please remember your number: watch the display and listen for it to "
-                  "be called.") in texts(driver)
+    assert remember in texts(driver)
+    assert i18n._("The ticket could not be printed.") not in texts(driver)
+
+    def out_of_paper(_ticket: QueueTicket) -> None:
+        raise OSError("paper out")
+
+    app.services.queue_ticket_printer = out_of_paper
+    try:
+        app.home()
+        driver.tap("home:queue")
+        assert driver.until(lambda: app.screen.state == "areas", 10)
+        driver.tap("queue:area:CT")
+        assert driver.until(lambda: app.screen.state == "ticket", 10)
+        shown = texts(driver)
+        assert i18n._("The ticket could not be printed.") in shown and remember in shown
+        assert f"{app.screen.ticket.number:03d}" in shown  # the number stays on screen
+    finally:
+        app.services.queue_ticket_printer = None
 
 
 def test_without_the_central_api_there_is_no_number_and_the_desk_is_named(

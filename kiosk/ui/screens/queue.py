@@ -134,7 +134,7 @@ class QueueScreen(KioskScreen):
             waiting = _(plural(area.waiting, *WAITING)).format(n=area.waiting) \
                 if area.waiting else _("nobody waiting")
             lines = [area.name, _counters(area.counters) + " · " + waiting]
-            if area.fields:
+            if any(f not in area.name for f in area.fields):  # more than the name says
                 lines.append(", ".join(area.fields))
             grid.add_widget(BigButton("\n".join(lines), t, lambda a=area: self.take(a),
                                       height=t.mm(34), action_id=f"queue:area:{area.code}"))
@@ -161,10 +161,13 @@ class QueueScreen(KioskScreen):
         column.add_widget(self.body(_("Taken at {time}, {day}.").format(
             time=ticket.issued_at.strftime("%H:%M"),
             day=ticket.issued_at.strftime("%d/%m/%Y")), muted=True))
-        column.add_widget(self.body(
-            _("Your ticket is printing below the screen.") if self.printed else
-            _("Please remember your number: watch the display and listen for it to be "
-              "called.")))
+        if self.printed:
+            column.add_widget(self.body(_("Your ticket is printing below the screen.")))
+        else:
+            if self.services.queue_ticket_printer is not None:
+                column.add_widget(self.body(_("The ticket could not be printed.")))
+            column.add_widget(self.body(_("Please remember your number: watch the display "
+                                          "and listen for it to be called.")))
         column.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="queue:done"))
 
     def retry(self) -> None:
