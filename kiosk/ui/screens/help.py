@@ -16,11 +16,8 @@ class HelpScreen(KioskScreen):
         super().__init__(*args)
         self.caller = StaffCaller(self.services, self._show)
 
-    def open(self, **params: Any) -> None:
-        super().open(**params)
-        self.caller.forget()
-
     def reset(self) -> None:
+        """The call is the person's: it stays on help until the session ends."""
         super().reset()
         self.caller.forget()
 
