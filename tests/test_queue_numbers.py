@@ -3,6 +3,8 @@ kiosks, server processes and database; counters call the next; a new day starts 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -197,6 +199,27 @@ def test_the_kiosk_takes_a_number_and_offline_it_gets_none(
     server.stop()
     with pytest.raises(ApiError):
         take_number(client, "HT")  # no server: an error, never a number of the kiosk's own
+
+
+def test_a_centre_sets_its_service_areas_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "areas.json"
+    path.write_text('{"service_areas": [{"code": "TN", "name": "Tiếp nhận chung", '
+                    '"counters": ["1", "2", "3"], "fields": []}]}', encoding="utf-8")
+    target = tmp_path / "centre.sqlite"
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "import-service-areas",
+                           str(path), "--db", str(target)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "1 service areas: TN"
+    db = ServerDB(target)
+    assert db.service_areas(date.today()) == [
+        (ServiceArea("TN", "Tiếp nhận chung", ["1", "2", "3"], []), 0)]
+    db.close()
+    path.write_text('{"service_areas": [{"code": "tn", "name": "x", "counters": []}]}',
+                    encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "import-service-areas",
+                          str(path), "--db", str(target)], capture_output=True, text=True,
+                         timeout=60)
+    assert bad.returncode == 1 and "service_areas[0]" in bad.stderr
 
 
 def test_a_service_areas_file_with_a_bad_entry_is_refused_with_its_place(

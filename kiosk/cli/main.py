@@ -130,6 +130,19 @@ def _import_portal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_service_areas(args: argparse.Namespace) -> int:
+    from kiosk.server.queue_db import read_service_areas
+    from kiosk.server.run import open_db
+
+    try:
+        areas = read_service_areas(Path(args.file))
+    except ValueError as err:
+        raise CommandFailed(str(err)) from None
+    open_db(_server_db(args.db), seed=False).set_service_areas(areas)
+    print(f"{len(areas)} service areas: {', '.join(a.code for a in areas)}")
+    return EXIT_OK
+
+
 def cmd_add_kiosk(args: argparse.Namespace) -> int:
     import secrets
 
@@ -677,6 +690,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "named CODE.pdf (default: samples/ beside the forms folder)")
     p.add_argument("--keep-missing", action="store_true", help="keep procedures that are not "
                    "in the file (default: they are removed)")
+
+    p = command("import-service-areas", cmd_import_service_areas, "Set the centre's service "
+                "areas for queue numbers (JSON {\"service_areas\": [{code, name, counters, "
+                "fields}]}, as assets/demo/service-areas.json) in a reference server "
+                "database, replacing the earlier ones.")
+    p.add_argument("file", help="service areas JSON file")
+    p.add_argument("--db", metavar="PATH|URL", required=True,
+                   help="server database: a SQLite file or a postgresql:// URL")
 
     p = command("add-kiosk", cmd_add_kiosk, "Issue an API key for one kiosk in a reference "
                 "server database and print it.")
