@@ -132,6 +132,19 @@ def _import_portal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_service_areas(args: argparse.Namespace) -> int:
+    from kiosk.server.queue_db import read_service_areas
+    from kiosk.server.run import open_db
+
+    try:
+        areas = read_service_areas(Path(args.file))
+    except ValueError as err:
+        raise CommandFailed(str(err)) from None
+    open_db(_server_db(args.db), seed=False).set_service_areas(areas)
+    print(f"{len(areas)} service areas: {', '.join(a.code for a in areas)}")
+    return EXIT_OK
+
+
 def cmd_add_kiosk(args: argparse.Namespace) -> int:
     import secrets
 
@@ -255,6 +268,56 @@ def cmd_fleet(args: argparse.Namespace) -> int:
     for item in viewed[:args.top]:
         print(f"{item['count']:>7}  {item['detail']:<12} {item['name']}")
     return EXIT_FAILED if silent else EXIT_OK
+
+
+def cmd_staff_calls(args: argparse.Namespace) -> int:
+    from kiosk.store.client import ApiClient, ClientSettings
+    from kiosk.store.staff_calls import close_call, staff_calls
+
+    config = _config(args)
+    client = ApiClient(ClientSettings.from_config(config))
+    try:
+        if args.close:
+            closed = close_call(client, args.close, args.by or config.kiosk.id)
+            print(f"call {closed.id} from {closed.kiosk_id} is closed (by {closed.closed_by})")
+            return EXIT_OK
+        calls = staff_calls(client, include_closed=args.all)
+    finally:
+        client.close()
+    if args.json:
+        print(json.dumps([{"id": c.id, "kiosk_id": c.kiosk_id, "screen": c.screen,
+                           "at": c.at.isoformat(timespec="seconds"), "open": c.open,
+                           "closed_by": c.closed_by} for c in calls], ensure_ascii=False))
+        return EXIT_OK
+    if not calls:
+        print("no open calls for staff" if not args.all else "no calls for staff")
+    for c in calls:
+        state = "OPEN" if c.open else f"closed by {c.closed_by}"
+        print(f"{c.id:>6}  {c.at:%Y-%m-%d %H:%M}  {c.kiosk_id:<20} {c.screen:<12} {state}")
+    return EXIT_OK
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from kiosk.store.client import ApiClient, ClientSettings
+    from kiosk.store.queue_numbers import call_next, service_areas
+
+    client = ApiClient(ClientSettings.from_config(_config(args)))
+    try:
+        if args.call:
+            if not args.counter:
+                raise CommandFailed("--call AREA needs --counter N (the counter calling)")
+            called = call_next(client, args.call, args.counter)
+            print(f"nobody waits in {called.area}" if called.number is None else
+                  f"counter {called.counter}: number {called.number:03d} ({called.waiting} "
+                  "still waiting)")
+            return EXIT_OK
+        areas = service_areas(client)
+    finally:
+        client.close()
+    for area in areas:
+        print(f"{area.code:<8} {area.waiting:>4} waiting  counters {', '.join(area.counters):<10}"
+              f" {area.name}")
+    return EXIT_OK
 
 
 def cmd_ratings(args: argparse.Namespace) -> int:
@@ -540,6 +603,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=10, metavar="N", help="the N most viewed "
                    "procedures (10)")
 
+    p = command("staff-calls", cmd_staff_calls, "The calls for staff that people made from "
+                "the kiosks' help screens (from the central API): the open ones, oldest first; "
+                "--close ID when one has been seen to.")
+    p.add_argument("--all", action="store_true", help="the latest 200 calls, closed ones too")
+    p.add_argument("--close", type=int, metavar="ID", help="close this call")
+    p.add_argument("--by", metavar="NAME", help="who closes it (default: this kiosk's id)")
+    p.add_argument("--json", action="store_true", help="print the calls as a JSON list")
+
+    p = command("queue", cmd_queue, "The queue numbers at the central API: each service area "
+                "with how many numbers wait today; --call AREA --counter N calls the next "
+                "number to a counter.")
+    p.add_argument("--call", metavar="AREA", help="the service area's code, e.g. HT")
+    p.add_argument("--counter", metavar="N", help="the counter that calls, one of the area's")
+
     p = command("ratings", cmd_ratings, "Print the citizens' satisfaction ratings the central "
                 "API holds, per agency: overall and per criterion.")
     p.add_argument("--summary", action="store_true",
@@ -594,6 +671,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "named CODE.pdf (default: samples/ beside the forms folder)")
     p.add_argument("--keep-missing", action="store_true", help="keep procedures that are not "
                    "in the file (default: they are removed)")
+
+    p = command("import-service-areas", cmd_import_service_areas, "Set the centre's service "
+                "areas for queue numbers (JSON {\"service_areas\": [{code, name, counters, "
+                "fields}]}, as assets/demo/service-areas.json) in a reference server "
+                "database, replacing the earlier ones.")
+    p.add_argument("file", help="service areas JSON file")
+    p.add_argument("--db", metavar="PATH|URL", required=True,
+                   help="server database: a SQLite file or a postgresql:// URL")
 
     p = command("add-kiosk", cmd_add_kiosk, "Issue an API key for one kiosk in a reference "
                 "server database and print it.")

@@ -45,6 +45,7 @@ from kiosk.catalogue.working_days import VIETNAM, Calendar, due_date
 from kiosk.server.db import DuplicateOf, ServerDB, SubmissionRequest
 from kiosk.server.guard import KIOSK_ID, Guard
 from kiosk.server.limits import Decision, RateLimit
+from kiosk.server.queue_db import AREA_CODE, IssuedTicket, KeyReused, ServiceArea
 from kiosk.submission.reference import REFERENCE
 
 MAX_BODY = 1024 * 1024
@@ -100,6 +101,11 @@ class Limits:
     lookups_per_address: tuple[int, float] = (300, 60.0)
     # hand-off pages per address: public, found by an unguessable token
     handoff_pages_per_address: tuple[int, float] = (60, 60.0)
+    # queue numbers per API key: one person takes one at a time; a burst of this many is
+    # a busy morning, more is someone pressing for fun (each number makes a counter wait)
+    queue_numbers_per_key: tuple[int, float] = (30, 60.0)
+    # calls for staff per API key: a person calls once and waits
+    staff_calls_per_key: tuple[int, float] = (10, 60.0)
     # seconds a request's body may take to arrive: 16 MiB in 2 minutes is about 1 Mbit/s,
     # slower than any kiosk's link; a client that drips its body holds a connection no
     # longer than this (408)
@@ -347,6 +353,72 @@ class Received(BaseModel):
     received: bool
 
 
+AREA_PATTERN = AREA_CODE.pattern
+AreaCode = Annotated[str, Path(pattern=AREA_PATTERN, examples=["HT"])]
+# a screen's name or a counter's: short words, no control characters
+ShortName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
+
+
+class AreaOut(BaseModel):
+    code: str
+    name: str
+    counters: list[str]
+    fields: list[str] = Field(description="the catalogue's fields served here")
+    waiting: int = Field(description="numbers taken today and not yet called")
+
+
+class AreasOut(BaseModel):
+    day: date
+    items: list[AreaOut]
+
+
+class TicketIn(BaseModel):
+    area: Annotated[str, Field(pattern=AREA_PATTERN, examples=["HT"])]
+
+
+class TicketOut(BaseModel):
+    area: str
+    area_name: str
+    counters: list[str]
+    day: date
+    number: int
+    waiting: int = Field(description="numbers before this one not yet called")
+    issued_at: str
+
+
+class CallNextIn(BaseModel):
+    counter: ShortName
+
+
+class CalledOut(BaseModel):
+    area: str
+    counter: str
+    number: int | None = Field(description="the number called; null: nobody waits")
+    waiting: int
+
+
+class StaffCallIn(BaseModel):
+    screen: ShortName = Field(description="the screen the person asked from")
+
+
+class CloseCallIn(BaseModel):
+    by: Annotated[str, Field(max_length=64, pattern=r"^[^\x00-\x1f]*$")] = ""
+
+
+class StaffCallOut(BaseModel):
+    id: int
+    kiosk_id: str
+    screen: str
+    at: str
+    open: bool
+    closed_at: str | None
+    closed_by: str | None
+
+
+class StaffCallsOut(BaseModel):
+    items: list[StaffCallOut]
+
+
 _WHY = {400: "The request is not valid: a parameter, header or body the API does not take.",
         401: "No API key in `X-Api-Key`, or one the API does not know.",
         403: "Not allowed (`pin_required`, `pin_incorrect`).",
@@ -369,6 +441,15 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
                 "description": "seconds to wait before asking again",
                 "schema": {"type": "integer", "minimum": 1}}}
     return found
+
+
+def made_or_earlier(model: type[BaseModel], made: str, *codes: int
+                    ) -> dict[int | str, dict[str, Any]]:
+    """The answers of a route that makes something once per `Idempotency-Key`: 201 made
+    now, 200 this key's earlier answer, and these error statuses."""
+    return {201: {"model": model, "description": made},
+            200: {"model": model, "description": "This Idempotency-Key's earlier answer."},
+            **errors(*codes)}
 
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
@@ -416,6 +497,8 @@ def create_app(db: ServerDB, limits: Limits | None = None,
     per_key = RateLimit(*limits.lookups_per_key)
     per_address = RateLimit(*limits.lookups_per_address)
     handoff_pages = RateLimit(*limits.handoff_pages_per_address)
+    queue_numbers = RateLimit(*limits.queue_numbers_per_key)
+    staff_calls = RateLimit(*limits.staff_calls_per_key)
 
     @app.exception_handler(ApiProblem)
     async def problem(_: Request, err: ApiProblem) -> JSONResponse:
@@ -829,7 +912,94 @@ def create_app(db: ServerDB, limits: Limits | None = None,
         return {"since": since.isoformat(), "until": until.isoformat(),
                 "agencies": list(agencies.values())}
 
+    # --- queue numbers and staff calls ---------------------------------------------------
+    # Counters and staff use an API key as the province's views do: the reference server
+    # takes any kiosk's key; a real deployment gives these to the counters' keys only.
+
+    @app.get("/v1/queue/areas", tags=["queue"], responses=errors())
+    def queue_areas(_: Kiosk) -> AreasOut:
+        """The centre's service areas (counters grouped with the fields they serve), each
+        with how many numbers wait today."""
+        return AreasOut(day=date.today(), items=[
+            AreaOut(**area.to_dict(), waiting=waiting)
+            for area, waiting in db.service_areas(date.today())])
+
+    def area_or_404(code: str) -> ServiceArea:
+        area = db.service_area(code)
+        if area is None:
+            raise ApiProblem(404, "unknown_area", f"no service area {code}")
+        return area
+
+    @app.post("/v1/queue/tickets", tags=["queue"], status_code=201, response_class=Response,
+              responses=made_or_earlier(TicketOut, "A new number.", 404, 409, 429))
+    def take_number(body: TicketIn, kiosk: Kiosk, idempotency_key: IdempotencyKey,
+                    request: Request) -> Response:
+        """The next number of a service area's queue today, for a person at a kiosk. Numbers
+        start at 1 each day and are issued in one transaction: two kiosks never get the
+        same one. The same `Idempotency-Key` from the same kiosk gets the same number
+        again (a kiosk may ask again after a lost answer); `waiting` counts the numbers
+        before it not yet called. 404 `unknown_area`; 429 `rate_limited` per API key."""
+        _check_key(idempotency_key)
+        area = area_or_404(body.area)
+        _limit(request, (queue_numbers, kiosk))
+        try:
+            ticket = db.take_number(area, date.today(), kiosk, idempotency_key)
+        except KeyReused:
+            raise ApiProblem(409, "idempotency_key_reused", "this Idempotency-Key took a "
+                             "number for another service area") from None
+        return _json(_ticket(ticket).model_dump_json(), 201 if ticket.new else 200)
+
+    @app.post("/v1/queue/areas/{code}/next", tags=["queue"], responses=errors(404))
+    def call_next(code: AreaCode, body: CallNextIn, _: Kiosk) -> CalledOut:
+        """A counter calls the next waiting number of its service area today (`number`
+        null when nobody waits); `waiting` is how many are left. 404 `unknown_area`, or
+        `unknown_counter` for a counter that is not the area's."""
+        area = area_or_404(code)
+        if body.counter not in area.counters:
+            raise ApiProblem(404, "unknown_counter", f"service area {code} has counters "
+                             f"{', '.join(area.counters)}")
+        called = db.call_next(area.code, body.counter, date.today())
+        return CalledOut(area=area.code, counter=called.counter, number=called.number,
+                         waiting=called.waiting)
+
+    @app.post("/v1/staff-calls", tags=["staff"], status_code=201, response_class=Response,
+              responses=made_or_earlier(StaffCallOut, "Recorded.", 429))
+    def call_staff(body: StaffCallIn, kiosk: Kiosk, idempotency_key: IdempotencyKey,
+                   request: Request) -> Response:
+        """A person at a kiosk asks for a staff member: recorded with the kiosk and the
+        screen, open until staff close it. Once per `Idempotency-Key`; 429 `rate_limited`
+        per API key."""
+        _check_key(idempotency_key)
+        _limit(request, (staff_calls, kiosk))
+        call, new = db.add_staff_call(kiosk, idempotency_key, body.screen)
+        return _json(StaffCallOut(**call).model_dump_json(), 201 if new else 200)
+
+    @app.get("/v1/staff-calls/list", tags=["staff"], responses=errors())
+    def list_staff_calls(_: Kiosk, all_calls: Annotated[bool, Query(
+            alias="all", description="the latest 200 calls, closed ones too (default: the "
+                                     "open ones)")] = False) -> StaffCallsOut:
+        """Calls for staff from every kiosk, oldest first: the open ones (or, with
+        `all=true`, the latest 200)."""
+        return StaffCallsOut(items=[StaffCallOut(**c)
+                                    for c in db.staff_calls(open_only=not all_calls)])
+
+    @app.post("/v1/staff-calls/{call_id}/close", tags=["staff"], responses=errors(404))
+    def close_staff_call(call_id: Annotated[int, Path(ge=1, le=2**62)], body: CloseCallIn,
+                         kiosk: Kiosk) -> StaffCallOut:
+        """Staff have seen to a call. Closing a closed call changes nothing. `by` says who
+        (default: the kiosk or counter whose key closes it)."""
+        call = db.close_staff_call(call_id, body.by or kiosk)
+        if call is None:
+            raise ApiProblem(404, "not_found", f"no staff call {call_id}")
+        return StaffCallOut(**call)
+
     return app
+
+
+def _ticket(ticket: IssuedTicket) -> TicketOut:
+    return TicketOut(area=ticket.area.code, area_name=ticket.area.name,
+                     counters=ticket.area.counters, day=ticket.day, number=ticket.number,
+                     waiting=ticket.waiting, issued_at=ticket.issued_at)
 
 
 def _page(title: str, text: str) -> str:

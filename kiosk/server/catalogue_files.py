@@ -17,6 +17,7 @@ from kiosk.catalogue.dossier import Dossier, dossier_code
 from kiosk.catalogue.model import Catalogue, ValidationError
 from kiosk.catalogue.working_days import next_working_day, previous_working_day
 from kiosk.server.db import ImportResult, ServerDB
+from kiosk.server.queue_db import read_service_areas
 
 DEMO_API_KEY = "demo-kiosk-key"
 DEMO_KIOSK_ID = "demo-kiosk-01"
@@ -143,6 +144,7 @@ def seed_demo(db: ServerDB, today: date | None = None, demo_dir: Path = DEMO) ->
                                                                          demo_dir)]
     db.put_dossiers(dossiers, demo_citizen_ids(today or date.today(), demo_dir))
     db.add_api_key(DEMO_API_KEY, DEMO_KIOSK_ID)
+    db.set_service_areas(read_service_areas(demo_dir / "service-areas.json"))
     return result
 
 

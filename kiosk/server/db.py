@@ -24,6 +24,7 @@ from typing import Any
 
 from kiosk.catalogue.dossier import Dossier, dossier_code
 from kiosk.catalogue.model import Catalogue
+from kiosk.server.queue_db import QUEUE_SCHEMA, QueueData
 from kiosk.server.sql import Backend, Connection, open_backend
 
 _SCHEMA = """
@@ -103,7 +104,7 @@ class ImportResult:
     forms: int
 
 
-class ServerDB:
+class ServerDB(QueueData):
     """The reference API's data: a SQLite file (`target` a path) or PostgreSQL (`target` a
     `postgresql://` URL), with the same behaviour on both."""
 
@@ -661,7 +662,7 @@ class Submitted:
 
 
 def _statements(backend: Backend) -> list[str]:
-    text = _SCHEMA.format(blob=backend.column_type("blob"),
+    text = (_SCHEMA + QUEUE_SCHEMA).format(blob=backend.column_type("blob"),
                           serial=backend.column_type("serial"))
     return [s.strip() for s in text.split(";") if s.strip()]
 

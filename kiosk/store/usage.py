@@ -34,7 +34,8 @@ T = TypeVar("T")
 
 # event -> whether its detail is a procedure code (the others have no detail at all)
 EVENTS = {"procedure_viewed": True, "submission_started": True, "submission_sent": True,
-          "search": False, "search_no_result": False, "dossier_lookup": False}
+          "search": False, "search_no_result": False, "dossier_lookup": False,
+          "queue_number": False, "staff_call": False}
 # rows in one batch: a kiosk offline for months sends its backlog over several heartbeats,
 # each well under the API's 1 MB body limit
 BATCH_ROWS = 2000

@@ -47,7 +47,8 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "status": ("kiosk.ui.screens.status", "StatusScreen"),
            "apply": ("kiosk.ui.screens.apply", "ApplyScreen"),
            "operator": ("kiosk.ui.screens.operator", "OperatorScreen"),
-           "rate": ("kiosk.ui.screens.rating", "RatingScreen")}
+           "rate": ("kiosk.ui.screens.rating", "RatingScreen"),
+           "queue": ("kiosk.ui.screens.queue", "QueueScreen")}
 TIDY_SECONDS = 4.0  # after a reset, once the screen has settled (scroll effects and fades)
 GIVE_BACK_SECONDS = 0.5  # a few frames, in which Kivy deletes the dead textures' GL storage
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
@@ -98,7 +99,8 @@ class KioskApp(App):
                              on_contrast=self.toggle_high_contrast,
                              on_secret_tap=self.secret_tap,
                              on_speak=self.speech.read_or_stop if speaks else None,
-                             on_rate=self.speech.change_rate if speaks else None)
+                             on_rate=self.speech.change_rate if speaks else None,
+                             on_help=self.open_help)
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen("home", self, self.services))
         shell.add_widget(self.header)
@@ -144,6 +146,10 @@ class KioskApp(App):
         name, params = self.history.pop()
         self._show(name, params)
 
+    def open_help(self) -> None:
+        """Help from any screen; a call for staff made there names the screen."""
+        self.go("help", came_from=self.screens.current)
+
     def home(self) -> None:
         self.history.clear()
         self._show("home", {})
@@ -164,6 +170,7 @@ class KioskApp(App):
         else:
             self.screens.current = name
         self.header.at_home = name == "home"
+        self.header.at_help = name == "help"
         self.header.rebuild(self.theme)
 
     # --- session -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The bar across the top of every screen: where you are, the time, online or not,
-home and back, read aloud, text size, contrast, and the language switch (in the speech
+home and back, read aloud, text size, contrast, help, and the language switch (in the speech
 mode, slower and faster take the place of text size and contrast)."""
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ class Header(Surface):
                  on_large_text: Callable[[], None], on_contrast: Callable[[], None],
                  on_secret_tap: Callable[[], None],
                  on_speak: Callable[[], None] | None = None,
-                 on_rate: Callable[[bool], None] | None = None) -> None:
+                 on_rate: Callable[[bool], None] | None = None,
+                 on_help: Callable[[], None] | None = None) -> None:
         super().__init__(orientation="horizontal", size_hint_y=None,
                          background=theme.palette.header)
         self.location = location
@@ -33,8 +34,10 @@ class Header(Surface):
         self.speaking = False
         self.speech_mode = False
         self.on_secret_tap = on_secret_tap
+        self.on_help = on_help  # help, with "Call a staff member", from every screen
         self.online: bool | None = None
         self.at_home = True
+        self.at_help = False
         self.rebuild(theme)
 
     def rebuild(self, theme: Theme) -> None:
@@ -88,6 +91,8 @@ class Header(Surface):
         if self.on_speak is not None:
             self.speak = self._button(self._speak_label(), self.on_speak, "nav:speak")
             tools.add_widget(self.speak)
+        if self.on_help is not None and not (self.at_home or self.at_help):
+            tools.add_widget(self._button(_("Help"), self.on_help, "nav:help"))
         other = "en" if language() == "vi" else "vi"
         tools.add_widget(self._button("English" if other == "en" else "Tiếng Việt",
                                       lambda: on_language(other), "nav:language"))

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from kiosk.store.heartbeat import Heartbeat
     from kiosk.store.local_catalogue import LocalCatalogue
     from kiosk.store.outbox import EarlierSubmission, LocalState, Outbox
+    from kiosk.store.queue_numbers import QueueTicket
     from kiosk.store.usage import UsageLog
     from kiosk.submission.draft import Draft
     from kiosk.ui.pdf_renderer import PdfRenderer
@@ -46,6 +47,9 @@ class KioskServices:
     draft: Draft | None = None
     # where speech goes instead of the sound card (tests write WAV files, the tour nothing)
     speech_output: Callable[[], Sink] | None = None
+    # prints a queue ticket on the kiosk's receipt printer (raises when it cannot); None:
+    # no printer configured, and the screen asks the person to remember the number
+    queue_ticket_printer: Callable[[QueueTicket], None] | None = None
     _sender: Sender | None = field(default=None, init=False, repr=False)
     _sender_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
                                          repr=False)
@@ -228,6 +232,18 @@ class KioskServices:
 
     def procedure_url(self, procedure: Procedure) -> str:
         return self.config.help.procedure_url.format(code=procedure.code)
+
+    def print_queue_ticket(self, ticket: QueueTicket) -> bool:
+        """Print a queue ticket; False when there is no printer or it failed (the number
+        stays on the screen either way)."""
+        if self.queue_ticket_printer is None:
+            return False
+        try:
+            self.queue_ticket_printer(ticket)
+        except Exception as err:  # a device's fault must not end the person's visit
+            log.error("queue ticket not printed: %s", err)
+            return False
+        return True
 
     @cached_property
     def audio(self) -> AudioStatus:

@@ -205,12 +205,52 @@ def operator(d: Driver) -> None:
     d.app.go("operator")
 
 
+def operator_staff_calls(d: Driver) -> None:
+    from datetime import datetime
+
+    from kiosk.store.staff_calls import StaffCall
+
+    d.app.go("operator")
+    d.app.screen.mode = "calls"
+    d.app.screen.calls = [StaffCall(7, "ubnd-minh-khai-kiosk-02", "detail", datetime.now(),
+                                    True)]
+    d.app.screen.refresh()
+
+
+def queue_areas(d: Driver) -> None:
+    d.app.go("queue")
+    assert d.until(lambda: d.app.screen.state == "areas", 10)
+
+
+def queue_ticket(d: Driver) -> None:
+    from datetime import datetime
+
+    from kiosk.store.queue_numbers import QueueTicket
+
+    d.app.go("queue")
+    d.app.screen.state = "ticket"
+    d.app.screen.ticket = QueueTicket(128, "Lao động – Xã hội – Giáo dục – Văn hóa",
+                                      ("5", "6"), 14, datetime.now(), "XH")
+    d.app.screen.refresh()
+
+
+def help_staff_called(d: Driver) -> None:
+    from datetime import datetime
+
+    d.app.go("help")
+    d.app.screen.caller.state = "called"
+    d.app.screen.caller.called_at = datetime.now()
+    d.app.screen.refresh()
+
+
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
                                            countdown, pin_pad, scan, scan_typing, status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
-                                           apply_receipt, operator, rate]
+                                           apply_receipt, operator, rate,
+                                           operator_staff_calls, queue_areas, queue_ticket,
+                                           help_staff_called]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

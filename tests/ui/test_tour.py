@@ -22,7 +22,9 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "operator-log", "rate",
             "rate-thanks", "home-high-contrast", "detail-high-contrast",
             "home-high-contrast-large-text", "detail-high-contrast-large-text",
-            "detail-reading-aloud", "home-speech-mode"]
+            "detail-reading-aloud", "home-speech-mode", "queue-areas", "queue-ticket",
+            "queue-offline", "help-staff-called", "help-staff-call-offline",
+            "operator-staff-calls"]
 
 # tests/, where the tour's package `support` is (pytest puts it on its own path only)
 TOUR_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [

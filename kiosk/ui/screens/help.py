@@ -1,17 +1,36 @@
-"""How to use the kiosk, when the counters are open, and whom to call."""
+"""How to use the kiosk, when the counters are open, and whom to call; and a button that
+calls a staff member to the kiosk (recorded at the central API, which staff watch)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk.i18n import _
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.staff_call import StaffCaller
 from kiosk.ui.widgets import BigButton
 
 
 class HelpScreen(KioskScreen):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.caller = StaffCaller(self.services, self._show)
+
+    def reset(self) -> None:
+        """The call is the person's: it stays on help until the session ends."""
+        super().reset()
+        self.caller.forget()
+
+    def _show(self) -> None:
+        if self.manager is not None and self.manager.current == self.name:
+            self.refresh()
+
     def refresh(self) -> None:
         t = self.theme
         help_config = self.services.config.help
         column = self.page()
+        # first: a person who is stuck should not have to read on to find a person
+        self.caller.add_to(column, t, self.params.get("came_from", "help"))
         column.add_widget(self.heading(_("How to use this kiosk")))
         for line in (_("Touch a big button to choose. There is no need to press hard."),
                      _("To find a procedure, type a few words on the screen keyboard, with or "

@@ -40,6 +40,12 @@ class HomeScreen(KioskScreen):
             action_id="home:online")
         submit.enabled = online
         tiles.add_widget(submit)
+        queue = BigButton(
+            _("Take a queue number") + "\n" + (_("For the counter of your errand") if online
+                                              else offline), t,
+            lambda: self.nav.go("queue"), height=tall, action_id="home:queue")
+        queue.enabled = online
+        tiles.add_widget(queue)
         column.add_widget(tiles)
         side_by_side = self.services.can_submit and not (t.portrait or t.large_text)
         row = GridLayout(cols=2 if side_by_side and not narrow else 1,

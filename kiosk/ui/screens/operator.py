@@ -1,11 +1,11 @@
 """The operator's screen, behind the PIN: how the kiosk is, and what staff can do about it.
 
 Status (version, uptime, configuration, catalogue and last sync, network, outbox), sync
-now, a network check, a camera test that shows what it decodes, the tail of the log, and
-the two ways out: restart the kiosk, or leave it for the desktop (systemd does not start it
-again). Slow work runs in threads; the screen says what it is doing. The idle reset brings
-the kiosk back to the public home screen, so an operator who walks away leaves nothing
-open.
+now, a network check, a camera test that shows what it decodes, the tail of the log, the
+open calls for staff from every kiosk (closed once seen to), and the two ways out: restart
+the kiosk, or leave it for the desktop (systemd does not start it again). Slow work runs in
+threads; the screen says what it is doing. The idle reset brings the kiosk back to the
+public home screen, so an operator who walks away leaves nothing open.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from kiosk.ui.widgets import BigButton, Divider, Text
 
 if TYPE_CHECKING:
     from kiosk.store.delivery import Sender
+    from kiosk.store.staff_calls import StaffCall
 
 STARTED = time.monotonic()
 LOG_LINES = 12
@@ -38,10 +39,11 @@ REFUSED_SHOWN = 5  # the latest refused submissions listed; `kiosk outbox` lists
 class OperatorScreen(KioskScreen):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.mode = "status"  # or "camera", "log"
+        self.mode = "status"  # or "camera", "log", "calls"
         self.note = ""
         self.decoded: list[str] = []
         self.worker: CameraFeed | None = None
+        self.calls: list[StaffCall] | None = None  # None: not fetched (or not reachable)
 
     def open(self, **params: Any) -> None:
         super().open(**params)
@@ -51,6 +53,7 @@ class OperatorScreen(KioskScreen):
         super().reset()
         self.stop_camera()
         self.mode, self.note, self.decoded = "status", "", []
+        self.calls = None
 
     def on_leave(self, *_: Any) -> None:
         self.stop_camera()
@@ -74,6 +77,7 @@ class OperatorScreen(KioskScreen):
                                    (_("Test the camera"), lambda: self.show("camera"),
                                     "camera"),
                                    (_("Recent log"), lambda: self.show("log"), "log"),
+                                   (_("Calls for staff"), self._fetch_calls, "calls"),
                                    (_("Restart the kiosk"), self._restart, "restart"),
                                    (_("Leave the kiosk (to the desktop)"), self._desktop,
                                     "desktop"),
@@ -88,6 +92,9 @@ class OperatorScreen(KioskScreen):
         body.add_widget(self.message)
         if self.mode == "camera":
             self._camera(body)
+        elif self.mode == "calls":
+            self.stop_camera()
+            self._calls(self.scrolling_column(body, spacing=t.mm(2)))
         else:
             self.stop_camera()
             column = self.scrolling_column(body, spacing=t.mm(1))
@@ -159,6 +166,61 @@ class OperatorScreen(KioskScreen):
 
         lines = list(RECENT.lines)[-LOG_LINES:]
         return lines or [_("Nothing has been logged yet.")]
+
+    def _calls(self, column: GridLayout) -> None:
+        """The open calls for staff from every kiosk, each with a button to close it."""
+        t = self.theme
+        if self.calls is None:
+            return  # the message says why (fetching, or not reachable)
+        if not self.calls:
+            column.add_widget(Text(_("No open calls for staff."), size=t.text_body,
+                                   color=t.palette.text))
+        for call in self.calls:
+            row = BoxLayout(size_hint_y=None, height=t.touch, spacing=t.gap)
+            row.add_widget(Text(_("{time} · kiosk {kiosk} · screen “{screen}”").format(
+                time=call.at.strftime("%H:%M"), kiosk=call.kiosk_id, screen=call.screen),
+                size=t.text_small, color=t.palette.text))
+            close = BigButton(_("Close"), t, lambda c=call.id: self._close_call(c),
+                              kind="secondary", size_hint_x=None, height=t.touch,
+                              action_id=f"operator:close_call:{call.id}")
+            close.hug_text()
+            row.add_widget(close)
+            column.add_widget(row)
+
+    def _fetch_calls(self) -> None:
+        self.mode = "calls"
+        self._calls_work(None)
+
+    def _close_call(self, call_id: int) -> None:
+        self._calls_work(call_id)
+
+    def _calls_work(self, closing: int | None) -> None:
+        """Close a call (if asked), then fetch the open ones, in a thread."""
+        from kiosk.store.client import ApiError
+        from kiosk.store.staff_calls import close_call, staff_calls
+
+        self._say(_("Asking the central API for calls…"))
+        client, me = self.services.api.client, self.services.config.kiosk.id
+
+        def work() -> None:
+            try:
+                if closing is not None:
+                    close_call(client, closing, me)
+                calls: list[StaffCall] | None = staff_calls(client)
+                text = ""
+            except ApiError as err:
+                calls, text = None, _("The central API cannot be reached: {reason}").format(
+                    reason=err)
+            Clock.schedule_once(lambda _: self._calls_came(calls, text))
+
+        threading.Thread(target=work, name="operator-calls", daemon=True).start()
+
+    def _calls_came(self, calls: list[StaffCall] | None, text: str) -> None:
+        self.calls = calls
+        self._say(text)
+        if self.mode == "calls" and self.manager is not None \
+                and self.manager.current == self.name:
+            self.refresh()
 
     def _camera(self, body: BoxLayout) -> None:
         t = self.theme
