@@ -51,7 +51,7 @@ class StaffCaller:
                 at: datetime | None = call_staff(client, screen).at
             except ApiError:
                 at = None
-            Clock.schedule_once(lambda _: asked == self.asked and self._answered(at))
+            Clock.schedule_once(lambda _: self._answered(at) if asked == self.asked else None)
 
         threading.Thread(target=work, name="staff-call", daemon=True).start()
 

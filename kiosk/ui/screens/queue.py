@@ -12,15 +12,10 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.i18n import N_, _
+from kiosk.i18n import _, ngettext
 from kiosk.store.queue_numbers import QueueTicket, ServiceArea
-from kiosk.ui.formatting import plural
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Surface, Text
-
-WAITING = (N_("{n} number waiting"), N_("{n} numbers waiting"))
-COUNTERS = (N_("Counter {counters}"), N_("Counters {counters}"))
-BEFORE_YOU = (N_("{n} person is waiting before you."), N_("{n} people are waiting before you."))
 
 
 class QueueScreen(KioskScreen):
@@ -131,7 +126,8 @@ class QueueScreen(KioskScreen):
                           size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         for area in self.areas:
-            waiting = _(plural(area.waiting, *WAITING)).format(n=area.waiting) \
+            waiting = ngettext("{n} number waiting", "{n} numbers waiting",
+                               area.waiting).format(n=area.waiting) \
                 if area.waiting else _("nobody waiting")
             lines = [area.name, _counters(area.counters) + " · " + waiting]
             if any(f not in area.name for f in area.fields):  # more than the name says
@@ -157,7 +153,9 @@ class QueueScreen(KioskScreen):
         column.add_widget(card)
         column.add_widget(self.body(
             _("Nobody is waiting before you.") if ticket.waiting == 0 else
-            _(plural(ticket.waiting, *BEFORE_YOU)).format(n=ticket.waiting)))
+            ngettext("{n} person is waiting before you.",
+                     "{n} people are waiting before you.",
+                     ticket.waiting).format(n=ticket.waiting)))
         column.add_widget(self.body(_("Taken at {time}, {day}.").format(
             time=ticket.issued_at.strftime("%H:%M"),
             day=ticket.issued_at.strftime("%d/%m/%Y")), muted=True))
@@ -177,4 +175,5 @@ class QueueScreen(KioskScreen):
 
 
 def _counters(counters: tuple[str, ...]) -> str:
-    return _(plural(len(counters), *COUNTERS)).format(counters=", ".join(counters))
+    return ngettext("Counter {counters}", "Counters {counters}",
+                    len(counters)).format(counters=", ".join(counters))
