@@ -19,6 +19,7 @@ from kiosk.printing.spec import PRINTABLE_DOTS, PrinterSpec
 from kiosk.printing.tickets import (
     Checklist,
     Paper,
+    PaperGroup,
     QueueTicket,
     SubmissionReceipt,
     procedure_checklist,
@@ -47,8 +48,9 @@ def receipt() -> Ticket:
 def checklist() -> Ticket:
     return procedure_checklist(Checklist(
         "Đăng ký khai sinh", "1.001193",
-        (Paper("Tờ khai đăng ký khai sinh", "1 bản chính"),
-         Paper("Giấy chứng nhận kết hôn của cha mẹ", "1 bản sao", required=False)),
+        (PaperGroup("", (Paper("Tờ khai đăng ký khai sinh", "1 bản chính"),
+                         Paper("Giấy chứng nhận kết hôn của cha mẹ", "1 bản sao",
+                               required=False))),),
         fees=("Trực tiếp — Miễn phí",), times=("Trực tiếp — ngay trong ngày",),
         where=("Nộp tại: Quầy số 2",),
         url="https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html"

@@ -25,15 +25,19 @@ from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import _, babel_locale
+from kiosk.printing.layout import Ticket
+from kiosk.printing.tickets import Paper
 from kiosk.status.lookup import refusal_words
+from kiosk.store.catalogue_store import StoreError
 from kiosk.store.delivery import Delivery
 from kiosk.store.outbox import EarlierSubmission
 from kiosk.submission.applicant import Field
 from kiosk.submission.draft import Draft, may_bring_original
 from kiosk.submission.id_card import IdCard, read_id_card
 from kiosk.ui.camera_feed import CameraFeed, show_image
-from kiosk.ui.formatting import day
+from kiosk.ui.formatting import copies_text, day
 from kiosk.ui.keyboard import SYMBOL_FONT, VietnameseKeyboard
+from kiosk.ui.printouts import PrintPanel, fee_panel, receipt_ticket
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Divider, Surface, Text
@@ -52,6 +56,8 @@ class ApplyScreen(KioskScreen):
         self.shot: Any = None  # a PageResult (or a raw frame) waiting for "use it / retake"
         self.note = ""
         self.delivery: Delivery | None = None
+        # the papers whose originals the person shows at the counter (for the receipt)
+        self.originals: tuple[Paper, ...] = ()
         self.earlier: EarlierSubmission | None = None  # for the "repeat" step
         self.worker: Any = None
         # what the ID card's QR held, until the person confirms it (personal data: the
@@ -626,6 +632,11 @@ class ApplyScreen(KioskScreen):
             self.refresh()
             return
         self.delivery = delivery
+        draft = self.draft
+        self.originals = tuple(
+            Paper(c.name, copies_text(c)) for i, c in enumerate(draft.components)
+            if c.originals and draft.documents.get(i) and draft.documents[i].answered
+        ) if draft else ()
         self.services.usage.count("submission_sent", self.draft.procedure.code if self.draft
                                   else "")
         self.services.forget_draft()  # what was given is in the (encrypted) outbox now
@@ -688,6 +699,14 @@ class ApplyScreen(KioskScreen):
                     date=appointment)))
             column.add_widget(self.body(_("Photograph this code with your phone, or write it "
                                           "down. You need it to check your dossier.")))
+            if self.services.can_print:
+                column.add_widget(PrintPanel(
+                    _("Print the receipt"), t, self.services,
+                    lambda: self._receipt_ticket(code, delivery.answer), "apply:print"))
+            fee = delivery.answer.get("fee")
+            panel = fee_panel(t, self.services, fee if isinstance(fee, int) else None, code)
+            if panel is not None:
+                column.add_widget(panel)
             if delivery.answer.get("possible_duplicate_of"):
                 column.add_widget(self.body(_("This looks like a dossier you sent before "
                                               "({code}); the staff will check that only "
@@ -718,6 +737,18 @@ class ApplyScreen(KioskScreen):
         holder.add_widget(QrImage(shown, t.mm(58)))
         column.add_widget(holder)
         column.add_widget(BigButton(_("Done"), t, self._finish, action_id="apply:done"))
+
+    def _receipt_ticket(self, code: str, answer: dict[str, Any]) -> Ticket:
+        try:
+            procedure = self.services.catalogue.procedure(self.params.get("code", ""))
+        except StoreError:
+            procedure = None
+        appointment = answer.get("appointment")
+        try:
+            due = date.fromisoformat(appointment) if isinstance(appointment, str) else None
+        except ValueError:
+            due = None
+        return receipt_ticket(procedure, code, due, self.services, self.originals)
 
     def _finish(self) -> None:
         self.services.forget_draft()
