@@ -6,11 +6,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import zxingcpp
 from conftest import wait_until
 from escpos.printer import Dummy
-from PIL import Image
-from printer_sim import COVER_OPEN, PAPER_LOW, PAPER_OUT, SILENT, NetworkPrinter
+from printer_sim import (
+    COVER_OPEN,
+    CUT,
+    PAPER_LOW,
+    PAPER_OUT,
+    RASTER,
+    SILENT,
+    NetworkPrinter,
+    pictures,
+    qr_texts,
+)
 
 from kiosk import i18n
 from kiosk.printing.device import ReceiptPrinter, print_queue_ticket, send
@@ -29,8 +37,6 @@ from kiosk.printing.tickets import (
 
 CENTRE = "Bộ phận Một cửa UBND xã Minh Khai"
 CODE = "000.00.20.H29-261203-0001"
-CUT = b"\x1dV"  # GS V: cut the paper
-RASTER = b"\x1dv0"  # GS v 0: a raster picture
 
 
 @pytest.fixture(autouse=True)
@@ -60,32 +66,6 @@ def checklist() -> Ticket:
 def queue() -> QueueTicket:
     return QueueTicket("A-027", "Tư pháp – Hộ tịch", 4, datetime(2026, 12, 3, 9, 12),
                        ("Quầy 1", "Quầy 2"))
-
-
-def pictures(data: bytes) -> Image.Image:
-    """The raster pictures (GS v 0) in printer bytes, stacked as the paper shows them."""
-    parts = []
-    at = data.find(RASTER)
-    while at >= 0:
-        width_bytes = data[at + 4] | data[at + 5] << 8
-        height = data[at + 6] | data[at + 7] << 8
-        size = width_bytes * height
-        bits = data[at + 8:at + 8 + size]
-        # raster data: 1 = a black dot; PIL's mode "1" raw: 1 = white, so invert
-        parts.append(Image.frombytes("1", (width_bytes * 8, height),
-                                     bytes(255 - b for b in bits)))
-        at = data.find(RASTER, at + 8 + size)
-    assert parts, "no raster picture in the bytes"
-    paper = Image.new("1", (parts[0].width, sum(p.height for p in parts)), 1)
-    y = 0
-    for part in parts:
-        paper.paste(part, (0, y))
-        y += part.height
-    return paper
-
-
-def qr_texts(picture: Image.Image) -> list[str]:
-    return [r.text for r in zxingcpp.read_barcodes(picture.convert("L"))]
 
 
 @pytest.mark.parametrize("paper_mm", [58, 80])

@@ -136,8 +136,7 @@ def fee_panel(theme: Theme, services: KioskServices, amount: int | None, purpose
     (`purpose`, its code) is another agency's: the account is this centre's. The kiosk
     never decides "paid": that word comes only from the central API's status."""
     t = theme
-    agency = services.config.kiosk.agency
-    if not amount or not agency or not purpose.startswith(f"{agency}-"):
+    if not amount:
         return None
     card = Surface(orientation="vertical", size_hint_y=None, background=t.palette.surface,
                    radius=t.mm(2), padding=t.mm(4), spacing=t.mm(2))
@@ -146,6 +145,9 @@ def fee_panel(theme: Theme, services: KioskServices, amount: int | None, purpose
         card.add_widget(Text(_("Fee {amount}: paid (the office has received it)").format(
             amount=money(amount)), size=t.text_body, color=t.palette.online, bold=True))
         return card
+    agency = services.config.kiosk.agency
+    if not agency or not purpose.startswith(f"{agency}-"):
+        return None
     payload = services.fee_qr(amount, purpose)
     if payload is None:
         return None

@@ -20,7 +20,10 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "operator-log", "rate",
             "rate-thanks", "home-high-contrast", "detail-high-contrast",
             "home-high-contrast-large-text", "detail-high-contrast-large-text",
-            "detail-reading-aloud", "home-speech-mode"]
+            "detail-reading-aloud", "home-speech-mode", "detail-printed",
+            "detail-printer-fault", "apply-receipt-printed", "status-fee-vietqr"]
+# the printed tickets' pictures, as wide as the paper
+TICKETS = ["ticket-checklist.png", "ticket-receipt.png", "ticket-queue.png"]
 
 
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
@@ -37,6 +40,10 @@ def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
             colours = image.convert("L").getextrema()
             assert colours[1] - colours[0] > 100, f"{shot.name} is blank"
     assert f"{len(shots)} screens at 1280x800" in done.stdout
+    assert sorted(p.name for p in (tmp_path / "tickets").iterdir()) == sorted(TICKETS)
+    for ticket in TICKETS:
+        with Image.open(tmp_path / "tickets" / ticket) as image:
+            assert image.width == 576 and image.height > 300, ticket
 
 
 def test_a_bad_size_is_refused_in_one_line(tmp_path: Path) -> None:
