@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -81,21 +82,22 @@ class ReceiptPrinter:
         return self.spec.kind != "none"
 
     def state(self) -> PrinterState:
-        """Ask the printer how it is (opens and closes it)."""
-        if not self.enabled:
-            return PrinterState("off", "no printer configured (printer.device = none)")
-        with self._lock:
-            try:
-                device = self._open()
-            except PrinterFault as fault:
-                return fault.state
-            try:
-                return self._ask(device)
-            finally:
-                _close(device)
+        """Ask the printer how it is (opens and closes it; prints nothing)."""
+        return self._job(lambda device, state: state)
 
     def print_ticket(self, ticket: Ticket) -> PrinterState:
         """Print the ticket if the printer can; the state it was found in (or failed in)."""
+
+        def job(device: Any, state: PrinterState) -> PrinterState:
+            send(device, ticket, self.paper_mm)
+            log.info("printed %s on %s", ticket.kind, self.spec.kind)
+            return state
+
+        return self._job(job)
+
+    def _job(self, work: Callable[[Any, PrinterState], PrinterState]) -> PrinterState:
+        """Open the printer, ask how it is, and when it can print, do `work` on it; close
+        it. One job at a time; every failure comes back as a state."""
         if not self.enabled:
             return PrinterState("off", "no printer configured (printer.device = none)")
         with self._lock:
@@ -105,11 +107,7 @@ class ReceiptPrinter:
                 return fault.state
             try:
                 state = self._ask(device)
-                if not state.can_print:
-                    return state
-                send(device, ticket, self.paper_mm)
-                log.info("printed %s on %s", ticket.kind, self.spec.kind)
-                return state
+                return work(device, state) if state.can_print else state
             except (OSError, _escpos_errors()) as err:
                 return PrinterState("failed", f"{self.spec}: the print did not go through "
                                               f"({_reason(err)})")
