@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import wait_until
 from escpos.printer import Dummy
+from PIL import Image
 from printer_sim import (
     COVER_OPEN,
     CUT,
@@ -194,3 +195,17 @@ def test_no_printer_prints_nothing() -> None:
 def test_a_bad_device_setting_names_the_forms(text: str) -> None:
     with pytest.raises(ValueError, match="network:HOST"):
         PrinterSpec.parse(text)
+
+
+def test_tone_marks_on_capitals_are_not_cut_off() -> None:
+    """Ấ and Ồ reach above the font's ascent: every dot of them is on the paper."""
+    from PIL import ImageDraw
+
+    from kiosk.printing.layout import Line
+    from kiosk.printing.raster import SIZES, _font, render
+
+    words = "GIẤY BIÊN NHẬN HỒ SƠ"
+    printed = render(Ticket("t", (Line(words, "large", bold=True),)), 80)
+    roomy = Image.new("1", (600, 120), 1)
+    ImageDraw.Draw(roomy).text((0, 40), words, font=_font(SIZES["large"], True), fill=0)
+    assert printed.histogram()[0] == roomy.histogram()[0]  # the same black dots
