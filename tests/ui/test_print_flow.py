@@ -28,7 +28,8 @@ def printing(driver: Driver, tmp_path: Path) -> Iterator[Path]:
     """The app with a file as its printer; the example config's none afterwards."""
     services = driver.app.services
     before = services.config
-    out = tmp_path / "lp0"
+    (tmp_path / "printer").mkdir()
+    out = tmp_path / "printer" / "lp0"
     services.config = dataclasses.replace(before, printer=dataclasses.replace(
         before.printer, device=f"file:{out}"))
     services.__dict__.pop("printer", None)
