@@ -58,3 +58,20 @@ def test_the_kiosk_reads_fee_and_paid_from_the_status(demo_api: RunningServer,
     seen = api.dossier(paid.code)
     assert seen.fee_paid and seen.fee == paid.fee
     assert api.dossier(free.code).fee is None
+
+
+def test_an_imported_dossier_keeps_its_fee_and_refuses_a_bad_one() -> None:
+    from kiosk.catalogue.model import ValidationError
+    from kiosk.server.dossier_files import DossierFileError, read_dossiers
+
+    record = {"code": "000.00.20.H29-261203-0042", "procedure_code": "2.000815",
+              "applicant_name": "Đỗ Văn Nam", "status": "paying", "received": "2026-12-03",
+              "fee": 20000, "fee_paid": False}
+    [imported] = read_dossiers({"dossiers": [record]})
+    assert (imported.dossier.status, imported.dossier.fee) == (Status.PAYMENT_REQUESTED, 20000)
+    assert imported.dossier.to_dict()["fee_paid"] is False
+    without = {k: v for k, v in record.items() if not k.startswith("fee")}
+    assert "fee" not in read_dossiers({"dossiers": [without]})[0].dossier.to_dict()
+    for bad in ({"fee": -1}, {"fee": "20.000"}, {"fee_paid": "yes"}):
+        with pytest.raises((DossierFileError, ValidationError), match="fee"):
+            read_dossiers({"dossiers": [{**record, **bad}]})

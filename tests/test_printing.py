@@ -6,11 +6,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import zxingcpp
 from conftest import wait_until
 from escpos.printer import Dummy
 from PIL import Image
-from printer_sim import COVER_OPEN, PAPER_LOW, PAPER_OUT, SILENT, NetworkPrinter
+from printer_sim import (
+    COVER_OPEN,
+    CUT,
+    PAPER_LOW,
+    PAPER_OUT,
+    RASTER,
+    SILENT,
+    NetworkPrinter,
+    pictures,
+    qr_texts,
+)
 
 from kiosk import i18n
 from kiosk.printing.device import ReceiptPrinter, print_queue_ticket, send
@@ -19,6 +28,7 @@ from kiosk.printing.spec import PRINTABLE_DOTS, PrinterSpec
 from kiosk.printing.tickets import (
     Checklist,
     Paper,
+    PaperGroup,
     QueueTicket,
     SubmissionReceipt,
     procedure_checklist,
@@ -28,8 +38,6 @@ from kiosk.printing.tickets import (
 
 CENTRE = "Bộ phận Một cửa UBND xã Minh Khai"
 CODE = "000.00.20.H29-261203-0001"
-CUT = b"\x1dV"  # GS V: cut the paper
-RASTER = b"\x1dv0"  # GS v 0: a raster picture
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +55,9 @@ def receipt() -> Ticket:
 def checklist() -> Ticket:
     return procedure_checklist(Checklist(
         "Đăng ký khai sinh", "1.001193",
-        (Paper("Tờ khai đăng ký khai sinh", "1 bản chính"),
-         Paper("Giấy chứng nhận kết hôn của cha mẹ", "1 bản sao", required=False)),
+        (PaperGroup("", (Paper("Tờ khai đăng ký khai sinh", "1 bản chính"),
+                         Paper("Giấy chứng nhận kết hôn của cha mẹ", "1 bản sao",
+                               required=False))),),
         fees=("Trực tiếp — Miễn phí",), times=("Trực tiếp — ngay trong ngày",),
         where=("Nộp tại: Quầy số 2",),
         url="https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html"
@@ -58,32 +67,6 @@ def checklist() -> Ticket:
 def queue() -> QueueTicket:
     return QueueTicket("A-027", "Tư pháp – Hộ tịch", 4, datetime(2026, 12, 3, 9, 12),
                        ("Quầy 1", "Quầy 2"))
-
-
-def pictures(data: bytes) -> Image.Image:
-    """The raster pictures (GS v 0) in printer bytes, stacked as the paper shows them."""
-    parts = []
-    at = data.find(RASTER)
-    while at >= 0:
-        width_bytes = data[at + 4] | data[at + 5] << 8
-        height = data[at + 6] | data[at + 7] << 8
-        size = width_bytes * height
-        bits = data[at + 8:at + 8 + size]
-        # raster data: 1 = a black dot; PIL's mode "1" raw: 1 = white, so invert
-        parts.append(Image.frombytes("1", (width_bytes * 8, height),
-                                     bytes(255 - b for b in bits)))
-        at = data.find(RASTER, at + 8 + size)
-    assert parts, "no raster picture in the bytes"
-    paper = Image.new("1", (parts[0].width, sum(p.height for p in parts)), 1)
-    y = 0
-    for part in parts:
-        paper.paste(part, (0, y))
-        y += part.height
-    return paper
-
-
-def qr_texts(picture: Image.Image) -> list[str]:
-    return [r.text for r in zxingcpp.read_barcodes(picture.convert("L"))]
 
 
 @pytest.mark.parametrize("paper_mm", [58, 80])
@@ -212,3 +195,17 @@ def test_no_printer_prints_nothing() -> None:
 def test_a_bad_device_setting_names_the_forms(text: str) -> None:
     with pytest.raises(ValueError, match="network:HOST"):
         PrinterSpec.parse(text)
+
+
+def test_tone_marks_on_capitals_are_not_cut_off() -> None:
+    """Ấ and Ồ reach above the font's ascent: every dot of them is on the paper."""
+    from PIL import ImageDraw
+
+    from kiosk.printing.layout import Line
+    from kiosk.printing.raster import SIZES, _font, render
+
+    words = "GIẤY BIÊN NHẬN HỒ SƠ"
+    printed = render(Ticket("t", (Line(words, "large", bold=True),)), 80)
+    roomy = Image.new("1", (600, 120), 1)
+    ImageDraw.Draw(roomy).text((0, 40), words, font=_font(SIZES["large"], True), fill=0)
+    assert printed.histogram()[0] == roomy.histogram()[0]  # the same black dots

@@ -15,6 +15,8 @@ person's language and offers the on-screen QR code instead.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -66,6 +68,8 @@ class ReceiptPrinter:
         self.paper_mm = paper_mm
         self.profile = profile
         self.timeout = timeout
+        # one job at a time: a queue ticket and a receipt asked for at once must not mix
+        self._lock = threading.Lock()
 
     @classmethod
     def from_config(cls, section: Any) -> ReceiptPrinter:
@@ -78,38 +82,37 @@ class ReceiptPrinter:
         return self.spec.kind != "none"
 
     def state(self) -> PrinterState:
-        """Ask the printer how it is (opens and closes it)."""
-        if not self.enabled:
-            return PrinterState("off", "no printer configured (printer.device = none)")
-        try:
-            device = self._open()
-        except PrinterFault as fault:
-            return fault.state
-        try:
-            return self._ask(device)
-        finally:
-            _close(device)
+        """Ask the printer how it is (opens and closes it; prints nothing)."""
+        return self._job(lambda device, state: state)
 
     def print_ticket(self, ticket: Ticket) -> PrinterState:
         """Print the ticket if the printer can; the state it was found in (or failed in)."""
-        if not self.enabled:
-            return PrinterState("off", "no printer configured (printer.device = none)")
-        try:
-            device = self._open()
-        except PrinterFault as fault:
-            return fault.state
-        try:
-            state = self._ask(device)
-            if not state.can_print:
-                return state
+
+        def job(device: Any, state: PrinterState) -> PrinterState:
             send(device, ticket, self.paper_mm)
             log.info("printed %s on %s", ticket.kind, self.spec.kind)
             return state
-        except (OSError, _escpos_errors()) as err:
-            return PrinterState("failed", f"{self.spec}: the print did not go through "
-                                          f"({_reason(err)})")
-        finally:
-            _close(device)
+
+        return self._job(job)
+
+    def _job(self, work: Callable[[Any, PrinterState], PrinterState]) -> PrinterState:
+        """Open the printer, ask how it is, and when it can print, do `work` on it; close
+        it. One job at a time; every failure comes back as a state."""
+        if not self.enabled:
+            return PrinterState("off", "no printer configured (printer.device = none)")
+        with self._lock:
+            try:
+                device = self._open()
+            except PrinterFault as fault:
+                return fault.state
+            try:
+                state = self._ask(device)
+                return work(device, state) if state.can_print else state
+            except (OSError, _escpos_errors()) as err:
+                return PrinterState("failed", f"{self.spec}: the print did not go through "
+                                              f"({_reason(err)})")
+            finally:
+                _close(device)
 
     def _open(self) -> Any:
         from escpos import printer
@@ -186,6 +189,19 @@ def _ask_byte(device: Any, question: bytes) -> int | None:
     except (TimeoutError, NotImplementedError):
         return None
     return answer[0] if answer else None
+
+
+def _no_answer() -> tuple[type[BaseException], ...]:
+    """What a printer that does not answer status questions raises: a socket or USB read
+    timing out, or a file that cannot be read at all."""
+    found: list[type[BaseException]] = [TimeoutError, NotImplementedError]
+    try:
+        from usb.core import USBTimeoutError
+
+        found.append(USBTimeoutError)
+    except ImportError:  # pyusb comes with python-escpos[usb]; without it no USB printer
+        pass
+    return tuple(found)
 
 
 def _fit_profile(device: Any, paper_mm: int) -> None:

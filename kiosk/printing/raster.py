@@ -78,10 +78,12 @@ def render(ticket: Ticket, paper_mm: int = 80) -> Image.Image:
                 font = _font(size, block.bold)
             ascent, descent = font.getmetrics()
             for text in _wrap(block.text, font, inner):
+                # a capital with a tone mark (Ấ, Ồ) reaches above the font's ascent
+                above = max(0, -int(font.getbbox(text)[1]))
                 piece = Image.new("1", (max(1, int(font.getlength(text)) + 1),
-                                        ascent + descent), 1)
-                ImageDraw.Draw(piece).text((0, 0), text, font=font, fill=0)
-                pieces.append((piece, ascent + descent + 4, block.align))
+                                        above + ascent + descent), 1)
+                ImageDraw.Draw(piece).text((0, above), text, font=font, fill=0)
+                pieces.append((piece, piece.height + 4, block.align))
         elif isinstance(block, Rule):
             piece = Image.new("1", (inner, 10), 1)
             ImageDraw.Draw(piece).line((0, 5, inner, 5), fill=0, width=2)

@@ -29,12 +29,20 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class PaperGroup:
+    """The papers of one case of a procedure ("" when it has only one)."""
+
+    case: str
+    papers: tuple[Paper, ...]
+
+
+@dataclass(frozen=True)
 class Checklist:
     """A procedure's "what to bring", so a person can prepare at home."""
 
     procedure: str
     code: str
-    papers: tuple[Paper, ...]
+    groups: tuple[PaperGroup, ...]
     fees: tuple[str, ...] = ()  # "In person — 50.000 ₫", one line each
     times: tuple[str, ...] = ()  # "In person — 5 working days", one line each
     where: tuple[str, ...] = ()  # where to hand it in, who handles it
@@ -129,10 +137,13 @@ def procedure_checklist(checklist: Checklist, printed: datetime, centre: str = "
         Gap(2),
         Line(checklist.procedure, bold=True),
         Line(_("Procedure code {code}").format(code=checklist.code), "small"),
-        Gap(2),
-        *_papers(checklist.papers),
     ]
-    if not checklist.papers:
+    for group in checklist.groups:
+        blocks.append(Gap(2))
+        if group.case:
+            blocks += [Line(group.case, bold=True), Rule()]
+        blocks += _papers(group.papers)
+    if not any(group.papers for group in checklist.groups):
         blocks.append(Line(_("No papers are listed: ask at the counter.")))
     blocks += _section(_("Fees"), checklist.fees)
     blocks += _section(_("Processing time"), checklist.times)

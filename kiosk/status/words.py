@@ -54,6 +54,8 @@ class StatusView:
     appointment: str
     completed: str
     history: list[tuple[str, str, str]]  # (date, status words, note)
+    fee: int | None = None  # VND the office asks for; None: no fee asked
+    fee_paid: bool = False  # as the office's records say (the kiosk never decides it)
 
 
 def day(value: date | None) -> str:
@@ -81,7 +83,8 @@ def describe(dossier: Dossier, today: date, calendar: Calendar = VIETNAM,
         applicant=dossier.applicant_name, status=int(dossier.status), headline=headline,
         next_step=next_step.strip(), overdue=overdue, received=day(dossier.received),
         appointment=day(dossier.appointment), completed=day(dossier.completed),
-        history=[(day(h.at), _(STATUS_WORDS[h.status][0]), h.note) for h in dossier.history])
+        history=[(day(h.at), _(STATUS_WORDS[h.status][0]), h.note) for h in dossier.history],
+        fee=dossier.fee, fee_paid=dossier.fee_paid)
 
 
 def _what_to_do(dossier: Dossier, step: str, today: date, overdue: bool,

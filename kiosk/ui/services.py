@@ -19,6 +19,8 @@ from kiosk.catalogue.model import Procedure
 from kiosk.config import Config
 
 if TYPE_CHECKING:
+    from kiosk.printing.device import PrinterState, ReceiptPrinter
+    from kiosk.printing.layout import Ticket
     from kiosk.scanner.receipt import ReceiptRules
     from kiosk.speech.output import AudioStatus, Sink
     from kiosk.speech.speaker import Speaker
@@ -48,8 +50,12 @@ class KioskServices:
     # where speech goes instead of the sound card (tests write WAV files, the tour nothing)
     speech_output: Callable[[], Sink] | None = None
     # prints a queue ticket on the kiosk's receipt printer (raises when it cannot); None:
-    # no printer configured, and the screen asks the person to remember the number
+    # the receipt printer ([printer]) when one is configured, else the
+    # screen asks the person to remember the number
     queue_ticket_printer: Callable[[QueueTicket], None] | None = None
+    # the last ticket sent to the printer and how the printer was then (operator screen)
+    last_ticket: Ticket | None = field(default=None, init=False, repr=False)
+    printer_state: PrinterState | None = field(default=None, init=False, repr=False)
     _sender: Sender | None = field(default=None, init=False, repr=False)
     _sender_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
                                          repr=False)
@@ -233,17 +239,72 @@ class KioskServices:
     def procedure_url(self, procedure: Procedure) -> str:
         return self.config.help.procedure_url.format(code=procedure.code)
 
+    @property
+    def prints_queue_tickets(self) -> bool:
+        return self.queue_ticket_printer is not None or self.can_print
+
     def print_queue_ticket(self, ticket: QueueTicket) -> bool:
         """Print a queue ticket; False when there is no printer or it failed (the number
-        stays on the screen either way)."""
-        if self.queue_ticket_printer is None:
+        stays on the screen either way). On the screen's thread: the printer's time-out
+        ([printer] timeout, 3 s) bounds the wait, and the number is already shown."""
+        hook = self.queue_ticket_printer or (self._print_queue_ticket if self.can_print
+                                             else None)
+        if hook is None:
             return False
         try:
-            self.queue_ticket_printer(ticket)
+            hook(ticket)
         except Exception as err:  # a device's fault must not end the person's visit
             log.error("queue ticket not printed: %s", err)
             return False
         return True
+
+    def _print_queue_ticket(self, ticket: QueueTicket) -> None:
+        from kiosk.printing.device import print_queue_ticket
+        from kiosk.printing.tickets import QueueTicket as PrintedNumber
+
+        printed = PrintedNumber(str(ticket.number), ticket.area_name, ticket.waiting,
+                                ticket.issued_at, ticket.counters)
+        state = print_queue_ticket(self.printer, printed, self.config.kiosk.name)
+        self.printer_state = state
+        if not state.can_print:
+            raise RuntimeError(state.detail)
+
+    @cached_property
+    def printer(self) -> ReceiptPrinter:
+        from kiosk.printing.device import ReceiptPrinter
+
+        return ReceiptPrinter.from_config(self.config.printer)
+
+    @property
+    def can_print(self) -> bool:
+        """A printer is configured (`printer.device` is not "none"): print buttons show."""
+        return self.config.printer.device.strip().lower() != "none"
+
+    def print_ticket(self, ticket: Ticket, done: Callable[[PrinterState], None]) -> None:
+        """Print in a thread (a printer may take seconds to answer); `done` gets the
+        printer's state, on that thread."""
+        self.last_ticket = ticket
+        printer = self.printer
+
+        def work() -> None:
+            state = printer.print_ticket(ticket)
+            self.printer_state = state
+            if not state.can_print:
+                log.warning("printer: %s", state.detail)
+            done(state)
+
+        threading.Thread(target=work, name="printer", daemon=True).start()
+
+    def fee_qr(self, amount: int | None, purpose: str) -> str | None:
+        """The VietQR text for paying `amount` VND to the centre with `purpose` (a dossier
+        code), or None when no account is configured or there is no amount."""
+        from kiosk.payment.vietqr import Payee, payload
+
+        payment = self.config.payment
+        if not payment.account or not amount:
+            return None
+        return payload(Payee(payment.bank_bin, payment.account, payment.account_name),
+                       amount, purpose)
 
     @cached_property
     def audio(self) -> AudioStatus:

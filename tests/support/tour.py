@@ -48,7 +48,10 @@ class Tour:
 
     def run(self) -> list[Path]:
         with tempfile.TemporaryDirectory(prefix="kiosk-tour-") as data:
-            services, stop_api = demo_services(self.config, Path(data))
+            # print buttons show: the printer is a file in the tour's folder
+            config = dataclasses.replace(self.config, printer=dataclasses.replace(
+                self.config.printer, device=f"file:{Path(data) / 'printer.bin'}"))
+            services, stop_api = demo_services(config, Path(data))
             app = KioskApp(services)
             self.driver = Driver(app)
             try:
@@ -94,6 +97,9 @@ class Tour:
         late = next(x for x, _ in dossiers if x.is_overdue(date.today())
                     and not x.status.is_closed)
         more = next(x for x, _ in dossiers if x.status == Status.SUPPLEMENT_REQUESTED)
+        agency = app.services.config.kiosk.agency  # the centre's account: its dossiers
+        fee = next(x for x, _ in dossiers if x.fee and not x.fee_paid
+                   and x.code.startswith(f"{agency}-"))
         self.normal_code = normal.code
         video = receipt_video(self.out / "receipt.avi",
                               f"https://dichvucong.gov.vn/p/tra-cuu?ma_ho_so={normal.code}",
@@ -111,6 +117,12 @@ class Tour:
                 d.tap("scan:submit")
                 self.driver.until(lambda: app.screens.current == "status")
                 self.shot(name)
+            self._type_code(app, fee.code)  # a fee to pay: the VietQR under what to do
+            d.tap("scan:submit")
+            self.driver.until(lambda: app.screens.current == "status")
+            d.frames()
+            d.scroll_to_end()
+            self.shot("status-fee-vietqr")
             self._type_code(app, "000.00.20.H29-201117-9999")
             self.shot("scan-typing-code")
             d.tap("scan:submit")
@@ -210,10 +222,58 @@ class Tour:
             d.tap("apply:repeat:yes")
         self.driver.until(lambda: app.screen.state.step == "receipt")
         self.shot(f"{prefix}-receipt")
+        if not queued:
+            self._print(app, "apply:print", "apply-receipt")
         delivery = app.screen.state.delivery
         reference = delivery.reference if delivery else ""
         d.tap("apply:done")
         return reference
+
+    def _print(self, app: KioskApp, action: str, name: str) -> None:
+        """Tap a print button, wait for the printer's answer, and keep a picture of what
+        was printed (the same drawing the printer got) in tickets/."""
+        from kiosk.printing.raster import render
+
+        d = self.driver
+        panel = next(w for w in d.widgets() if getattr(w, "action_id", "") == action).parent
+        d.tap(action)
+        d.until(lambda: panel.state is not None)
+        self.shot(f"{name}-printed" if panel.state.can_print else f"{name}-printer-fault")
+        ticket = app.services.last_ticket
+        if ticket is not None and panel.state.can_print:
+            folder = self.out / "tickets"
+            folder.mkdir(exist_ok=True)
+            render(ticket, app.services.config.printer.paper_mm).save(
+                folder / f"ticket-{ticket.kind}.png")
+
+    def _printer_fault(self, app: KioskApp) -> None:
+        """The printer gone: the person is told and sent to the on-screen QR code."""
+        from kiosk.printing.device import ReceiptPrinter
+        from kiosk.printing.spec import PrinterSpec
+
+        services = app.services
+        working = services.printer
+        services.printer = ReceiptPrinter(PrinterSpec("file", str(self.out / "gone" / "lp0")))
+        try:
+            app.go("detail", code=SAMPLE_PROCEDURE)
+            self.driver.frames()
+            self._print(app, "detail:print", "detail")
+        finally:
+            services.printer = working
+
+    def _queue_ticket(self) -> None:
+        """The queue ticket's layout with a sample number (the queue screens print it)."""
+        from datetime import datetime
+
+        from kiosk.printing.raster import render
+        from kiosk.printing.tickets import QueueTicket, queue_ticket
+
+        folder = self.out / "tickets"
+        folder.mkdir(exist_ok=True)
+        sample = QueueTicket("A-027", "Tư pháp – Hộ tịch", 4, datetime.now().replace(
+            second=0, microsecond=0), ("Quầy 1", "Quầy 2"))
+        render(queue_ticket(sample, self.config.kiosk.name),
+               self.config.printer.paper_mm).save(folder / "ticket-queue.png")
 
     def shot(self, name: str) -> None:
         path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
@@ -252,6 +312,11 @@ class Tour:
         d.tap("detail:legal")
         d.scroll_to_end()
         self.shot("detail-legal-basis")
+        app.go("detail", code=SAMPLE_PROCEDURE)
+        d.frames()
+        self._print(app, "detail:print", "detail")
+        self._printer_fault(app)
+        self._queue_ticket()
         for code in self.procedures:
             app.go("detail", code=code)
             d.frames()

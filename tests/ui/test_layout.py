@@ -195,6 +195,35 @@ def apply_receipt(d: Driver) -> None:
     d.app.screen.go_step("receipt")
 
 
+def apply_receipt_fee(d: Driver) -> None:
+    """The receipt of a dossier that owes a fee: its VietQR panel, scrolled into view."""
+    from kiosk.store.delivery import Delivery
+
+    d.app.go("apply", code="1.001193")
+    d.frames()
+    d.app.screen.state.delivery = Delivery("k", "K7P-3F9B", "delivered", {
+        "dossier_code": "000.00.20.H29-261125-0002", "appointment": "2026-11-28",
+        "fee": 50000})
+    d.app.screen.go_step("receipt")
+    d.frames()
+    d.scroll_to_end()
+
+
+def status_fee(d: Driver) -> None:
+    """A dossier of this centre's that owes a fee: the VietQR under what to do next."""
+    from datetime import date
+
+    from kiosk.server.catalogue_files import demo_dossiers
+    from kiosk.status.words import describe
+
+    agency = d.app.services.config.kiosk.agency
+    dossier = next(x for x, _ in demo_dossiers(date.today())
+                   if x.fee and not x.fee_paid and x.code.startswith(f"{agency}-"))
+    d.app.go("status", view=describe(dossier, date.today(), here_agency=agency))
+    d.frames()
+    d.scroll_to_end()
+
+
 def rate(d: Driver) -> None:
     d.app.go("rate", dossier_code="000.00.20.H29-261125-0001")
     d.frames()
@@ -248,9 +277,9 @@ SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, d
                                            countdown, pin_pad, scan, scan_typing, status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
-                                           apply_receipt, operator, rate,
-                                           operator_staff_calls, queue_areas, queue_ticket,
-                                           help_staff_called]
+                                           apply_receipt, apply_receipt_fee, status_fee,
+                                           operator, rate, operator_staff_calls,
+                                           queue_areas, queue_ticket, help_staff_called]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

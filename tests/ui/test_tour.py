@@ -24,7 +24,10 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "home-high-contrast-large-text", "detail-high-contrast-large-text",
             "detail-reading-aloud", "home-speech-mode", "queue-areas", "queue-ticket",
             "queue-offline", "help-staff-called", "help-staff-call-offline",
-            "operator-staff-calls"]
+            "operator-staff-calls", "detail-printed", "detail-printer-fault",
+            "apply-receipt-printed", "status-fee-vietqr"]
+# the printed tickets' pictures, as wide as the paper
+TICKETS = ["ticket-checklist.png", "ticket-receipt.png", "ticket-queue.png"]
 
 # tests/, where the tour's package `support` is (pytest puts it on its own path only)
 TOUR_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
@@ -53,6 +56,10 @@ def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
             colours = image.convert("L").getextrema()
             assert colours[1] - colours[0] > 100, f"{shot.name} is blank"
     assert f"{len(shots)} screens at 1280x800" in done.stdout
+    assert sorted(p.name for p in (tmp_path / "tickets").iterdir()) == sorted(TICKETS)
+    for ticket in TICKETS:
+        with Image.open(tmp_path / "tickets" / ticket) as image:
+            assert image.width == 576 and image.height > 300, ticket
 
 
 def test_a_bad_size_is_refused_in_one_line(tmp_path: Path) -> None:

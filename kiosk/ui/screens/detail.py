@@ -24,6 +24,7 @@ from kiosk.ui.formatting import (
     processing_time,
     summary_channel,
 )
+from kiosk.ui.printouts import PrintPanel, checklist_ticket
 from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES, text_pieces
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
@@ -70,6 +71,10 @@ class DetailScreen(KioskScreen):
         self._section(column, _("What you receive"), [p.result or _("Not stated")])
         self._section(column, _("Who can apply"), list(p.applicants) or [_("Not stated")])
         column.add_widget(self.heading(_("What to bring")))
+        if self.services.can_print:  # to prepare at home: papers, fees, time, place
+            column.add_widget(PrintPanel(
+                _("Print this list"), t, self.services,
+                lambda: checklist_ticket(p, self.services), "detail:print"))
         for case in p.cases:
             if case.name and len(p.cases) > 1:
                 column.add_widget(self.body(case.name, bold=True))

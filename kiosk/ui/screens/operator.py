@@ -30,6 +30,7 @@ from kiosk.ui.widgets import BigButton, Divider, Text
 if TYPE_CHECKING:
     from kiosk.store.delivery import Sender
     from kiosk.store.staff_calls import StaffCall
+    from kiosk.ui.services import KioskServices
 
 STARTED = time.monotonic()
 LOG_LINES = 12
@@ -48,6 +49,22 @@ class OperatorScreen(KioskScreen):
     def open(self, **params: Any) -> None:
         super().open(**params)
         self.mode, self.note, self.decoded = "status", "", []
+        self._ask_printer()
+
+    def _ask_printer(self) -> None:
+        """The printer's state, asked in a thread (a printer gone takes seconds to say so),
+        shown in the status when it comes."""
+        services = self.services
+        if not services.can_print:
+            return
+
+        def work() -> None:
+            services.printer_state = services.printer.state()
+            Clock.schedule_once(lambda _: self.refresh() if self.mode == "status"
+                                and self.manager is not None
+                                and self.manager.current == self.name else None)
+
+        threading.Thread(target=work, name="printer-state", daemon=True).start()
 
     def reset(self) -> None:
         super().reset()
@@ -155,6 +172,7 @@ class OperatorScreen(KioskScreen):
             lines.append(_("Online submission at this kiosk is off (kiosk.agency or the "
                            "outbox key is not set)"))
         lines.append(_("Camera: {camera}").format(camera=config.scanner.camera))
+        lines.append(_printer_line(services))
         audio = self.services.audio
         lines.append(_("Speech: ready ({detail})").format(detail=audio.detail) if audio.ok
                      else _("Speech: off, the kiosk works silently ({reason})").format(
@@ -313,6 +331,18 @@ class OperatorScreen(KioskScreen):
     def _desktop(self) -> None:
         self.stop_camera()
         self.nav.leave(restart=False)
+
+
+def _printer_line(services: KioskServices) -> str:
+    if not services.can_print:
+        return _("Printer: none (printer.device = none), no print buttons")
+    state = services.printer_state
+    if state is None:
+        return _("Printer: {device}, asking…").format(device=services.config.printer.device)
+    if state.can_print:
+        return _("Printer: ready ({detail})").format(detail=state.detail)
+    return _("Printer: NOT PRINTING, people are shown the QR code instead ({detail})").format(
+        detail=state.detail)
 
 
 def _sender_line(sender: Sender) -> str:

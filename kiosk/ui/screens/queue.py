@@ -162,7 +162,7 @@ class QueueScreen(KioskScreen):
         if self.printed:
             column.add_widget(self.body(_("Your ticket is printing below the screen.")))
         else:
-            if self.services.queue_ticket_printer is not None:
+            if self.services.prints_queue_tickets:
                 column.add_widget(self.body(_("The ticket could not be printed.")))
             column.add_widget(self.body(_("Please remember your number: watch the display "
                                           "and listen for it to be called.")))

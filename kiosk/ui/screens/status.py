@@ -9,6 +9,7 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.i18n import _
 from kiosk.status.lookup import GO_TO_COUNTER, Lookup
 from kiosk.status.words import StatusView
+from kiosk.ui.printouts import fee_panel
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Surface, Text
 
@@ -45,6 +46,9 @@ class StatusScreen(KioskScreen):
         column.add_widget(card)
         column.add_widget(self.heading(_("What to do next")))
         column.add_widget(self.body(view.next_step))
+        fee = fee_panel(t, self.services, view.fee, view.code, view.fee_paid)
+        if fee is not None:
+            column.add_widget(fee)
         dates = [(_("Received"), view.received), (_("Appointment"), view.appointment),
                  (_("Completed"), view.completed)]
         column.add_widget(self.body("   ·   ".join(f"{label}: {value}"

@@ -11,7 +11,10 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.i18n import _, babel_locale
+from kiosk.printing.layout import Ticket
 from kiosk.status.lookup import refusal_words
+from kiosk.store.catalogue_store import StoreError
+from kiosk.ui.printouts import PrintPanel, fee_panel, receipt_ticket
 from kiosk.ui.qr import QrImage
 from kiosk.ui.widgets import BigButton, Text
 
@@ -44,6 +47,14 @@ class ReceiptStep:
                     date=appointment)))
             column.add_widget(flow.body(_("Photograph this code with your phone, or write it "
                                           "down. You need it to check your dossier.")))
+            if flow.services.can_print:
+                column.add_widget(PrintPanel(
+                    _("Print the receipt"), t, flow.services,
+                    lambda: self._receipt_ticket(code, delivery.answer), "apply:print"))
+            fee = delivery.answer.get("fee")
+            panel = fee_panel(t, flow.services, fee if isinstance(fee, int) else None, code)
+            if panel is not None:
+                column.add_widget(panel)
             if delivery.answer.get("possible_duplicate_of"):
                 column.add_widget(flow.body(_("This looks like a dossier you sent before "
                                               "({code}); the staff will check that only "
@@ -78,6 +89,19 @@ class ReceiptStep:
         column.add_widget(holder)
         column.add_widget(BigButton(_("Done"), t, flow.finish, action_id="apply:done"))
 
+
+    def _receipt_ticket(self, code: str, answer: dict[str, Any]) -> Ticket:
+        services = self.flow.services
+        try:
+            procedure = services.catalogue.procedure(self.flow.params.get("code", ""))
+        except StoreError:
+            procedure = None
+        appointment = answer.get("appointment")
+        try:
+            due = date.fromisoformat(appointment) if isinstance(appointment, str) else None
+        except ValueError:
+            due = None
+        return receipt_ticket(procedure, code, due, services, self.flow.state.originals)
 
     def _originals(self, column: GridLayout) -> None:
         """What the person chose to bring to the counter, and where and when: the receipt

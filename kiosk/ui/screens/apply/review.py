@@ -14,10 +14,12 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.catalogue.working_days import due_date
 from kiosk.i18n import _
+from kiosk.printing.tickets import Paper
 from kiosk.store.delivery import Delivery
 from kiosk.submission.draft import Draft
 from kiosk.ui.formatting import (
     channel_fees,
+    copies_text,
     day,
     pages_photographed,
     summary_channel,
@@ -182,6 +184,9 @@ class ReviewStep(StepView):
             self.state.bring_at_counter = tuple(
                 c.name for i, c in enumerate(draft.components)
                 if draft.documents.get(i) and draft.documents[i].bring_original)
+            self.state.originals = tuple(
+                Paper(c.name, copies_text(c)) for i, c in enumerate(draft.components)
+                if c.originals and draft.documents.get(i) and draft.documents[i].answered)
         self.services.usage.count("submission_sent", flow.draft.procedure.code if flow.draft
                                   else "")
         self.services.forget_draft()  # what was given is in the (encrypted) outbox now

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kiosk.printing.tickets import Paper
     from kiosk.scanner.page import PageResult
     from kiosk.store.delivery import Delivery
     from kiosk.store.outbox import EarlierSubmission
@@ -54,3 +55,5 @@ class ApplyState:
     # the papers the person chose to bring to the counter (their names, nothing personal),
     # kept for the receipt after the draft is forgotten
     bring_at_counter: tuple[str, ...] = ()
+    # the papers with originals the person photographed or brings, for the printed receipt
+    originals: tuple[Paper, ...] = ()
