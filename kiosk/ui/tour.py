@@ -295,7 +295,7 @@ class Tour:
         d.tap("home:help")
         self.shot("help")
         app.idle.last_touch -= app.idle.idle_seconds + 1
-        app._every_second(0)
+        app.tick()
         self.shot("idle-countdown")
         d.tap("idle:continue")
         app.home()
@@ -316,7 +316,7 @@ class Tour:
         self.shot("operator-log")
         d.tap("operator:close")
         app.idle.last_touch -= app.idle.attract_seconds + 1
-        app._every_second(0)
+        app.tick()
         self.shot("attract")
         d.tap_at(10, 10)
         d.tap("nav:large_text")
@@ -357,7 +357,7 @@ class Tour:
         self.shot("scan-lookup-offline")
         app.reset_session()
         app.services.connectivity.check()
-        app._every_second(0)
+        app.tick()
         app.home()
         d.frames()
         self.shot("home-offline")
