@@ -43,7 +43,7 @@ def test_the_screen_lives_while_a_bomb_is_drawn_and_a_touch_leaves_it(
     assert viewer.loading  # open() came back before a page was drawn
     assert driver.until(lambda: renderer.busy)  # the worker is on the bomb's page
     frames = Clock.frames_displayed
-    driver.settle()
+    driver.frames(20)  # the subject: frames go on being drawn
     assert Clock.frames_displayed >= frames + 20  # the UI draws on: it does not wait
     assert viewer.loading and renderer.busy
     # After a moment (not at once: a normal page would only make it flicker) it says why
