@@ -24,14 +24,15 @@ from kiosk import i18n
 from kiosk.config.clock import parse_clock
 from kiosk.config.pin import PinLock
 from kiosk.system import memory
-from kiosk.system.schedule import in_window, restart_due
+from kiosk.system.schedule import in_window, restart_due, run_quietly
 from kiosk.ui.header import Header
 from kiosk.ui.idle import IdleTimer
 from kiosk.ui.overlays import AttractLoop, IdleCountdown, NightCover, PinPad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.services import KioskServices
-from kiosk.ui.speech_control import SpeechControl
+from kiosk.ui.session import Session
+from kiosk.ui.speech_control import SpeechControl, Surroundings
 from kiosk.ui.theme import Theme
 from kiosk.ui.watchdog import UiWatchdog
 
@@ -60,14 +61,14 @@ EXIT_TO_DESKTOP = 64  # systemd/kiosk.service: RestartPreventExitStatus=64
 class KioskApp(App):
     title = "Kiosk"
     tidy_seconds = TIDY_SECONDS  # the soak benchmark compresses this quiet in time
+    give_back_seconds = GIVE_BACK_SECONDS  # and the UI tests both
 
     def __init__(self, services: KioskServices, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
         config = services.config
-        self.default_language = config.kiosk.language
-        self.large_text = False
-        self.high_contrast = False
+        # the visitor's state: language, modes, draft (reset in forget_visitor)
+        self.session: Session = services.session
         self.theme = self._theme()
         self.history: list[tuple[str, dict[str, Any]]] = []
         self.idle = IdleTimer(config.session.idle_seconds, config.session.countdown_seconds,
@@ -79,19 +80,34 @@ class KioskApp(App):
         self.started_at = datetime.now()
         self.forgotten_at = self.idle.last_touch  # nobody to forget before the first touch
         self.tidied = 0  # times memory was tidied after a session (the benchmark waits on it)
-        i18n.set_language(self.default_language)
+        self.timers: list[Any] = []  # the clock's repeating and start-up events, to cancel
+        self.tidy_due = False  # a reset's memory tidy is still to come
+        i18n.set_language(self.session.language)
+
+    @property
+    def large_text(self) -> bool:
+        return self.session.large_text
+
+    @property
+    def high_contrast(self) -> bool:
+        return self.session.high_contrast
 
     # --- building ------------------------------------------------------------------------
 
     def _theme(self) -> Theme:
         return Theme.for_window(int(Window.width), int(Window.height),
-                                self.services.config.display.diagonal_inches, self.large_text,
-                                self.high_contrast)
+                                self.services.config.display.diagonal_inches,
+                                self.session.large_text, self.session.high_contrast)
 
     def build(self) -> FloatLayout:
         self.root_layout = FloatLayout()
         shell = BoxLayout(orientation="vertical")
-        self.speech = SpeechControl(self)
+        self.speech = SpeechControl(
+            self.services.speaker, self.services.config.speech, self.session,
+            Surroundings(screen=lambda: self.screen, overlay=self._card_up,
+                         top_bar=lambda: self.header, mm=lambda mm: self.theme.mm(mm),
+                         show_mode=lambda on: self.header.show_speech_mode(on),
+                         show_speaking=lambda on: self.header.show_speaking(on)))
         speaks = self.speech.available  # no read-aloud button where nothing can be heard
         self.header = Header(self.theme, self.services.config.kiosk.name, on_home=self.home,
                              on_back=self.back, on_language=self.set_language,
@@ -106,27 +122,64 @@ class KioskApp(App):
         shell.add_widget(self.header)
         shell.add_widget(self.screens)
         self.root_layout.add_widget(shell)
-        self.countdown = IdleCountdown(self)
-        self.attract = AttractLoop(self)
-        self.night = NightCover(self)
-        self.pin_pad = PinPad(self)
-        Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_key,
-                    size=self._on_resize)
-        Window.bind(on_touch_down=self._on_any_touch, on_touch_up=self._on_any_touch_up)
-        Clock.schedule_interval(self._every_second, 1.0)
+        layer, theme = self.root_layout, lambda: self.theme
+        self.countdown = IdleCountdown(layer, theme, on_continue=self.keep_going,
+                                       on_reset=self.reset_session)
+        self.attract = AttractLoop(layer, theme)
+        self.night = NightCover(layer, theme, on_dark=self._panel_off,
+                                on_light=self._panel_on)
+        self.pin_pad = PinPad(layer, theme, seconds_locked=self.pin_lock.seconds_locked,
+                              on_pin=self.operator_sign_in)
+        Window.bind(**self._window_handlers())
+        self.timers.append(Clock.schedule_interval(self._every_second, 1.0))
         return self.root_layout
+
+    def _window_handlers(self) -> dict[str, Any]:
+        return {"on_request_close": self._refuse_close, "on_keyboard": self._on_key,
+                "size": self._on_resize, "on_touch_down": self._on_any_touch,
+                "on_touch_up": self._on_any_touch_up}
+
+    def _card_up(self) -> Any:
+        """The card over the screen that speech reads instead of it, if one is up."""
+        for overlay in (self.countdown, self.pin_pad):
+            if overlay.visible:
+                return overlay
+        return None
+
+    def _panel_off(self) -> None:
+        run_quietly(self.services.config.display.sleep_command)
+
+    def _panel_on(self) -> None:
+        run_quietly(self.services.config.display.wake_command)
 
     def on_start(self) -> None:
         self.screen.refresh()
         self.watchdog = UiWatchdog.start()  # systemd: READY=1 after the first frame, pings
         # after the first frame: the network check loads the HTTP stack
-        Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5)
-        Clock.schedule_once(lambda _: self.services.start_delivery(), 2.0)
-        Clock.schedule_once(lambda _: self.services.start_heartbeat(), 3.0)
+        self.timers += [Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5),
+                        Clock.schedule_once(lambda _: self.services.start_delivery(), 2.0),
+                        Clock.schedule_once(lambda _: self.services.start_heartbeat(), 3.0)]
 
     def on_stop(self) -> None:
         self.watchdog.stop()
         self.services.stop()
+
+    def detach(self) -> None:
+        """Take the app off the window and the clock without closing the window (a
+        process has one; the next app in the same process gets it: tests, the tour).
+        The services are the caller's to stop."""
+        for event in self.timers:
+            event.cancel()
+        Clock.unschedule(self._tidy)
+        Clock.unschedule(self._give_back)
+        Window.unbind(**self._window_handlers())
+        self.speech.close()
+        self.attract.hide()
+        self.night.hide()
+        self.watchdog.stop()
+        Window.remove_widget(self.root)
+        if App.get_running_app() is self:
+            App._running_app = None
 
     @property
     def screen(self) -> KioskScreen:
@@ -187,15 +240,16 @@ class KioskApp(App):
         self.forgotten_at = self.idle.last_touch
         for screen in self.screens.screens:
             screen.reset()
-        self.services.forget_draft()
         self.speech.forget()
+        self.session.reset()  # the language, the modes, the draft: all of it, here
         self.countdown.hide()
-        self.large_text = False
-        self.high_contrast = False
-        i18n.set_language(self.default_language)
+        i18n.set_language(self.session.language)
         self.theme = self._theme()
         self.home()
         self._drop_hidden_screens()
+        self.tidy_due = True
+        Clock.unschedule(self._tidy)  # one tidy, after the last of quick resets
+        Clock.unschedule(self._give_back)
         Clock.schedule_once(self._tidy, self.tidy_seconds)
 
     def _drop_hidden_screens(self) -> None:
@@ -215,23 +269,33 @@ class KioskApp(App):
     def _tidy(self, _dt: float) -> None:
         if self.screens.current == "home" and not self.history:
             memory.collect()
-            Clock.schedule_once(self._give_back, GIVE_BACK_SECONDS)
+            Clock.schedule_once(self._give_back, self.give_back_seconds)
+        else:
+            self.tidy_due = False  # someone is using the kiosk already: no pause for them
 
     def _give_back(self, _dt: float) -> None:
         memory.give_back()
         self.tidied += 1
+        self.tidy_due = False
+
+    @property
+    def settled(self) -> bool:
+        """Nothing under way that the next touch could land in the middle of: no screen
+        change, no memory tidy to come after a reset (tests and the tour wait on it)."""
+        return not self.tidy_due and not self.screens.transition.is_active
 
     def set_language(self, language: str) -> None:
+        self.session.language = language
         i18n.set_language(language)
         self._rebuild()
 
     def toggle_large_text(self) -> None:
-        self.large_text = not self.large_text
+        self.session.large_text = not self.session.large_text
         self.theme = self._theme()
         self._rebuild()
 
     def toggle_high_contrast(self) -> None:
-        self.high_contrast = not self.high_contrast
+        self.session.high_contrast = not self.session.high_contrast
         self.theme = self._theme()
         self._rebuild()
 
@@ -256,6 +320,11 @@ class KioskApp(App):
 
     def _on_any_touch_up(self, _: Any, touch: Any) -> bool:
         return self.speech.on_touch_up(touch)
+
+    def tick(self) -> None:
+        """What the app does each second (the clock, the network badge, the idle time-out,
+        the attract loop, the night), now: for tests and the tour, instead of waiting."""
+        self._every_second(0)
 
     def _every_second(self, dt: float) -> None:
         self.header.tick()

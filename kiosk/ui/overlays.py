@@ -1,9 +1,14 @@
 """Things shown over the current screen: the idle countdown, the attract loop, the
-operator's PIN pad."""
+operator's PIN pad, the night cover.
+
+Each is given the layer it goes on, the current theme and callbacks for what it reports
+(as the top bar is): none reaches back into the app.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from kivy.animation import Animation
 from kivy.clock import Clock
@@ -11,13 +16,11 @@ from kivy.graphics import Color, Rectangle
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_, _
-from kiosk.system.schedule import run_quietly
+from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import BigButton, Surface, Text
-
-if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
 
 # shown in both languages at once, whatever the current one, so it is not translated
 BOTH_LANGUAGES_HINT = "Chạm vào màn hình để bắt đầu · Touch the screen to start"
@@ -26,9 +29,10 @@ BOTH_LANGUAGES_HINT = "Chạm vào màn hình để bắt đầu · Touch the sc
 class Overlay(AnchorLayout):
     """A dimmed layer over the whole window holding one card in the middle."""
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, layer: Widget, theme: Callable[[], Theme]) -> None:
         super().__init__(anchor_x="center", anchor_y="center")
-        self.app = app
+        self.layer = layer  # the window-filling layout it is shown on
+        self.theme = theme  # the current one (the window size and the modes change it)
         self.visible = False
         # One backdrop for the overlay's lifetime, bound once: drawing a new one on each
         # show bound two more lambdas every time, and each kept its old Rectangle alive.
@@ -38,7 +42,7 @@ class Overlay(AnchorLayout):
         self.bind(pos=self._fit_backdrop, size=self._fit_backdrop)
 
     def card(self) -> Surface:
-        t = self.app.theme
+        t = self.theme()
         self.clear_widgets()
         width = min(t.width - 2 * t.padding, t.mm(190))
         card = Surface(orientation="vertical", size_hint=(None, None), width=width,
@@ -55,12 +59,12 @@ class Overlay(AnchorLayout):
     def _attach(self) -> None:
         if not self.visible:
             self.visible = True
-            self.app.root_layout.add_widget(self)
+            self.layer.add_widget(self)
 
     def hide(self) -> None:
         if self.visible:
             self.visible = False
-            self.app.root_layout.remove_widget(self)
+            self.layer.remove_widget(self)
 
     def draw_backdrop(self, alpha: float = 0.55) -> None:
         self._dim.a = alpha
@@ -72,8 +76,13 @@ class Overlay(AnchorLayout):
 class IdleCountdown(Overlay):
     """"Do you need more time?" with the seconds left, before the session ends."""
 
+    def __init__(self, layer: Widget, theme: Callable[[], Theme], *,
+                 on_continue: Callable[[], None], on_reset: Callable[[], None]) -> None:
+        super().__init__(layer, theme)
+        self.on_continue, self.on_reset = on_continue, on_reset
+
     def show(self, seconds_left: int) -> None:
-        t = self.app.theme
+        t = self.theme()
         if not self.visible:
             self.draw_backdrop()
             card = self.card()
@@ -81,9 +90,9 @@ class IdleCountdown(Overlay):
                                  color=t.palette.text, bold=True, halign="center"))
             self.seconds = Text("", size=t.text_heading, color=t.palette.text, halign="center")
             card.add_widget(self.seconds)
-            card.add_widget(BigButton(_("Yes, continue"), t, self.app.keep_going,
+            card.add_widget(BigButton(_("Yes, continue"), t, self.on_continue,
                                       action_id="idle:continue"))
-            card.add_widget(BigButton(_("No, start over"), t, self.app.reset_session,
+            card.add_widget(BigButton(_("No, start over"), t, self.on_reset,
                                       kind="secondary", action_id="idle:reset"))
             self._attach()
         self.seconds.text = _("The screen will return to the start in {n} seconds, and what "
@@ -100,7 +109,7 @@ class AttractLoop(Overlay):
     def show(self) -> None:
         if self.visible:
             return
-        t = self.app.theme
+        t = self.theme()
         self.draw_backdrop(0.8)
         self.clear_widgets()
         box = BoxLayout(orientation="vertical", size_hint=(0.9, None), spacing=t.gap)
@@ -114,10 +123,11 @@ class AttractLoop(Overlay):
         self.add_widget(box)
         self.step = 0
         self._attach()
-        self.cycle = Clock.schedule_interval(self._next, 4.0)
+        self.cycle = Clock.schedule_interval(lambda _dt: self.next_message(), 4.0)
         self._pulse()
 
-    def _next(self, dt: float) -> None:
+    def next_message(self) -> None:
+        """The next invitation (every few seconds while the loop is up)."""
         self.step = (self.step + 1) % len(self.MESSAGES)
         self.line.text = _(self.MESSAGES[self.step])
         self._pulse()
@@ -135,8 +145,14 @@ class AttractLoop(Overlay):
 class PinPad(Overlay):
     """The operator's way out: a PIN pad, locked for a while after repeated failures."""
 
+    def __init__(self, layer: Widget, theme: Callable[[], Theme], *,
+                 seconds_locked: Callable[[], float], on_pin: Callable[[str], bool]) -> None:
+        super().__init__(layer, theme)
+        self.seconds_locked = seconds_locked
+        self.on_pin = on_pin  # True: the right PIN (the pad is closed by then)
+
     def show(self) -> None:
-        t = self.app.theme
+        t = self.theme()
         self.entered = ""
         self.draw_backdrop(0.7)
         card = self.card()
@@ -160,7 +176,7 @@ class PinPad(Overlay):
         self._show_lock()
 
     def _show_lock(self) -> None:
-        locked = self.app.pin_lock.seconds_locked()
+        locked = self.seconds_locked()
         if locked:
             self.message.text = _("Too many wrong PINs. Try again in {n} minutes.").format(
                 n=int(locked // 60) + 1)
@@ -169,7 +185,7 @@ class PinPad(Overlay):
         if key == "del":
             self.entered = self.entered[:-1]
         elif key == "OK":
-            if self.app.operator_sign_in(self.entered):
+            if self.on_pin(self.entered):
                 return
             self.entered = ""
             self.message.text = _("Wrong PIN.")
@@ -183,18 +199,23 @@ class NightCover(Overlay):
     """The screen at night: black (and the panel off, if the operator gave a command), with
     a faint line saying that a touch brings it back."""
 
+    def __init__(self, layer: Widget, theme: Callable[[], Theme], *,
+                 on_dark: Callable[[], None], on_light: Callable[[], None]) -> None:
+        super().__init__(layer, theme)
+        self.on_dark, self.on_light = on_dark, on_light  # the panel off and on again
+
     def show(self) -> None:
         if self.visible:
             return
-        t = self.app.theme
+        t = self.theme()
         self.draw_backdrop(1.0)
         self.clear_widgets()
         self.add_widget(Text(BOTH_LANGUAGES_HINT, size=t.text_body, color=(0.55, 0.55, 0.6, 1),
                              halign="center", size_hint_x=0.9))
         self._attach()
-        run_quietly(self.app.services.config.display.sleep_command)
+        self.on_dark()
 
     def hide(self) -> None:
         if self.visible:
-            run_quietly(self.app.services.config.display.wake_command)
+            self.on_light()
         super().hide()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.catalogue.model import Procedure
 from kiosk.config import Config
+from kiosk.ui.session import Session
 
 if TYPE_CHECKING:
     from kiosk.printing.device import PrinterState, ReceiptPrinter
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 @dataclass
 class KioskServices:
     config: Config
-    # the submission being put together by the person at the screen (personal data)
-    draft: Draft | None = None
     # where speech goes instead of the sound card (tests write WAV files, the tour nothing)
     speech_output: Callable[[], Sink] | None = None
     # prints a queue ticket on the kiosk's receipt printer (raises when it cannot); None:
@@ -56,13 +55,23 @@ class KioskServices:
     # the last ticket sent to the printer and how the printer was then (operator screen)
     last_ticket: Ticket | None = field(default=None, init=False, repr=False)
     printer_state: PrinterState | None = field(default=None, init=False, repr=False)
+    # the visitor's state (language, modes, the submission being put together)
+    session: Session = field(default_factory=Session)
     _sender: Sender | None = field(default=None, init=False, repr=False)
     _sender_lock: threading.Lock = field(default_factory=threading.Lock, init=False,
                                          repr=False)
 
+    def __post_init__(self) -> None:
+        self.session.default_language = self.session.language = self.config.kiosk.language
+
     @classmethod
     def from_config(cls, config: Config) -> KioskServices:
         return cls(config)
+
+    @property
+    def draft(self) -> Draft | None:
+        """The submission being put together by the person at the screen."""
+        return self.session.draft
 
     @cached_property
     def catalogue(self) -> LocalCatalogue:
@@ -189,14 +198,12 @@ class KioskServices:
         from kiosk.submission.draft import Draft
 
         self.forget_draft()
-        self.draft = Draft(procedure)
-        return self.draft
+        draft = self.session.draft = Draft(procedure)
+        return draft
 
     def forget_draft(self) -> None:
         """Completion, cancel or the idle time-out: the person's data goes."""
-        if self.draft is not None:
-            self.draft.clear()
-            self.draft = None
+        self.session.forget_draft()
 
     @property
     def online(self) -> bool:

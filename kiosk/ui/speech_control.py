@@ -8,11 +8,16 @@ on-screen keyboard is followed by what has been typed so far. It is turned on or
 off by holding a finger still anywhere for `speech.long_press_seconds`, or with F1 on a
 keyboard or a one-key USB button; the first touch that wakes the attract loop says so
 aloud. Speech stops when the screen changes, and everything is reset with the session.
+
+It is given the speaker, the speech settings, the visitor's session and callbacks for
+what it looks at and what it reports (as the top bar is): it does not reach into the app.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +31,9 @@ from kiosk.ui.reading import reading_of, spoken_text
 from kiosk.ui.widgets import HELD
 
 if TYPE_CHECKING:
+    from kiosk.config.settings import SpeechSection
     from kiosk.speech.speaker import Speaker
-    from kiosk.ui.app import KioskApp
+    from kiosk.ui.session import Session
 
 KEY_F1, KEY_F2 = 282, 283  # speech mode on/off; read the screen / stop
 CONFIRM_SECONDS = 10.0  # a second touch on the same button within this time chooses it
@@ -35,20 +41,40 @@ STILL_MM = 8  # a finger that moved more than this is scrolling, not holding
 RATE_STEP = 20
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """What the speech control looks at, and where it shows what it does."""
+
+    screen: Callable[[], Widget]  # the current screen
+    overlay: Callable[[], Widget | None]  # a card up over the screen, if any
+    top_bar: Callable[[], Widget]
+    mm: Callable[[float], float]  # millimetres on the glass in pixels
+    show_mode: Callable[[bool], None]  # the top bar's speed buttons for the speech mode
+    show_speaking: Callable[[bool], None]  # "Đọc to" or "Dừng đọc"
+
+
 class SpeechControl:
-    def __init__(self, app: KioskApp) -> None:
-        self.app = app
-        self.speaker: Speaker | None = app.services.speaker
-        self.mode = False
+    def __init__(self, speaker: Speaker | None, settings: SpeechSection, session: Session,
+                 around: Surroundings) -> None:
+        self.speaker = speaker
+        self.settings = settings
+        self.session = session
+        self.around = around
         self.armed: tuple[Widget, float] | None = None
-        self.hold = app.services.config.speech.long_press_seconds
+        self.hold = settings.long_press_seconds
+        self.shown_speaking = False
         self.fingers: set[int] = set()  # touches down now, by uid (for the long press)
         # the touch choosing a key of an on-screen keyboard: its text is read back after
         self.typing: tuple[int | None, Widget | None] = (None, None)
         if self.speaker is not None:
             # the screen asks the speaker a few times a second (a cheap look under its
             # lock) rather than being told from its worker thread
-            Clock.schedule_interval(self._show_speaking, 0.2)
+            self.watching = Clock.schedule_interval(self._show_speaking, 0.2)
+
+    @property
+    def mode(self) -> bool:
+        """The speech mode is on (a state of the visitor's session)."""
+        return self.session.speech_mode
 
     @property
     def available(self) -> bool:
@@ -90,7 +116,7 @@ class SpeechControl:
             Clock.schedule_once(lambda _dt: self.read_screen(), 0)
 
     def warn_idle(self) -> None:
-        if self.app.services.config.speech.speak_timeout_warning:
+        if self.settings.speak_timeout_warning:
             self.read_screen()
 
     def greet(self) -> None:
@@ -99,19 +125,16 @@ class SpeechControl:
                    "screen for {n} seconds.").format(n=round(self.hold)))
 
     def _in_front(self) -> Widget:
-        for overlay in (self.app.countdown, self.app.pin_pad):
-            if overlay.visible:
-                return overlay
-        return self.app.screen
+        return self.around.overlay() or self.around.screen()
 
     # --- the speech mode -----------------------------------------------------------------
 
     def set_mode(self, on: bool) -> None:
         if self.speaker is None or on == self.mode:
             return
-        self.mode = on
+        self.session.speech_mode = on
         self.armed = None
-        self.app.header.show_speech_mode(on)
+        self.around.show_mode(on)
         if on:
             self.read_screen(preface=(_(
                 "Speech mode is on. Touch a button to hear it, and touch it again to "
@@ -127,15 +150,22 @@ class SpeechControl:
         self.say(_("Faster.") if faster else _("Slower."))
 
     def forget(self) -> None:
-        """The session ended: speech off, the voice back to its configured speed."""
+        """The session ended (the session object itself is reset by the app): speech
+        off, the top bar without the speed buttons, the voice at its configured speed."""
         self.stop()
         if self.mode:
-            self.mode = False
-            self.app.header.show_speech_mode(False)
+            self.session.speech_mode = False
+            self.around.show_mode(False)
         self.armed = None
         self.typing = (None, None)
         if self.speaker is not None:
-            self.speaker.set_rate(self.app.services.config.speech.rate)
+            self.speaker.set_rate(self.settings.rate)
+
+    def close(self) -> None:
+        """The app is going: nothing more is said or watched."""
+        self.stop()
+        if self.speaker is not None:
+            self.watching.cancel()
 
     def on_touch_down(self, touch: Any) -> bool:
         """Called for every touch before the screen sees it; True keeps it from the
@@ -180,7 +210,7 @@ class SpeechControl:
 
     def _held(self, touch: Any, start: tuple[float, float], _dt: float) -> None:
         still = max(abs(a - b) for a, b in zip(touch.pos, start, strict=True))
-        if touch.uid not in self.fingers or still > self.app.theme.mm(STILL_MM):
+        if touch.uid not in self.fingers or still > self.around.mm(STILL_MM):
             return
         touch.ud[HELD] = True  # the finger chose the mode, not the button it rests on
         self.set_mode(not self.mode)
@@ -201,16 +231,17 @@ class SpeechControl:
         return button, label
 
     def _in_front_or_header(self) -> list[Widget]:
-        front = self._in_front()
-        widgets = list(front.walk(restrict=True))
-        if front is self.app.screen:
-            widgets = list(self.app.header.walk(restrict=True)) + widgets
-        return widgets
+        overlay = self.around.overlay()
+        if overlay is not None:
+            return list(overlay.walk(restrict=True))
+        return [*self.around.top_bar().walk(restrict=True),
+                *self.around.screen().walk(restrict=True)]
 
     def _show_speaking(self, _dt: float) -> None:
         speaking = self.speaking
-        if speaking != self.app.header.speaking:
-            self.app.header.show_speaking(speaking)
+        if speaking != self.shown_speaking:
+            self.shown_speaking = speaking
+            self.around.show_speaking(speaking)
 
 
 def _keyboard_of(widget: Widget) -> Widget | None:

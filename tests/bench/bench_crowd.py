@@ -38,6 +38,9 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
 
 import memory_probe
 from memory_probe import (
@@ -130,13 +133,13 @@ def child(args: argparse.Namespace) -> None:
 
     from kivy.core.window import Window
     from kivy.tests.common import UnitTestTouch
+    from support.driver import Driver
+    from support.receipt_image import camera_frame, write_video
+    from support.tour import demo_services
 
     from kiosk.config.settings import EXAMPLE_CONFIG, load_config
-    from kiosk.scanner.receipt_image import camera_frame, write_video
     from kiosk.speech.output import PacedSilence
     from kiosk.ui.app import TIDY_SECONDS, KioskApp
-    from kiosk.ui.driver import Driver
-    from kiosk.ui.tour import demo_services
 
     @dataclasses.dataclass
     class Point:

@@ -454,22 +454,22 @@ def child(args: argparse.Namespace) -> None:
         idle = app.idle
         if app.screens.current == "home":  # no reset at home: the attract loop, later
             idle.last_touch -= idle.attract_seconds + 1
-            app._every_second(0)
+            app.tick()
             d.frames(2)
             nonlocal attracted
             attracted = True
             return False
         tidied = app.tidied
         idle.last_touch -= idle.idle_seconds + 1
-        app._every_second(0)  # "Do you need more time?"
+        app.tick()  # "Do you need more time?"
         d.frames(1)
         if chance(0.1) and app.countdown.visible:
             d.tap("idle:continue")  # back for a moment, then gone for good
             idle.last_touch -= idle.idle_seconds + 1
-            app._every_second(0)
+            app.tick()
             d.frames(1)
         idle.last_touch -= idle.countdown_seconds + 1
-        app._every_second(0)  # the countdown ran out: reset
+        app.tick()  # the countdown ran out: reset
         return d.until_tidied(tidied)
 
     def arrive() -> None:
@@ -538,7 +538,7 @@ def child(args: argparse.Namespace) -> None:
         reset = walk_away()
         if not attracted:  # the kiosk alone at home long enough, once in the warm-up
             app.idle.last_touch -= app.idle.attract_seconds + 1
-            app._every_second(0)
+            app.tick()
             d.frames(2)
             attracted = True
         sessions += 1

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kivy.base import EventLoop
+from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.effects.scroll import ScrollEffect
 from kivy.graphics.opengl import glFinish
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.scrollview import ScrollView
@@ -43,6 +45,18 @@ class Driver:
             # flush then took a fresh scene (Mesa allocates one whenever none is free, up
             # to 64, and never frees them), so RSS crept up by ~1 MB per session.
             glFinish()
+
+    def settle(self, seconds: float = 30) -> bool:
+        """Draw frames until the app says it has settled (no screen change, no tidy to
+        come) and Kivy has nothing left for the next frame (layouts, callbacks of the
+        moment): what to wait on after a reset or an action, rather than a frame count."""
+        self.frames(1)
+        return self.until(lambda: self.app.settled and not _due_now(), seconds)
+
+    def close(self) -> None:
+        """Take the app off the window (which stays, for the next app in this process)."""
+        self.app.detach()
+        self.frames(1)
 
     def until(self, done: Callable[[], bool], seconds: float = 20) -> bool:
         """Draw frames until `done()` (a worker's answer, a camera frame) or time is up."""
@@ -137,3 +151,16 @@ class Driver:
         taken = Window.screenshot(name=str(path.with_suffix("")) + "-.png")
         os.replace(taken, path)
         return path
+
+
+def _due_now() -> bool:
+    """Kivy's clock holds a one-off callback for the next frame (a layout, a refresh).
+
+    A kinetic scroll effect (which reschedules itself each frame until it comes to rest,
+    on a dropped screen too) is not waited for: nothing a test looks at depends on it."""
+    for event in Clock.get_events():
+        if event.loop or event.timeout > 0:
+            continue
+        if not isinstance(getattr(event.get_callback(), "__self__", None), ScrollEffect):
+            return True
+    return False

@@ -374,7 +374,7 @@ class Tour:
         self.driver.until(lambda: app.screen.caller.state == "called", 10)
         self.shot("help-staff-called")
         app.idle.last_touch -= app.idle.idle_seconds + 1
-        app._every_second(0)
+        app.tick()
         self.shot("idle-countdown")
         d.tap("idle:continue")
         app.home()
@@ -398,7 +398,7 @@ class Tour:
         self.shot("operator-staff-calls")
         d.tap("operator:close")
         app.idle.last_touch -= app.idle.attract_seconds + 1
-        app._every_second(0)
+        app.tick()
         self.shot("attract")
         d.tap_at(10, 10)
         d.tap("nav:large_text")
@@ -439,7 +439,7 @@ class Tour:
         self.shot("scan-lookup-offline")
         app.reset_session()
         app.services.connectivity.check()
-        app._every_second(0)
+        app.tick()
         app.home()
         d.frames()
         self.shot("home-offline")

@@ -86,7 +86,7 @@ def test_a_dossier_from_the_details_to_the_receipt(driver: Driver, document_came
                                                    ) -> None:
     app = driver.app
     app.go("detail", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     # each channel says when a dossier handed in today would be ready: a working day
     expected = [t for t in texts(driver) if t.startswith(i18n._(
         "Handed in today: result expected on {day}").split("{")[0])]
@@ -174,7 +174,7 @@ def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
     sender = services.sender
     with network_down(services) as working:
         app.go("apply", code=PROCEDURE)
-        driver.frames()
+        driver.settle()
         fill_details(driver, citizen_id="025190054321")
         driver.tap("case:0")
         answer_papers(driver)
@@ -200,12 +200,12 @@ def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
 def test_the_idle_time_out_forgets_the_applicant(driver: Driver) -> None:
     app = driver.app
     app.go("apply", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     driver.type("NGUYEN THI HOA")
     assert app.services.draft is not None
     tidied = app.tidied
     app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
-    app._every_second(0)
+    app.tick()
     assert app.screens.current == "home" and app.services.draft is None
     driver.until_tidied(tidied)
     assert driver.alive_with_text("NGUYEN THI HOA") == []
@@ -218,21 +218,21 @@ def test_who_goes_home_and_walks_away_is_forgotten_too(driver: Driver) -> None:
     driver.tap("nav:language")
     driver.tap("nav:large_text")
     app.go("apply", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     driver.type("NGUYEN THI HOA")
     driver.tap("nav:home")
     assert app.screens.current == "home" and app.services.draft is not None
-    app._every_second(0)  # a moment later: still theirs
+    app.tick()  # a moment later: still theirs
     assert app.services.draft is not None
     tidied = app.tidied
     app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
-    app._every_second(0)
+    app.tick()
     assert app.services.draft is None and not app.attract.visible
     assert i18n.language() == "vi" and not app.large_text
     driver.until_tidied(tidied)
     assert driver.alive_with_text("NGUYEN THI HOA") == []
     app.go("apply", code=PROCEDURE)  # the next person starts with empty boxes
-    driver.frames()
+    driver.settle()
     assert driver.alive_with_text("NGUYEN THI HOA") == []
 
 
@@ -243,7 +243,7 @@ DETAILS = {"full_name": "Nguyễn Thị Hoa", "citizen_id": "001190067890",
 
 def send_a_dossier(driver: Driver, typed: bool = True) -> None:
     driver.app.go("apply", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     if typed:
         fill_details(driver, DETAILS["citizen_id"])
     else:  # typing is tested above; here the same person comes back, quicker
@@ -261,7 +261,7 @@ def send_a_dossier(driver: Driver, typed: bool = True) -> None:
 
 def look_up_typed(driver: Driver, text: str) -> None:
     driver.app.go("home")
-    driver.frames()
+    driver.settle()
     driver.tap("home:dossier")
     driver.tap("scan:type")
     driver.type(text)
@@ -321,7 +321,7 @@ def test_the_id_card_fills_the_details_once_the_person_confirms(driver: Driver,
     app = driver.app
     try:
         app.go("detail", code=PROCEDURE)
-        driver.frames()
+        driver.settle()
         driver.tap("detail:submit")
         driver.tap("apply:idcard")
         screen = app.screen

@@ -12,6 +12,7 @@ from support.driver import Driver
 from kiosk import i18n
 from kiosk.config.pin import PinLock
 from kiosk.speech.output import AudioStatus
+from kiosk.system.logs import RECENT
 
 
 def screen(driver: Driver) -> str:
@@ -75,20 +76,20 @@ def test_idle_countdown_offers_more_time_then_resets(driver: Driver) -> None:
     driver.tap("home:search")
     driver.type("ket hon")
     app.idle.last_touch -= app.idle.idle_seconds + 1
-    app._every_second(0)
+    app.tick()
     assert app.countdown.visible
     driver.tap("idle:continue")
     assert not app.countdown.visible and screen(driver) == "search"
     app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
-    app._every_second(0)
-    driver.frames()
+    app.tick()
+    driver.settle()
     assert screen(driver) == "home"
     # the next person starts from fresh screens: nothing typed stays in a widget tree
     assert app.screens.screen_names == ["home"]
-    app._screen("search")
-    assert app.screens.get_screen("search").query == ""
-    assert i18n.language() == "vi"
-    assert not app.large_text
+    app.go("search")
+    assert app.screen.query == ""
+    assert i18n.language() == "vi" and app.session.language == "vi"
+    assert not app.session.large_text and not app.large_text
 
 
 def test_after_a_session_no_widget_keeps_what_was_typed(driver: Driver) -> None:
@@ -107,7 +108,7 @@ def test_escape_alt_f4_and_close_requests_do_not_exit(driver: Driver) -> None:
     assert Window.dispatch("on_keyboard", 27, 0, "", []) is True
     assert Window.dispatch("on_keyboard", 285, 0, "", ["alt"]) is True
     assert Window.dispatch("on_request_close") is True
-    driver.frames()
+    driver.settle()
     assert not driver.app.operator_exit
 
 
@@ -146,7 +147,6 @@ def test_the_operator_screen_needs_the_pin_and_locks_after_failures(driver: Driv
     assert any(text.startswith(sending) for text in shown)
     driver.tap("operator:desktop")
     assert stopped and app.operator_exit and app.exit_status == 64
-    app.operator_exit, app.exit_status = False, 0
 
 
 def test_the_operator_screen_syncs_checks_the_network_and_shows_the_log(
@@ -155,29 +155,28 @@ def test_the_operator_screen_syncs_checks_the_network_and_shows_the_log(
     stopped: list[bool] = []
     monkeypatch.setattr(app, "stop", lambda *a: stopped.append(True))
     app.go("operator")
-    driver.frames()
+    driver.settle()
     words = " ".join(str(getattr(w, "text", "")) for w in driver.widgets())
     assert "demo-kiosk-01" in words and i18n._("Network: online") in words
     assert i18n._("Speech: ready ({detail})").split("(")[0] in words
     # a kiosk without a sound card says so on the operator's screen
-    heard = app.services.audio
-    app.services.__dict__["audio"] = AudioStatus(False, "no sound card")
+    monkeypatch.setitem(app.services.__dict__, "audio", AudioStatus(False, "no sound card"))
     app.screen.refresh()
-    driver.frames()
+    driver.settle()
     words = " ".join(str(getattr(w, "text", "")) for w in driver.widgets())
     assert i18n._("Speech: off, the kiosk works silently ({reason})").format(
         reason="no sound card") in words
-    app.services.__dict__["audio"] = heard
     driver.tap("operator:network")
     assert driver.until(lambda: "ms" in app.screen.message.text)
     driver.tap("operator:sync")
     assert driver.until(lambda: app.screen.note.startswith(i18n._("Synced: {summary}")
                                                            .split("{")[0]))
     driver.tap("operator:log")
-    assert driver.until(lambda: len(app.screen._log()) > 0)
+    assert app.screen.mode == "log"
+    shown = {str(getattr(w, "text", "")) for w in driver.widgets()}
+    assert shown & {*RECENT.lines, i18n._("Nothing has been logged yet.")}
     driver.tap("operator:restart")
     assert stopped and app.operator_exit and app.exit_status == 0
-    app.operator_exit = False
 
 
 def test_at_night_the_screen_sleeps_a_touch_wakes_it_and_the_restart_waits_for_quiet(
@@ -194,73 +193,64 @@ def test_at_night_the_screen_sleeps_a_touch_wakes_it_and_the_restart_waits_for_q
     services.config = dataclasses.replace(original, display=display)
     stopped: list[bool] = []
     monkeypatch.setattr(app, "stop", lambda *a: stopped.append(True))
-    try:
-        app.idle.last_touch -= app.idle.attract_seconds + 1
-        app._every_second(0)
-        assert app.night.visible and not app.attract.visible
-        assert driver.until(lambda: Path(f"{marker}-off").exists(), 5)
-        driver.tap_at(10, 10)
-        assert not app.night.visible and app.screens.current == "home"
-        assert driver.until(lambda: Path(f"{marker}-on").exists(), 5)
-        # daytime, the restart time passed while someone was using the kiosk: it waits
-        # for the quiet home screen, then restarts
-        services.config = dataclasses.replace(original, maintenance=dataclasses.replace(
-            original.maintenance, restart_at=(now - timedelta(minutes=1)).strftime("%H:%M")))
-        app.started_at = now - timedelta(hours=2)
-        app.go("help")
-        app.idle.last_touch -= app.idle.idle_seconds - 5
-        app._every_second(0)
-        assert not stopped
-        app.home()
-        app.idle.last_touch -= app.idle.attract_seconds + 1
-        app._every_second(0)
-        assert stopped and app.exit_status == 0
-    finally:
-        services.config = original
-        app.operator_exit = False
-        app.started_at = datetime.now()
-        app.night.hide()
+    # the config, the start time and the cover are put back by the driver fixture
+    app.idle.last_touch -= app.idle.attract_seconds + 1
+    app.tick()
+    assert app.night.visible and not app.attract.visible
+    assert driver.until(lambda: Path(f"{marker}-off").exists(), 5)
+    driver.tap_at(10, 10)
+    assert not app.night.visible and app.screens.current == "home"
+    assert driver.until(lambda: Path(f"{marker}-on").exists(), 5)
+    # daytime, the restart time passed while someone was using the kiosk: it waits
+    # for the quiet home screen, then restarts
+    services.config = dataclasses.replace(original, maintenance=dataclasses.replace(
+        original.maintenance, restart_at=(now - timedelta(minutes=1)).strftime("%H:%M")))
+    app.started_at = now - timedelta(hours=2)
+    app.go("help")
+    app.idle.last_touch -= app.idle.idle_seconds - 5
+    app.tick()
+    assert not stopped
+    app.home()
+    app.idle.last_touch -= app.idle.attract_seconds + 1
+    app.tick()
+    assert stopped and app.exit_status == 0
 
 
 def test_offline_keeps_browse_and_search_and_says_what_needs_the_network(
         driver: Driver, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     app = driver.app
     connectivity = app.services.connectivity
-    was = connectivity.online
 
     def down() -> bool:  # what the background check finds while the network is down
         connectivity.online = False
         return False
 
     monkeypatch.setattr(connectivity, "check", down)
-    down()
-    try:
-        app._every_second(0)
-        app.home()
-        driver.frames()
-        texts = [str(getattr(w, "text", "")) for w in driver.widgets()]
-        assert i18n._("Offline") in texts
-        for tile in ("home:online", "home:dossier"):
-            assert not driver.find(tile).enabled
-            assert i18n._("Needs the network, which is down now") in driver.find(tile).text
-        driver.tap("home:search")
-        driver.type("khai sinh")
-        assert driver.app.screen.results.children[-1].action_id.startswith("procedure:")
-        driver.app.go("detail", code="1.001193")
-        driver.frames()
-        # this kiosk takes submissions: its outbox keeps them until the network is back
-        assert driver.find("detail:submit").enabled
-    finally:
-        connectivity.online = was
+    down()  # the driver fixture puts the state back
+    app.tick()
+    app.home()
+    driver.settle()
+    texts = [str(getattr(w, "text", "")) for w in driver.widgets()]
+    assert i18n._("Offline") in texts
+    for tile in ("home:online", "home:dossier"):
+        assert not driver.find(tile).enabled
+        assert i18n._("Needs the network, which is down now") in driver.find(tile).text
+    driver.tap("home:search")
+    driver.type("khai sinh")
+    assert driver.app.screen.results.children[-1].action_id.startswith("procedure:")
+    driver.app.go("detail", code="1.001193")
+    driver.settle()
+    # this kiosk takes submissions: its outbox keeps them until the network is back
+    assert driver.find("detail:submit").enabled
 
 
 def test_the_attract_loop_cycles_its_messages_and_a_touch_ends_it(driver: Driver) -> None:
     app = driver.app
     app.idle.last_touch -= app.idle.attract_seconds + 1
-    app._every_second(0)
+    app.tick()
     assert app.attract.visible
     first = app.attract.line.text
-    app.attract._next(0)
+    app.attract.next_message()
     assert app.attract.line.text != first
     driver.tap_at(10, 10)
     assert not app.attract.visible and screen(driver) == "home"

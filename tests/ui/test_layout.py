@@ -6,7 +6,7 @@ The pixel rule (kiosk/ui/theme.py): a touch target is at least 15 mm, 61 px at t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from kivy.core.window import Window
@@ -105,7 +105,7 @@ def browse(d: Driver) -> None:
 
 def search(d: Driver) -> None:
     d.app.go("search")
-    d.frames()
+    d.settle()
     d.type("dang ky khai")
 
 
@@ -123,7 +123,7 @@ def detail_long(d: Driver) -> None:
 
 def viewer(d: Driver) -> None:
     d.app.go("detail", code="1.001193")
-    d.frames()
+    d.settle()
     code = next(w.action_id for w in d.widgets()
                 if str(getattr(w, "action_id", "")).startswith("sample:"))
     d.tap(code)
@@ -140,7 +140,7 @@ def handoff(d: Driver) -> None:
 
 def countdown(d: Driver) -> None:
     d.app.go("help")
-    d.frames()
+    d.settle()
     d.app.countdown.show(15)
 
 
@@ -154,7 +154,7 @@ def scan(d: Driver) -> None:
 
 def scan_typing(d: Driver) -> None:
     d.app.go("scan")
-    d.frames()
+    d.settle()
     d.tap("scan:type")
     d.type("000.00.20.H29-2011")
 
@@ -171,7 +171,7 @@ def status(d: Driver) -> None:
 
 def apply_details(d: Driver) -> None:
     d.app.go("apply", code="1.001193")
-    d.frames()
+    d.settle()
     d.tap("field:citizen_id")
     d.type("9991")  # a message under the box
 
@@ -179,7 +179,7 @@ def apply_details(d: Driver) -> None:
 def apply_step(step: str) -> Callable[[Driver], None]:
     def show(d: Driver) -> None:
         d.app.go("apply", code="1.001193")
-        d.frames()
+        d.settle()
         d.app.screen.go_step(step)
     show.__name__ = f"apply_{step}"
     return show
@@ -189,7 +189,7 @@ def apply_receipt(d: Driver) -> None:
     from kiosk.store.delivery import Delivery
 
     d.app.go("apply", code="1.001193")
-    d.frames()
+    d.settle()
     d.app.screen.state.delivery = Delivery("k", "K7P-3F9A", "delivered", {
         "dossier_code": "000.00.20.H29-261125-0001", "appointment": "2026-11-28"})
     d.app.screen.go_step("receipt")
@@ -226,7 +226,7 @@ def status_fee(d: Driver) -> None:
 
 def rate(d: Driver) -> None:
     d.app.go("rate", dossier_code="000.00.20.H29-261125-0001")
-    d.frames()
+    d.settle()
     d.tap("rate:overall:2")
 
 
@@ -284,30 +284,29 @@ SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, d
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def sized(request: pytest.FixtureRequest, driver: Driver) -> Driver:
+    """The app at one of the panel sizes (the driver fixture puts the size back, hides
+    the overlays and lets go of the camera)."""
     Window.size = request.param
-    driver.frames(3)
+    driver.settle()
     assert driver.app.theme.width == request.param[0]
-    yield driver
-    driver.app.countdown.hide()
-    driver.app.pin_pad.hide()
-    driver.app.reset_session()  # releases the camera if a scan screen opened it
+    return driver
 
 
 @pytest.mark.parametrize("show", SCREENS, ids=lambda f: f.__name__)
 def test_touch_targets_and_text_fit(sized: Driver, show: Callable[[Driver], None]) -> None:
     show(sized)
-    sized.frames(3)
+    sized.settle()
     assert problems(sized) == []
 
 
 def test_large_text_mode_still_fits(driver: Driver) -> None:
     Window.size = (1920, 1080)
-    driver.frames(2)
+    driver.settle()
     driver.tap("nav:large_text")
     assert driver.app.theme.text_body >= 33
     for show in (home, detail, search):
         show(driver)
-        driver.frames(3)
+        driver.settle()
         assert problems(driver) == [], show.__name__
 
 
@@ -315,56 +314,63 @@ def test_large_text_mode_still_fits(driver: Driver) -> None:
 def test_high_contrast_and_large_text_still_fit(driver: Driver, size: tuple[int, int]
                                                 ) -> None:
     Window.size = size
-    driver.frames(2)
+    driver.settle()
     driver.tap("nav:contrast")
     driver.tap("nav:large_text")
     assert driver.app.theme.high_contrast and driver.app.theme.large_text
     for show in (home, detail, search, apply_details, rate):
         show(driver)
-        driver.frames(3)
+        driver.settle()
         assert problems(driver) == [], show.__name__
     driver.app.reset_session()  # a new visitor gets the usual theme back
     assert not driver.app.theme.high_contrast and not driver.app.theme.large_text
+    assert not driver.app.session.high_contrast and not driver.app.session.large_text
 
 
 def test_the_pixel_rule_at_1080p(driver: Driver) -> None:
     Window.size = (1920, 1080)
-    driver.frames(2)
+    driver.settle()
     theme = driver.app.theme
     assert theme.touch == 61 and theme.text_body >= 24
 
 
-def test_the_checks_catch_a_small_button_and_cut_off_text(driver: Driver) -> None:
+@pytest.fixture
+def faulty(driver: Driver) -> Iterator[tuple[BigButton, Label]]:
+    """A button too small and a text cut off, over the help screen (taken off after)."""
     driver.app.go("help")
-    driver.frames()
+    driver.settle()
     theme = driver.app.theme
     tiny = BigButton("OK", theme, action_id="test:tiny", size_hint=(None, None))
     cramped = Label(text="Đăng ký khai sinh " * 20, size_hint=(None, None), size=(200, 40),
                     font_size=theme.text_body)
     driver.app.root_layout.add_widget(tiny)
     driver.app.root_layout.add_widget(cramped)
-    try:
-        driver.frames(2)
-        tiny.size = (theme.touch // 2, theme.touch // 2)
-        cramped.pos = (300, 300)
-        driver.frames(2)
-        found = " | ".join(problems(driver))
-        assert "test:tiny" in found and "touch target" in found
-        assert "does not fit" in found
-    finally:
-        driver.app.root_layout.remove_widget(tiny)
-        driver.app.root_layout.remove_widget(cramped)
+    yield tiny, cramped
+    driver.app.root_layout.remove_widget(tiny)
+    driver.app.root_layout.remove_widget(cramped)
+
+
+def test_the_checks_catch_a_small_button_and_cut_off_text(
+        driver: Driver, faulty: tuple[BigButton, Label]) -> None:
+    tiny, cramped = faulty
+    theme = driver.app.theme
+    driver.settle()
+    tiny.size = (theme.touch // 2, theme.touch // 2)
+    cramped.pos = (300, 300)
+    driver.settle()
+    found = " | ".join(problems(driver))
+    assert "test:tiny" in found and "touch target" in found
+    assert "does not fit" in found
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
         driver: Driver, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
     Window.size = size
-    driver.frames(2)
+    driver.settle()
     app = driver.app
     header = app.header
-    connectivity = app.services.connectivity
-    was = connectivity.online
+    connectivity = app.services.connectivity  # its state is put back by the driver fixture
     state = {"online": False}  # what the background check finds, as the test says
 
     def check() -> bool:
@@ -377,23 +383,20 @@ def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
         return " ".join(w.text for w in header.status.walk(restrict=True)
                         if isinstance(w, Label) and visible(w))
 
-    try:
-        check()
-        app._every_second(0)  # the top bar follows what the check found
-        driver.frames(1)
-        assert badge() == "Mất mạng"
-        shown = next(w for w in header.status.walk(restrict=True) if isinstance(w, Label))
-        assert header.status.width == shown.width > 0  # its box holds it: nothing drawn over
-        assert problems(driver) == []
-        state["online"] = True
-        check()
-        app._every_second(0)
-        driver.frames(1)
-        # the narrow one-row bar keeps its room for the place's name: being online is no news
-        assert badge() == ("" if size == (1280, 800) else "Trực tuyến")
-        assert (header.status.width == 0) == (size == (1280, 800))
-    finally:
-        connectivity.online = was
+    check()
+    app.tick()  # the top bar follows what the check found
+    driver.settle()
+    assert badge() == "Mất mạng"
+    shown = next(w for w in header.status.walk(restrict=True) if isinstance(w, Label))
+    assert header.status.width == shown.width > 0  # its box holds it: nothing drawn over
+    assert problems(driver) == []
+    state["online"] = True
+    check()
+    app.tick()
+    driver.settle()
+    # the narrow one-row bar keeps its room for the place's name: being online is no news
+    assert badge() == ("" if size == (1280, 800) else "Trực tuyến")
+    assert (header.status.width == 0) == (size == (1280, 800))
 
 
 LONG_PROCEDURE = "1.001978"  # the demo's long real procedure: four cases, long steps
@@ -405,10 +408,10 @@ def test_a_long_real_procedure_renders_whole_in_large_text(driver: Driver,
     from kiosk.ui.procedure_text import text_pieces
 
     Window.size = size
-    driver.frames(2)
+    driver.settle()
     driver.tap("nav:large_text")
     driver.app.go("detail", code=LONG_PROCEDURE)
-    driver.frames(3)
+    driver.settle()
     procedure = driver.app.services.catalogue.procedure(LONG_PROCEDURE)
     assert procedure is not None
     assert problems(driver) == []
@@ -421,6 +424,5 @@ def test_a_long_real_procedure_renders_whole_in_large_text(driver: Driver,
         label.texture_update()
         assert 0 < label.texture_size[1] <= 4096, label.text[:60]
     driver.scroll_to_end()
-    driver.frames(2)
+    driver.settle()
     assert problems(driver) == []
-    driver.app.reset_session()

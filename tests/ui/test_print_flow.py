@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from printer_sim import CUT, RASTER, pictures, qr_texts
+from support.driver import Driver
 
 from kiosk import i18n
 from kiosk.payment.vietqr import parse
 from kiosk.server.catalogue_files import demo_dossiers
 from kiosk.status.words import describe
-from kiosk.ui.driver import Driver
 from kiosk.ui.printouts import PrintPanel
 from kiosk.ui.qr import QrImage
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from api_process import free_port
+from support.driver import Driver
 
 from kiosk import i18n
 from kiosk.store.central_api import CentralApi
 from kiosk.store.client import ApiClient, ClientSettings
 from kiosk.store.queue_numbers import QueueTicket, call_next, service_areas
 from kiosk.store.staff_calls import staff_calls
-from kiosk.ui.driver import Driver
 
 
 def texts(driver: Driver) -> list[str]:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kivy.uix.settings import Settings
 from kivy.uix.widget import Widget
 from support.driver import Driver
 from support.speech_outputs import Collecting, PacedSilence, WavFolder, seconds_of
@@ -59,7 +60,7 @@ def spoken(driver: Driver) -> Iterator[list[tuple[tuple[str, ...], str]]]:
 def test_read_aloud_reads_the_detail_screen_then_offers_it_again(driver: Driver) -> None:
     app = driver.app
     app.go("detail", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     before = len(wavs(driver).files)
     driver.tap("nav:speak")
     assert driver.until(lambda: app.header.speaking)
@@ -77,34 +78,27 @@ def test_speech_stops_when_the_screen_changes_or_stop_is_touched(driver: Driver)
     assert speaker is not None
     made = Collecting(PacedSilence)
     sinks: list[PacedSilence] = made.sinks  # type: ignore[assignment]
-    wav_output = speaker.make_sink
-    speaker.make_sink = made
-    try:
-        app.go("detail", code=PROCEDURE)
-        driver.frames()
-        driver.tap("nav:speak")
-        assert driver.until(lambda: bool(sinks) and sinks[0].written > 0, 10)
-        driver.tap("nav:home")
-        assert sinks[0].aborted.is_set() and speaker.wait(5)
-        app.go("help")
-        driver.frames()
-        driver.tap("nav:speak")
-        assert driver.until(lambda: len(sinks) == 2 and sinks[1].written > 0, 10)
-        driver.tap("nav:speak")  # now "Dừng đọc"
-        assert sinks[1].aborted.is_set() and speaker.wait(5)
-        assert driver.until(lambda: driver.find("nav:speak").text == "Đọc to")
-    finally:
-        speaker.make_sink = wav_output
+    speaker.make_sink = made  # the driver fixture puts the WAV files back
+    app.go("detail", code=PROCEDURE)
+    driver.settle()
+    driver.tap("nav:speak")
+    assert driver.until(lambda: bool(sinks) and sinks[0].written > 0, 10)
+    driver.tap("nav:home")
+    assert sinks[0].aborted.is_set() and speaker.wait(5)
+    app.go("help")
+    driver.settle()
+    driver.tap("nav:speak")
+    assert driver.until(lambda: len(sinks) == 2 and sinks[1].written > 0, 10)
+    driver.tap("nav:speak")  # now "Dừng đọc"
+    assert sinks[1].aborted.is_set() and speaker.wait(5)
+    assert driver.until(lambda: driver.find("nav:speak").text == "Đọc to")
 
 
 def test_the_speech_mode_is_found_by_holding_a_finger_still(driver: Driver) -> None:
     app = driver.app
     assert app.speech.hold == 3.0  # the configured time
-    # the memory tidy after the fixture's reset stops the loop for a second or more: a
-    # timer due meanwhile fires late, and the hold below would end first
-    tidied = app.tidied
-    app.reset_session()
-    driver.until_tidied(tidied)
+    # (the driver fixture waits for the memory tidy after its reset: it stops the loop
+    # for a second or more, and a hold timer due meanwhile would fire late)
     driver.tap("home:search", hold=4.0)
     assert app.speech.mode and app.screens.current == "home"  # the held tile did nothing
     assert seconds_of(said(driver)) > 5  # how the mode works, then the home screen
@@ -131,7 +125,8 @@ def test_f1_turns_the_speech_mode_on_and_f2_reads_and_stops(driver: Driver) -> N
     app = driver.app
     driver.press_key(KEY_F1)
     assert app.speech.mode
-    assert app._app_settings is None  # Kivy's own F1 settings panel never opens
+    # Kivy's own F1 settings panel never opens
+    assert not any(isinstance(w, Settings) for w in driver.widgets())
     said(driver)
     driver.press_key(KEY_F1)
     assert not app.speech.mode
@@ -148,7 +143,7 @@ def test_the_session_reset_turns_speech_off(driver: Driver) -> None:
     driver.tap("speech:faster")
     assert app.speech.speaker.voice.rate > app.services.config.speech.rate
     app.reset_session()
-    driver.frames()
+    driver.settle()
     assert not app.speech.mode and not app.speech.speaking
     assert app.speech.speaker.voice.rate == app.services.config.speech.rate
     assert driver.exists("nav:large_text") and not driver.exists("speech:faster")
@@ -159,14 +154,14 @@ def test_the_time_out_warning_is_spoken_and_can_be_extended(driver: Driver) -> N
     driver.tap("home:help")
     count = len(wavs(driver).files)
     app.idle.last_touch -= app.idle.idle_seconds + 1
-    app._every_second(0)
+    app.tick()
     assert app.countdown.visible
     assert seconds_of(said(driver)) > 4 and len(wavs(driver).files) == count + 1
-    app._every_second(0)  # said once, not every second
+    app.tick()  # said once, not every second
     said(driver)
     assert len(wavs(driver).files) == count + 1
     driver.tap("idle:continue")
-    app._every_second(0)
+    app.tick()
     assert not app.countdown.visible and app.screens.current == "help"
 
 
@@ -174,7 +169,7 @@ def test_the_touch_that_ends_the_attract_loop_says_how_to_hear(driver: Driver) -
     app = driver.app
     count = len(wavs(driver).files)
     app.idle.last_touch -= app.idle.attract_seconds + 1
-    app._every_second(0)
+    app.tick()
     assert app.attract.visible
     driver.tap_at(10, 10)
     assert not app.attract.visible
@@ -227,7 +222,7 @@ def test_in_the_speech_mode_a_chosen_key_reads_back_what_is_typed(driver: Driver
     app = driver.app
     with spoken(driver) as requests:
         app.go("search")
-        driver.frames()
+        driver.settle()
         driver.press_key(KEY_F1)
         said(driver)
         driver.tap("key:k")  # its name: nothing typed yet

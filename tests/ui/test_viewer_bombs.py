@@ -22,7 +22,7 @@ SAMPLE = REPO / "assets" / "demo" / "samples" / "HT-TK-KHAI-SINH.pdf"
 def show(driver: Driver, path: Path) -> PdfViewer:
     """Open `path` in the viewer from a procedure's page, as the form buttons do."""
     driver.app.go("detail", code="1.001193")
-    driver.frames()
+    driver.settle()
     driver.app.go("viewer", path=str(path), title="Tờ khai")
     viewer = driver.app.screen.viewer
     assert viewer is not None
@@ -43,7 +43,7 @@ def test_the_screen_lives_while_a_bomb_is_drawn_and_a_touch_leaves_it(
     assert viewer.loading  # open() came back before a page was drawn
     assert driver.until(lambda: renderer.busy)  # the worker is on the bomb's page
     frames = Clock.frames_displayed
-    driver.frames(20)
+    driver.frames(20)  # the subject: frames go on being drawn
     assert Clock.frames_displayed >= frames + 20  # the UI draws on: it does not wait
     assert viewer.loading and renderer.busy
     # After a moment (not at once: a normal page would only make it flicker) it says why
