@@ -97,11 +97,13 @@ class KioskApp(App):
                              on_contrast=self.toggle_high_contrast,
                              on_secret_tap=self.secret_tap,
                              on_speak=self.speech.read_or_stop if speaks else None,
-                             on_rate=self.speech.change_rate if speaks else None)
+                             on_rate=self.speech.change_rate if speaks else None,
+                             on_speech_mode=lambda: self.speech.set_mode(False))
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen("home", self, self.services))
         shell.add_widget(self.header)
         shell.add_widget(self.screens)
+        shell.add_widget(self.header.bottom)  # portrait: home, back and the switches
         self.root_layout.add_widget(shell)
         self.countdown = IdleCountdown(self)
         self.attract = AttractLoop(self)
@@ -253,6 +255,7 @@ class KioskApp(App):
         self.header.tick()
         if self.header.online != self.services.connectivity.online:
             self.header.show_online(self.services.connectivity.online)
+            self.screen.network_changed()  # the tiles agree with the top bar
         state = self.idle.state(at_home=self.screens.current == "home")
         if state.kind == "countdown":
             warn = not self.countdown.visible

@@ -79,7 +79,8 @@ class BigButton(ButtonBehavior, Label):
         p = theme.palette
         fill, colour = {"primary": (p.primary, p.primary_text),
                         "secondary": (p.secondary, p.secondary_text),
-                        "accent": (p.accent, p.accent_text)}[kind]
+                        "accent": (p.accent, p.accent_text),
+                        "on": (p.switched_on, p.switched_on_text)}[kind]
         super().__init__(text=text, font_size=theme.text_body, color=colour, bold=True,
                          halign="center", valign="middle", size_hint_y=None,
                          height=max(height or theme.button, theme.touch), **kwargs)
@@ -151,6 +152,25 @@ class Badge(Label):
 
     def _redraw(self, *_: Any) -> None:
         self._shape.pos, self._shape.size = self.pos, self.size
+
+
+class Tag(Badge):
+    """A property of a procedure, such as "Nộp được trực tuyến": outlined in the link colour
+    on the card, so it is never taken for the top bar's filled network badge."""
+
+    def __init__(self, text: str, theme: Theme, **kwargs: Any) -> None:
+        p = theme.palette
+        super().__init__(text, theme, p.surface, p.primary, **kwargs)
+        with self.canvas.before:
+            Color(*p.primary)
+            self._outline = Line(rounded_rectangle=(*self.pos, *self.size, theme.mm(2)),
+                                 width=max(1.5, theme.mm(0.5)))
+        self._corner = theme.mm(2)
+
+    def _redraw(self, *_: Any) -> None:
+        super()._redraw()
+        if hasattr(self, "_outline"):
+            self._outline.rounded_rectangle = (*self.pos, *self.size, self._corner)
 
 
 class Divider(Widget):

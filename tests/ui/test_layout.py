@@ -313,6 +313,7 @@ def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
         app._every_second(0)  # the top bar follows what the check found
         driver.frames(1)
         assert badge() == "Mất mạng"
+        assert driver.find("home:online").enabled  # the outbox keeps what is sent offline
         shown = next(w for w in header.status.walk(restrict=True) if isinstance(w, Label))
         assert header.status.width == shown.width > 0  # its box holds it: nothing drawn over
         assert problems(driver) == []
@@ -321,7 +322,7 @@ def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
         app._every_second(0)
         driver.frames(1)
         # the narrow one-row bar keeps its room for the place's name: being online is no news
-        assert badge() == ("" if size == (1280, 800) else "Trực tuyến")
+        assert badge() == ("" if size == (1280, 800) else "Có mạng")
         assert (header.status.width == 0) == (size == (1280, 800))
     finally:
         connectivity.online = was

@@ -11,7 +11,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.catalogue.model import Component, Procedure
-from kiosk.i18n import _
+from kiosk.i18n import _, language
 from kiosk.store.catalogue_store import StoreError
 from kiosk.ui.formatting import (
     copies_text,
@@ -24,7 +24,7 @@ from kiosk.ui.formatting import (
 from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES, text_pieces
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import Badge, BigButton, Surface, Text
+from kiosk.ui.widgets import BigButton, Surface, Tag, Text
 
 
 class DetailScreen(KioskScreen):
@@ -60,9 +60,12 @@ class DetailScreen(KioskScreen):
         column.add_widget(Text(p.name, size=t.text_title, color=t.palette.text, bold=True))
         column.add_widget(self.body(_("Code {code} · {field} · {levels}").format(
             code=p.code, field=p.field, levels=level_names(p)), muted=True))
+        if language() != "vi":
+            column.add_widget(self.body(_("The procedure's own texts are in Vietnamese, as "
+                                          "the office publishes them."), muted=True))
         if p.demo:
-            column.add_widget(self.body(_("Demo data: check with the counter before you go."),
-                                        muted=True))
+            column.add_widget(self.body(_("Demo data: ask the staff at the counter to "
+                                          "confirm."), muted=True))
         self._section(column, _("What you receive"), [p.result or _("Not stated")])
         self._section(column, _("Who can apply"), list(p.applicants) or [_("Not stated")])
         column.add_widget(self.heading(_("What to bring")))
@@ -160,24 +163,22 @@ class DetailScreen(KioskScreen):
         # at a kiosk that takes submissions, the outbox keeps them until the network is back;
         # elsewhere the person continues on their phone, which needs the network
         here = self.services.can_submit
+        net = self.services.network  # the same answer home's "Submit online" gives
         if not p.is_online:
             label = _("Online submission: not offered for this procedure")
-        elif here:
+        elif net.can_submit:
             label = _("Start online submission")
-        elif not self.services.online:
-            label = _("Online submission needs the network, which is down now")
         else:
-            label = _("Start online submission")
+            label = _("Online submission needs the network, which is down now")
         submit = BigButton(label, t, lambda: self.nav.go("apply" if here else "handoff",
                                                          code=p.code),
                            height=t.mm(30), action_id="detail:submit")
-        submit.enabled = p.is_online and (here or self.services.online)
+        submit.enabled = p.is_online and net.can_submit
         side.add_widget(submit)
         qr_box = BoxLayout(orientation="vertical", spacing=t.mm(1))
         if p.is_online:
             badge_row = AnchorLayout(anchor_x="center", size_hint_y=None, height=t.mm(12))
-            badge_row.add_widget(Badge(_("Can be done online"), t, t.palette.online,
-                                       t.palette.online_text))
+            badge_row.add_widget(Tag(_("Can be done online"), t))
             qr_box.add_widget(badge_row)
         qr_box.add_widget(Text(_("Scan to open this procedure on your phone"),
                                size=t.text_small, color=t.palette.text, halign="center"))
