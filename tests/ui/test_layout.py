@@ -356,3 +356,62 @@ def test_a_long_real_procedure_renders_whole_in_large_text(driver: Driver,
     driver.frames(2)
     assert problems(driver) == []
     driver.app.reset_session()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_tiles_fill_the_screen_with_pictures_most_used_largest(
+        driver: Driver, size: tuple[int, int]) -> None:
+    from kiosk.ui.screens.home import HOME_TILES
+    from kiosk.ui.tile import PictureTile
+
+    Window.size = size
+    driver.frames(3)
+    home(driver)
+    driver.frames(3)
+    tiles = {w.action_id: w for w in driver.widgets() if isinstance(w, PictureTile)}
+    shown = [f"home:{s.key}" for s in HOME_TILES if s.shown(driver.app.services)]
+    assert sorted(tiles) == sorted(shown)
+    scroll = driver.app.screen.scroll
+    bottom = min(w.to_window(*w.pos)[1] for w in tiles.values())
+    top = max(w.to_window(*w.pos)[1] + w.height for w in tiles.values())
+    assert top - bottom >= 0.95 * scroll.height  # no half-empty screen
+    heaviest = [tiles[f"home:{s.key}"] for s in HOME_TILES if s.weight == 3]
+    lightest = [tiles[f"home:{s.key}"] for s in HOME_TILES if s.weight == 1
+                and f"home:{s.key}" in tiles]
+    assert min(w.width * w.height for w in heaviest) > max(w.width * w.height
+                                                            for w in lightest)
+    assert problems(driver) == []
+
+
+def test_portrait_navigation_is_in_a_bar_at_the_bottom(driver: Driver) -> None:
+    Window.size = (1080, 1920)
+    driver.frames(3)
+    help_screen(driver)
+    driver.frames(3)
+    for action in ("nav:home", "nav:back", "nav:large_text", "nav:contrast",
+                   "nav:language"):
+        button = driver.find(action)
+        assert button.to_window(*button.pos)[1] + button.height < Window.height / 8, action
+    assert problems(driver) == []
+    Window.size = (1920, 1080)  # landscape: the same buttons in the top bar
+    driver.frames(3)
+    button = driver.find("nav:home")
+    assert button.to_window(*button.pos)[1] > Window.height * 0.9
+    assert driver.app.header.bottom.height == 0
+
+
+def test_a_switch_that_is_on_is_lit_and_says_so(driver: Driver) -> None:
+    from kiosk import i18n
+
+    Window.size = (1920, 1080)
+    driver.frames(2)
+    switch = driver.find("nav:large_text")
+    assert i18n._("On") not in switch.text
+    driver.tap("nav:large_text")
+    driver.tap("nav:contrast")
+    palette = driver.app.theme.palette
+    for action in ("nav:large_text", "nav:contrast"):
+        switch = driver.find(action)
+        assert switch.text.endswith("\n" + i18n._("On")), action
+        assert tuple(switch.fill) == palette.switched_on
+    assert problems(driver) == []

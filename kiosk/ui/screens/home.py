@@ -97,18 +97,31 @@ class HomeScreen(KioskScreen):
 
     def _fit(self, *_: Any) -> None:
         """Share the screen's height among the rows by weight; a row whose words need
-        more gets more (and the page scrolls)."""
+        more than its share gets what it needs, the others share the rest (and only when
+        the words need more than the screen does the page scroll)."""
         t = self.theme
         if not self.rows:
             return
-        gaps = t.gap * (len(self.rows) - 1)
-        available = max(self.scroll.height - gaps, 0)
-        total = sum(weight for _, weight in self.rows)
-        for row, weight in self.rows:
+        needs = {}
+        for row, _weight in self.rows:
             tiles = row.children
             width = (self.scroll.width - t.gap * (len(tiles) - 1)) / max(len(tiles), 1)
-            needed = max(tile.needed_height(width) for tile in tiles)
-            row.height = max(available * weight / total, needed, t.touch)
+            needs[row] = max([t.touch] + [tile.needed_height(width) for tile in tiles])
+        left = max(self.scroll.height - t.gap * (len(self.rows) - 1), 0)
+        sharing = list(self.rows)
+        while sharing:
+            total = sum(weight for _, weight in sharing)
+            short = [(row, weight) for row, weight in sharing
+                     if needs[row] > left * weight / total]
+            if not short:
+                break
+            for row, weight in short:
+                row.height = needs[row]
+                left -= needs[row]
+                sharing.remove((row, weight))
+        total = sum(weight for _, weight in sharing) or 1
+        for row, weight in sharing:
+            row.height = max(left * weight / total, needs[row])
 
     def network_changed(self) -> None:
         self.refresh()
