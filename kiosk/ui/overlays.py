@@ -107,7 +107,7 @@ class AttractLoop(Overlay):
         if self.visible:
             return
         t = self.app.theme
-        self.draw_backdrop(0.85)
+        self.draw_backdrop(0.93)  # the pictures, not the tiles behind them
         self.clear_widgets()
         box = BoxLayout(orientation="vertical", size_hint=(0.9, None), spacing=t.gap)
         box.bind(minimum_height=box.setter("height"))
@@ -124,18 +124,16 @@ class AttractLoop(Overlay):
         box.add_widget(self.line)
         box.add_widget(self.hint)
         if self.app.speech.available:
-            gesture = BoxLayout(size_hint_y=None, spacing=t.gap)
             icon = t.mm(16)
-            gesture.add_widget(Image(texture=pictogram("speech"), size_hint=(None, None),
+            speaker = AnchorLayout(size_hint_y=None, height=icon + t.gap)
+            speaker.add_widget(Image(texture=pictogram("speech"), size_hint=(None, None),
                                      size=(icon, icon), fit_mode="contain"))
+            box.add_widget(speaker)
             self.gesture = Text(_("To hear the screen read aloud, hold a finger still on "
                                   "the screen for {n} seconds.").format(
                                       n=round(self.app.speech.hold)),
-                                size=t.text_body, color=(1, 1, 1, 1))
-            self.gesture.bind(height=lambda _, h: setattr(gesture, "height", max(h, icon)))
-            gesture.add_widget(self.gesture)
-            gesture.height = max(self.gesture.height, icon)
-            box.add_widget(gesture)
+                                size=t.text_body, color=(1, 1, 1, 1), halign="center")
+            box.add_widget(self.gesture)
         self.add_widget(box)
         self.step = 0
         self._attach()

@@ -96,6 +96,7 @@ class BigButton(ButtonBehavior, Label):
         self.bind(pos=self._redraw, size=self._redraw, fill=self._recolour,
                   state=self._pressed, enabled=self._enable)
         self.hugging = False
+        self.growing = False
         self.bind(size=self._wrap)
         self._handler = on_press
 
@@ -103,7 +104,20 @@ class BigButton(ButtonBehavior, Label):
         if self.hugging:
             return
         pad = self.theme.mm(3)
+        if self.growing:
+            self.text_size = (max(self.width - 2 * pad, 1), None)
+            return
         self.text_size = (max(self.width - 2 * pad, 1), max(self.height - pad, 1))
+
+    def grow_to_text(self) -> None:
+        """Wrap the words at the button's width and be as tall as they need (at least the
+        usual height): for labels that large text turns into two or three lines."""
+        self.growing = True
+        pad = self.theme.mm(3)
+        usual = self.height
+        self.bind(texture_size=lambda *_: setattr(
+            self, "height", max(usual, self.texture_size[1] + pad)))
+        self._wrap()
 
     def hug_text(self) -> None:
         """Be as wide as the text on one line (and at least a touch target), not wrap it."""
@@ -158,9 +172,14 @@ class Tag(Badge):
     """A property of a procedure, such as "Nộp được trực tuyến": outlined in the link colour
     on the card, so it is never taken for the top bar's filled network badge."""
 
-    def __init__(self, text: str, theme: Theme, **kwargs: Any) -> None:
+    def __init__(self, text: str, theme: Theme, max_width: int | None = None,
+                 **kwargs: Any) -> None:
         p = theme.palette
-        super().__init__(text, theme, p.surface, p.primary, **kwargs)
+        super().__init__(text, theme, p.surface, p.primary, halign="center", **kwargs)
+        if max_width is not None:  # large text: two lines rather than past its column
+            self.texture_update()
+            if self.texture_size[0] + 2 * theme.mm(2) > max_width:
+                self.text_size = (max_width - 2 * theme.mm(2), None)
         with self.canvas.before:
             Color(*p.primary)
             self._outline = Line(rounded_rectangle=(*self.pos, *self.size, theme.mm(2)),

@@ -262,8 +262,13 @@ def test_the_attract_loop_cycles_its_messages_and_a_touch_ends_it(driver: Driver
     app.idle.last_touch -= app.idle.attract_seconds + 1
     app._every_second(0)
     assert app.attract.visible
-    first = app.attract.line.text
+    first, picture = app.attract.line.text, app.attract.picture.texture
+    # how to hear the screen, on the loop itself (the voice says it at the touch)
+    assert app.attract.gesture.text == i18n._(
+        "To hear the screen read aloud, hold a finger still on the screen for {n} "
+        "seconds.").format(n=3)
     app.attract._next(0)
     assert app.attract.line.text != first
+    assert app.attract.picture.texture is not picture  # each message its own picture
     driver.tap_at(10, 10)
     assert not app.attract.visible and screen(driver) == "home"

@@ -250,7 +250,7 @@ def test_high_contrast_and_large_text_still_fit(driver: Driver, size: tuple[int,
     driver.tap("nav:contrast")
     driver.tap("nav:large_text")
     assert driver.app.theme.high_contrast and driver.app.theme.large_text
-    for show in (home, detail, search, apply_details, rate):
+    for show in (home, browse, detail, search, apply_details, rate):
         show(driver)
         driver.frames(3)
         assert problems(driver) == [], show.__name__

@@ -157,7 +157,7 @@ class DetailScreen(KioskScreen):
                          if not t.portrait else (1, None))
         if t.portrait:
             side.orientation = "horizontal"
-            side.height = t.mm(75)
+            side.height = t.mm(110 if t.large_text else 75)  # the QR under its words
         else:
             side.width = t.mm(85)
         # at a kiosk that takes submissions, the outbox keeps them until the network is back;
@@ -178,7 +178,9 @@ class DetailScreen(KioskScreen):
         qr_box = BoxLayout(orientation="vertical", spacing=t.mm(1))
         if p.is_online:
             badge_row = AnchorLayout(anchor_x="center", size_hint_y=None, height=t.mm(12))
-            badge_row.add_widget(Tag(_("Can be done online"), t))
+            tag = Tag(_("Can be done online"), t, max_width=t.mm(80))
+            tag.bind(height=lambda _, h: setattr(badge_row, "height", max(h, t.mm(12))))
+            badge_row.add_widget(tag)
             qr_box.add_widget(badge_row)
         qr_box.add_widget(Text(_("Scan to open this procedure on your phone"),
                                size=t.text_small, color=t.palette.text, halign="center"))
