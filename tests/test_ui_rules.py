@@ -26,9 +26,26 @@ def test_the_pixel_rule(width: int, height: int) -> None:
     theme = Theme.for_window(width, height)
     assert theme.touch == 61  # 15 mm at 4.03 px/mm (21.5-inch 1080p)
     assert theme.text_body >= 24 and theme.text_small >= 24
-    assert theme.with_large_text(True).text_body == round(theme.text_body * 1.3)
+    assert theme.with_large_text(True).text_body == round(theme.text_body * 2)
     small_panel = Theme.for_window(1280, 800, diagonal_inches=10.1)
     assert small_panel.touch == 89  # the same 15 mm on a denser panel is more pixels
+
+
+def test_one_network_status_answers_every_screen() -> None:
+    from kiosk.ui.network_status import NetworkStatus
+
+    # a kiosk that takes submissions keeps them offline: submitting stays offered
+    keeps = NetworkStatus(online=False, takes_submissions=True)
+    assert keeps.can_submit and keeps.can_look_up and not keeps.up
+    assert keeps.badge == "No network" and "sends it later" in keeps.submit_note
+    # elsewhere submitting continues on a phone through the central API: not offline
+    phone = NetworkStatus(online=False, takes_submissions=False)
+    assert not phone.can_submit and not phone.can_look_up
+    assert phone.submit_note == phone.look_up_note == "Needs the network, which is down now"
+    unknown = NetworkStatus(online=None, takes_submissions=False)
+    assert unknown.badge == "" and not unknown.can_submit  # nothing promised before a check
+    up = NetworkStatus(online=True, takes_submissions=False)
+    assert up.can_submit and up.can_look_up and up.badge == "Network OK"
 
 
 def test_every_text_colour_pair_has_contrast_4_5() -> None:

@@ -45,6 +45,13 @@ class Connectivity:
     def check_soon(self) -> None:
         self._wake.set()
 
+    def report_down(self, reason: str = "a request failed") -> None:
+        """A screen's own request just failed for want of the network: every screen says
+        so now (a top bar still saying "online" over "no network" misleads), and the
+        background check looks again at once."""
+        self.online, self.reason = False, reason
+        self._wake.set()
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()

@@ -116,16 +116,19 @@ class KioskApp(App):
                              on_secret_tap=self.secret_tap,
                              on_speak=self.speech.read_or_stop if speaks else None,
                              on_rate=self.speech.change_rate if speaks else None,
-                             on_help=self.open_help)
+                             on_help=self.open_help,
+                             on_speech_mode=lambda: self.speech.set_mode(False))
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(HomeScreen("home", self, self.services))
         shell.add_widget(self.header)
         shell.add_widget(self.screens)
+        shell.add_widget(self.header.bottom)  # portrait: home, back and the switches
         self.root_layout.add_widget(shell)
         layer, theme = self.root_layout, lambda: self.theme
         self.countdown = IdleCountdown(layer, theme, on_continue=self.keep_going,
                                        on_reset=self.reset_session)
-        self.attract = AttractLoop(layer, theme)
+        self.attract = AttractLoop(
+            layer, theme, lambda: self.speech.hold if self.speech.available else None)
         self.night = NightCover(layer, theme, on_dark=self._panel_off,
                                 on_light=self._panel_on)
         self.pin_pad = PinPad(layer, theme, seconds_locked=self.pin_lock.seconds_locked,
@@ -330,6 +333,7 @@ class KioskApp(App):
         self.header.tick()
         if self.header.online != self.services.connectivity.online:
             self.header.show_online(self.services.connectivity.online)
+            self.screen.network_changed()  # the tiles agree with the top bar
         state = self.idle.state(at_home=self.screens.current == "home")
         if state.kind == "countdown":
             warn = not self.countdown.visible

@@ -1,6 +1,8 @@
-"""The bar across the top of every screen: where you are, the time, online or not,
-home and back, read aloud, text size, contrast, help, and the language switch (in the speech
-mode, slower and faster take the place of text size and contrast)."""
+"""The bar across the top of every screen: where you are, the time, the network, home and
+back, read aloud, text size, contrast, help, and the language switch (in the speech mode,
+its switch, slower and faster take the place of text size and contrast). A switch that is
+on is lit and says so. On a portrait screen, home, back and the switches are in a bar at
+the bottom instead, within reach from a wheelchair."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import _, babel_locale, language
+from kiosk.ui.network_status import NetworkStatus
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import Badge, BigButton, Surface
 
@@ -25,9 +28,15 @@ class Header(Surface):
                  on_secret_tap: Callable[[], None],
                  on_speak: Callable[[], None] | None = None,
                  on_rate: Callable[[bool], None] | None = None,
-                 on_help: Callable[[], None] | None = None) -> None:
+                 on_help: Callable[[], None] | None = None,
+                 on_speech_mode: Callable[[], None] | None = None) -> None:
         super().__init__(orientation="horizontal", size_hint_y=None,
                          background=theme.palette.header)
+        # the bar at the bottom of a portrait screen; the app places it under the screens
+        self.bottom = Surface(orientation="horizontal", size_hint_y=None, height=0,
+                              background=theme.palette.header)
+        self.on_speech_mode = on_speech_mode
+        self.large_text = theme.large_text
         self.location = location
         self.handlers = (on_home, on_back, on_language, on_large_text, on_contrast)
         self.on_speak, self.on_rate = on_speak, on_rate  # None: this kiosk cannot speak
@@ -42,25 +51,30 @@ class Header(Surface):
 
     def rebuild(self, theme: Theme) -> None:
         on_home, on_back, on_language, on_large_text, on_contrast = self.handlers
-        self.theme = theme
+        self.large_text = theme.large_text
+        # the bars keep their size in the large-text mode: the switches stay where the
+        # finger found them, and the place and time keep their room
+        self.theme = theme = theme.with_large_text(False)
         self.clear_widgets()
+        self.bottom.clear_widgets()
         p = theme.palette
-        self.background = p.header
+        self.background = self.bottom.background = p.header
         pad = theme.mm(2)
-        self.padding = (pad, pad)
-        self.spacing = pad
+        self.padding = self.bottom.padding = (pad, pad)
+        self.spacing = self.bottom.spacing = pad
         compact = self.compact = theme.width < 1500 or theme.portrait
-        # portrait: a second row for the tools, so the place and the time keep their room
-        two_rows = self.two_rows = theme.portrait
-        self.orientation = "vertical" if two_rows else "horizontal"
-        self.height = (2 * theme.button + 3 * pad) if two_rows else theme.button + 2 * pad
-        first = BoxLayout(spacing=pad) if two_rows else self
-        tools = BoxLayout(spacing=pad) if two_rows else self
+        # portrait: home, back and the switches in a bar at the bottom, where a person in a
+        # wheelchair (or a short one) reaches them; the top bar keeps the place and time
+        self.two_rows = theme.portrait
+        self.height = theme.button + 2 * pad
+        self.bottom.height = theme.button + 2 * pad if theme.portrait else 0
+        self.bottom.opacity = 1 if theme.portrait else 0
+        tools = self.bottom if theme.portrait else self
         if not self.at_home:
-            first.add_widget(self._button(_("Home"), on_home, "nav:home"))
-            first.add_widget(self._button(_("‹ Back"), on_back, "nav:back"))
+            tools.add_widget(self._button(_("Home"), on_home, "nav:home"))
+            tools.add_widget(self._button(_("‹ Back"), on_back, "nav:back"))
         title = BoxLayout(orientation="vertical")
-        # two lines in the bar's fixed height, whatever the text size elsewhere
+        # two lines in the bar's fixed height
         line = int(theme.button / 2 / 1.2)
         self.place = Label(text=self.location, font_size=min(
                                theme.text_small if compact else theme.text_body, line),
@@ -74,19 +88,23 @@ class Header(Surface):
         title.add_widget(self.place)
         title.add_widget(self.clock)
         title.bind(on_touch_down=self._maybe_secret)
-        first.add_widget(title)
+        self.add_widget(title)
         self.status = BoxLayout(size_hint_x=None, width=0)  # as wide as its badge
-        first.add_widget(self.status)
-        if two_rows:
-            tools.add_widget(Widget())  # the tools to the right, as in landscape
+        self.add_widget(self.status)
+        if theme.portrait:
+            tools.add_widget(Widget())  # the switches to the right, as in landscape
         if self.on_rate is not None and self.speech_mode:
             rate = self.on_rate
+            if self.on_speech_mode is not None:
+                tools.add_widget(self._switch(_("Speech mode"), True, self.on_speech_mode,
+                                              "nav:speech_mode"))
             tools.add_widget(self._button(_("Slower"), lambda: rate(False), "speech:slower"))
             tools.add_widget(self._button(_("Faster"), lambda: rate(True), "speech:faster"))
         else:
-            tools.add_widget(self._button(_("A+ Large text"), on_large_text,
+            tools.add_widget(self._switch(_("A+ Large text"), self.large_text, on_large_text,
                                           "nav:large_text"))
-            tools.add_widget(self._button(_("Contrast"), on_contrast, "nav:contrast"))
+            tools.add_widget(self._switch(_("Contrast"), theme.high_contrast, on_contrast,
+                                          "nav:contrast"))
         self.speak = None
         if self.on_speak is not None:
             self.speak = self._button(self._speak_label(), self.on_speak, "nav:speak")
@@ -96,16 +114,21 @@ class Header(Surface):
         other = "en" if language() == "vi" else "vi"
         tools.add_widget(self._button("English" if other == "en" else "Tiếng Việt",
                                       lambda: on_language(other), "nav:language"))
-        if two_rows:
-            self.add_widget(first)
-            self.add_widget(tools)
         self.tick()
         self.show_online(self.online)
 
-    def _button(self, text: str, handler: Callable[[], None], action: str) -> BigButton:
+    def _switch(self, label: str, on: bool, handler: Callable[[], None], action: str
+                ) -> BigButton:
+        """A mode's switch: lit, with the words "on" under its name, while it is on."""
+        button = self._button(label + ("\n" + _("On") if on else ""), handler, action,
+                              kind="on" if on else "secondary")
+        button.halign = "center"
+        return button
+
+    def _button(self, text: str, handler: Callable[[], None], action: str,
+                kind: str = "secondary") -> BigButton:
         t = self.theme
-        button = BigButton(text, t, handler, kind="secondary", size_hint_x=None,
-                           action_id=action)
+        button = BigButton(text, t, handler, kind=kind, size_hint_x=None, action_id=action)
         button.font_size = t.text_small
         button.hug_text()
         return button
@@ -142,7 +165,7 @@ class Header(Surface):
         # a narrow one-row bar has no room to spare: it shows the state only when it is news
         if online is None or (online and self.compact and not self.two_rows):
             return
-        text = _("Online") if online else _("Offline")
+        text = _(NetworkStatus(online, False).badge)
         fill, colour = (p.online, p.online_text) if online else (p.offline, p.offline_text)
         badge = Badge(text, self.theme, fill, colour)
         holder = BoxLayout()

@@ -16,10 +16,12 @@ from kivy.graphics import Color, Rectangle
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_, _
 from kiosk.ui.theme import Theme
+from kiosk.ui.tile import pictogram
 from kiosk.ui.widgets import BigButton, Surface, Text
 
 # shown in both languages at once, whatever the current one, so it is not translated
@@ -100,26 +102,54 @@ class IdleCountdown(Overlay):
 
 
 class AttractLoop(Overlay):
-    """After a long quiet time on the home screen: a gentle invitation to touch."""
+    """After a long quiet time on the home screen: what the kiosk does, in pictures, one
+    at a time, and how to have the screen read aloud (the hold gesture; the voice says
+    it too when the touch comes, see SpeechControl.greet)."""
 
-    MESSAGES = (N_("Touch the screen to start"), N_("Look up an administrative procedure"),
-                N_("Check your dossier with the QR code on your receipt"),
-                N_("See the sample forms before you queue"))
+    MESSAGES = (("touch", N_("Touch the screen to start")),
+                ("search", N_("Look up an administrative procedure")),
+                ("dossier", N_("Check your dossier with the QR code on your receipt")),
+                ("forms", N_("See the sample forms before you queue")),
+                ("online", N_("Submit your dossier online, here or on your phone")))
+
+    def __init__(self, layer: Widget, theme: Callable[[], Theme],
+                 hold_seconds: Callable[[], float | None] = lambda: None) -> None:
+        super().__init__(layer, theme)
+        # how long to hold a finger still for the speech mode; None: no speech here
+        self.hold_seconds = hold_seconds
 
     def show(self) -> None:
         if self.visible:
             return
         t = self.theme()
-        self.draw_backdrop(0.8)
+        self.draw_backdrop(0.93)  # the pictures, not the tiles behind them
         self.clear_widgets()
         box = BoxLayout(orientation="vertical", size_hint=(0.9, None), spacing=t.gap)
         box.bind(minimum_height=box.setter("height"))
-        self.line = Text(_(self.MESSAGES[0]), size=t.text_title, color=(1, 1, 1, 1),
+        side = min(t.mm(70), int(t.height * 0.3))
+        holder = AnchorLayout(size_hint_y=None, height=side)
+        self.picture = Image(texture=pictogram(self.MESSAGES[0][0]), size_hint=(None, None),
+                             size=(side, side), fit_mode="contain")
+        holder.add_widget(self.picture)
+        self.line = Text(_(self.MESSAGES[0][1]), size=t.text_title, color=(1, 1, 1, 1),
                          bold=True, halign="center")
         self.hint = Text(BOTH_LANGUAGES_HINT, size=t.text_body, color=(1, 1, 1, 1),
                          halign="center")
+        box.add_widget(holder)
         box.add_widget(self.line)
         box.add_widget(self.hint)
+        hold = self.hold_seconds()
+        if hold is not None:
+            icon = t.mm(16)
+            speaker = AnchorLayout(size_hint_y=None, height=icon + t.gap)
+            speaker.add_widget(Image(texture=pictogram("speech"), size_hint=(None, None),
+                                     size=(icon, icon), fit_mode="contain"))
+            box.add_widget(speaker)
+            self.gesture = Text(_("To hear the screen read aloud, hold a finger still on "
+                                  "the screen for {n} seconds.").format(
+                                      n=round(hold)),
+                                size=t.text_body, color=(1, 1, 1, 1), halign="center")
+            box.add_widget(self.gesture)
         self.add_widget(box)
         self.step = 0
         self._attach()
@@ -129,12 +159,15 @@ class AttractLoop(Overlay):
     def next_message(self) -> None:
         """The next invitation (every few seconds while the loop is up)."""
         self.step = (self.step + 1) % len(self.MESSAGES)
-        self.line.text = _(self.MESSAGES[self.step])
+        name, words = self.MESSAGES[self.step]
+        self.line.text = _(words)
+        self.picture.texture = pictogram(name)
         self._pulse()
 
     def _pulse(self) -> None:
-        self.line.opacity = 0.2
-        Animation(opacity=1, duration=1.2).start(self.line)
+        for widget in (self.line, self.picture):
+            widget.opacity = 0.2
+            Animation(opacity=1, duration=1.2).start(widget)
 
     def hide(self) -> None:
         if self.visible:

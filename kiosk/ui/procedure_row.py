@@ -12,7 +12,7 @@ from kiosk.catalogue.model import Procedure
 from kiosk.i18n import _
 from kiosk.ui.formatting import channel_fees, processing_time, summary_channel
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import Badge, Surface, Text
+from kiosk.ui.widgets import Surface, Tag, Text
 
 
 class ProcedureRow(ButtonBehavior, Surface):
@@ -33,9 +33,11 @@ class ProcedureRow(ButtonBehavior, Surface):
                     size=theme.text_small, color=p.muted)
         facts.add_widget(line)
         if procedure.is_online:
-            badge = Badge(_("Online"), theme, p.online, p.online_text)
-            holder = BoxLayout(size_hint_x=None, width=theme.mm(38))
+            badge = Tag(_("Can be done online"), theme)
+            holder = BoxLayout(size_hint_x=None)
             holder.add_widget(badge)
+            badge.bind(width=lambda _, width: setattr(holder, "width", width))
+            badge.texture_update()  # its width now, for the line beside it
             facts.add_widget(holder)
         line.bind(height=lambda *_: setattr(facts, "height", max(line.height, theme.mm(10))))
         self.add_widget(facts)

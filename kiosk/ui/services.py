@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.catalogue.model import Procedure
 from kiosk.config import Config
+from kiosk.ui.network_status import NetworkStatus
 from kiosk.ui.session import Session
 
 if TYPE_CHECKING:
@@ -208,8 +209,13 @@ class KioskServices:
     @property
     def online(self) -> bool:
         """False until the first network check has answered yes."""
+        return self.network.up
+
+    @property
+    def network(self) -> NetworkStatus:
+        """What works now, for every screen alike (see kiosk.ui.network_status)."""
         checked = self.__dict__.get("connectivity")
-        return bool(checked and checked.online)
+        return NetworkStatus(checked.online if checked else None, self.can_submit)
 
     def form_pdf(self, code: str, sample: bool) -> Path | None:
         """The cached PDF of a form (or of its filled-in sample), if this kiosk has it."""

@@ -5,7 +5,8 @@ The pixel rule: a touch target is at least 15 mm on the panel. A 21.5-inch 16:9 
 6.5 mm (26 px there, above the 24 px floor). On another panel the same millimetres give
 other pixels when `display.diagonal_inches` in the config says how big the panel is; when it
 does not (0), the 1080p density is assumed, so no panel gets smaller targets. Large-text
-mode multiplies text sizes by 1.3. Colours meet WCAG contrast 4.5:1 (checked by a test).
+mode doubles text sizes (the layouts reflow; the top bar keeps its size, so its
+switches stay where the finger found them). Colours meet WCAG contrast 4.5:1 (checked by a test).
 No Kivy here, so the rule is tested without a window.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 
 MIN_TARGET_MM = 15.0
 REFERENCE_PX_PER_MM = math.hypot(1920, 1080) / (21.5 * 25.4)  # 4.03
-LARGE_TEXT = 1.3
+LARGE_TEXT = 2.0
 RGBA = tuple[float, float, float, float]
 
 
@@ -57,6 +58,9 @@ class Palette:
     accent: RGBA = rgba("#B91C1C")
     accent_text: RGBA = rgba("#FFFFFF")
     divider: RGBA = rgba("#C9D1DD")
+    # a mode switch that is on (large text, contrast, speech): lit, unlike the others
+    switched_on: RGBA = rgba("#FFC727")
+    switched_on_text: RGBA = rgba("#15202B")
 
     def text_pairs(self) -> dict[str, tuple[RGBA, RGBA]]:
         """Every (text, background) pair the screens use, for the contrast check."""
@@ -71,6 +75,7 @@ class Palette:
             "offline badge": (self.offline_text, self.offline),
             "accent": (self.accent_text, self.accent),
             "link on card": (self.primary, self.surface),
+            "switch that is on": (self.switched_on_text, self.switched_on),
         }
 
 
@@ -82,7 +87,7 @@ HIGH_CONTRAST = Palette(
     secondary_text=rgba("#FFFFFF"), disabled=rgba("#3A3A3A"), disabled_text=rgba("#D9D9D9"),
     online=rgba("#00E676"), online_text=rgba("#000000"), offline=rgba("#FFAB40"),
     offline_text=rgba("#000000"), accent=rgba("#FF8A80"), accent_text=rgba("#000000"),
-    divider=rgba("#FFFFFF"))
+    divider=rgba("#FFFFFF"), switched_on=rgba("#FFFF00"), switched_on_text=rgba("#000000"))
 
 
 @dataclass(frozen=True)

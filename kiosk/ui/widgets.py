@@ -81,7 +81,8 @@ class BigButton(ButtonBehavior, Label):
         p = theme.palette
         fill, colour = {"primary": (p.primary, p.primary_text),
                         "secondary": (p.secondary, p.secondary_text),
-                        "accent": (p.accent, p.accent_text)}[kind]
+                        "accent": (p.accent, p.accent_text),
+                        "on": (p.switched_on, p.switched_on_text)}[kind]
         super().__init__(text=text, font_size=theme.text_body, color=colour, bold=True,
                          halign="center", valign="middle", size_hint_y=None,
                          height=max(height or theme.button, theme.touch), **kwargs)
@@ -97,6 +98,7 @@ class BigButton(ButtonBehavior, Label):
         self.bind(pos=self._redraw, size=self._redraw, fill=self._recolour,
                   state=self._pressed, enabled=self._enable)
         self.hugging = False
+        self.growing = False
         self.bind(size=self._wrap)
         self._handler = on_press
 
@@ -104,7 +106,20 @@ class BigButton(ButtonBehavior, Label):
         if self.hugging:
             return
         pad = self.theme.mm(3)
+        if self.growing:
+            self.text_size = (max(self.width - 2 * pad, 1), None)
+            return
         self.text_size = (max(self.width - 2 * pad, 1), max(self.height - pad, 1))
+
+    def grow_to_text(self) -> None:
+        """Wrap the words at the button's width and be as tall as they need (at least the
+        usual height): for labels that large text turns into two or three lines."""
+        self.growing = True
+        pad = self.theme.mm(3)
+        usual = self.height
+        self.bind(texture_size=lambda *_: setattr(
+            self, "height", max(usual, self.texture_size[1] + pad)))
+        self._wrap()
 
     def hug_text(self) -> None:
         """Be as wide as the text on one line (and at least a touch target), not wrap it."""
@@ -153,6 +168,30 @@ class Badge(Label):
 
     def _redraw(self, *_: Any) -> None:
         self._shape.pos, self._shape.size = self.pos, self.size
+
+
+class Tag(Badge):
+    """A property of a procedure, such as "Nộp được trực tuyến": outlined in the link colour
+    on the card, so it is never taken for the top bar's filled network badge."""
+
+    def __init__(self, text: str, theme: Theme, max_width: int | None = None,
+                 **kwargs: Any) -> None:
+        p = theme.palette
+        super().__init__(text, theme, p.surface, p.primary, halign="center", **kwargs)
+        if max_width is not None:  # large text: two lines rather than past its column
+            self.texture_update()
+            if self.texture_size[0] + 2 * theme.mm(2) > max_width:
+                self.text_size = (max_width - 2 * theme.mm(2), None)
+        with self.canvas.before:
+            Color(*p.primary)
+            self._outline = Line(rounded_rectangle=(*self.pos, *self.size, theme.mm(2)),
+                                 width=max(1.5, theme.mm(0.5)))
+        self._corner = theme.mm(2)
+
+    def _redraw(self, *_: Any) -> None:
+        super()._redraw()
+        if hasattr(self, "_outline"):
+            self._outline.rounded_rectangle = (*self.pos, *self.size, self._corner)
 
 
 class Divider(Widget):

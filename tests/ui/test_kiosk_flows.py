@@ -231,10 +231,13 @@ def test_offline_keeps_browse_and_search_and_says_what_needs_the_network(
     app.home()
     driver.settle()
     texts = [str(getattr(w, "text", "")) for w in driver.widgets()]
-    assert i18n._("Offline") in texts
-    for tile in ("home:online", "home:dossier"):
-        assert not driver.find(tile).enabled
-        assert i18n._("Needs the network, which is down now") in driver.find(tile).text
+    assert i18n._("No network") in texts
+    # this kiosk takes submissions: home offers what the detail offers, and says how
+    net = app.services.network
+    assert net.takes_submissions and not net.up
+    assert driver.find("home:online").enabled and driver.find("home:dossier").enabled
+    assert i18n._(net.submit_note) in driver.find("home:online").text
+    assert i18n._(net.look_up_note) in driver.find("home:dossier").text
     driver.tap("home:search")
     driver.type("khai sinh")
     assert driver.app.screen.results.children[-1].action_id.startswith("procedure:")
@@ -249,8 +252,13 @@ def test_the_attract_loop_cycles_its_messages_and_a_touch_ends_it(driver: Driver
     app.idle.last_touch -= app.idle.attract_seconds + 1
     app.tick()
     assert app.attract.visible
-    first = app.attract.line.text
+    first, picture = app.attract.line.text, app.attract.picture.texture
+    # how to hear the screen, on the loop itself (the voice says it at the touch)
+    assert app.attract.gesture.text == i18n._(
+        "To hear the screen read aloud, hold a finger still on the screen for {n} "
+        "seconds.").format(n=3)
     app.attract.next_message()
     assert app.attract.line.text != first
+    assert app.attract.picture.texture is not picture  # each message its own picture
     driver.tap_at(10, 10)
     assert not app.attract.visible and screen(driver) == "home"

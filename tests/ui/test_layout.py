@@ -318,7 +318,7 @@ def test_high_contrast_and_large_text_still_fit(driver: Driver, size: tuple[int,
     driver.tap("nav:contrast")
     driver.tap("nav:large_text")
     assert driver.app.theme.high_contrast and driver.app.theme.large_text
-    for show in (home, detail, search, apply_details, rate):
+    for show in (home, browse, detail, search, apply_details, rate):
         show(driver)
         driver.settle()
         assert problems(driver) == [], show.__name__
@@ -387,6 +387,7 @@ def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
     app.tick()  # the top bar follows what the check found
     driver.settle()
     assert badge() == "Mất mạng"
+    assert driver.find("home:online").enabled  # the outbox keeps what is sent offline
     shown = next(w for w in header.status.walk(restrict=True) if isinstance(w, Label))
     assert header.status.width == shown.width > 0  # its box holds it: nothing drawn over
     assert problems(driver) == []
@@ -395,7 +396,7 @@ def test_the_top_bar_always_says_offline_and_online_where_it_has_room(
     app.tick()
     driver.settle()
     # the narrow one-row bar keeps its room for the place's name: being online is no news
-    assert badge() == ("" if size == (1280, 800) else "Trực tuyến")
+    assert badge() == ("" if size == (1280, 800) else "Có mạng")
     assert (header.status.width == 0) == (size == (1280, 800))
 
 
@@ -425,4 +426,63 @@ def test_a_long_real_procedure_renders_whole_in_large_text(driver: Driver,
         assert 0 < label.texture_size[1] <= 4096, label.text[:60]
     driver.scroll_to_end()
     driver.settle()
+    assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_tiles_fill_the_screen_with_pictures_most_used_largest(
+        driver: Driver, size: tuple[int, int]) -> None:
+    from kiosk.ui.screens.home import HOME_TILES
+    from kiosk.ui.tile import PictureTile
+
+    Window.size = size
+    driver.frames(3)
+    home(driver)
+    driver.frames(3)
+    tiles = {w.action_id: w for w in driver.widgets() if isinstance(w, PictureTile)}
+    shown = [f"home:{s.key}" for s in HOME_TILES if s.shown(driver.app.services)]
+    assert sorted(tiles) == sorted(shown)
+    scroll = driver.app.screen.scroll
+    bottom = min(w.to_window(*w.pos)[1] for w in tiles.values())
+    top = max(w.to_window(*w.pos)[1] + w.height for w in tiles.values())
+    assert top - bottom >= 0.95 * scroll.height  # no half-empty screen
+    heaviest = [tiles[f"home:{s.key}"] for s in HOME_TILES if s.weight == 3]
+    lightest = [tiles[f"home:{s.key}"] for s in HOME_TILES if s.weight == 1
+                and f"home:{s.key}" in tiles]
+    assert min(w.width * w.height for w in heaviest) > max(w.width * w.height
+                                                            for w in lightest)
+    assert problems(driver) == []
+
+
+def test_portrait_navigation_is_in_a_bar_at_the_bottom(driver: Driver) -> None:
+    Window.size = (1080, 1920)
+    driver.frames(3)
+    help_screen(driver)
+    driver.frames(3)
+    for action in ("nav:home", "nav:back", "nav:large_text", "nav:contrast",
+                   "nav:language"):
+        button = driver.find(action)
+        assert button.to_window(*button.pos)[1] + button.height < Window.height / 8, action
+    assert problems(driver) == []
+    Window.size = (1920, 1080)  # landscape: the same buttons in the top bar
+    driver.frames(3)
+    button = driver.find("nav:home")
+    assert button.to_window(*button.pos)[1] > Window.height * 0.9
+    assert driver.app.header.bottom.height == 0
+
+
+def test_a_switch_that_is_on_is_lit_and_says_so(driver: Driver) -> None:
+    from kiosk import i18n
+
+    Window.size = (1920, 1080)
+    driver.frames(2)
+    switch = driver.find("nav:large_text")
+    assert i18n._("On") not in switch.text
+    driver.tap("nav:large_text")
+    driver.tap("nav:contrast")
+    palette = driver.app.theme.palette
+    for action in ("nav:large_text", "nav:contrast"):
+        switch = driver.find(action)
+        assert switch.text.endswith("\n" + i18n._("On")), action
+        assert tuple(switch.fill) == palette.switched_on
     assert problems(driver) == []

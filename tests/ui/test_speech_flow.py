@@ -103,6 +103,7 @@ def test_the_speech_mode_is_found_by_holding_a_finger_still(driver: Driver) -> N
     assert app.speech.mode and app.screens.current == "home"  # the held tile did nothing
     assert seconds_of(said(driver)) > 5  # how the mode works, then the home screen
     assert driver.exists("speech:slower") and driver.exists("speech:faster")
+    assert driver.find("nav:speech_mode").text == "Chế độ đọc\nĐang bật"  # it shows it is on
     # a touched button says its name; touching it again chooses it
     driver.tap("home:search")
     assert app.screens.current == "home"

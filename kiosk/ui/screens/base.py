@@ -55,6 +55,10 @@ class KioskScreen(Screen):
     def reset(self) -> None:
         self.params = {}
 
+    def network_changed(self) -> None:
+        """The network came or went (`services.network`): a screen whose offers depend on
+        it shows the new state (home does; others read it when next built)."""
+
     def on_pre_enter(self, *_: Any) -> None:
         self.refresh()
 

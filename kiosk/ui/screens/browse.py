@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk.catalogue.model import Procedure
 from kiosk.i18n import _
@@ -36,10 +37,12 @@ class BrowseScreen(KioskScreen):
         field = self.params.get("field") or (fields[0][0] if fields else None)
         level = self.params.get("level")
         online_only = bool(self.params.get("online_only"))
-        page = self.backdrop("vertical" if t.portrait else "horizontal")
+        # large text on a narrow landscape panel: the fields above the list, as in portrait
+        stacked = t.portrait or (t.large_text and t.width < 1500)
+        page = self.backdrop("vertical" if stacked else "horizontal")
         choices = self.scrolling_column(page, spacing=t.mm(2))
         side = choices.parent
-        if t.portrait:
+        if stacked:
             side.size_hint_y = 0.32
         else:
             side.size_hint_x = 0.34
@@ -50,15 +53,18 @@ class BrowseScreen(KioskScreen):
                                kind="primary" if name == field else "secondary",
                                action_id=f"field:{name}")
             button.font_size = t.text_small
+            button.grow_to_text()
             choices.add_widget(button)
         main = BoxLayout(orientation="vertical", spacing=t.gap)
-        levels = BoxLayout(size_hint_y=None, height=t.button, spacing=t.mm(2))
+        levels = GridLayout(cols=3, size_hint_y=None, spacing=t.mm(2))
+        levels.bind(minimum_height=levels.setter("height"))
         for code, label in ((None, _("All levels")), ("commune", level_name("commune")),
                             ("province", level_name("province"))):
             button = BigButton(label, t, lambda c=code: self._choose(level=c),
                                kind="primary" if code == level else "secondary",
                                action_id=f"level:{code or 'all'}")
             button.font_size = t.text_small
+            button.grow_to_text()
             levels.add_widget(button)
         main.add_widget(levels)
         if online_only:

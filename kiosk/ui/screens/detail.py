@@ -12,7 +12,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.utils import escape_markup
 
 from kiosk.catalogue.model import Component, Procedure
-from kiosk.i18n import _
+from kiosk.i18n import _, language
 from kiosk.store.catalogue_store import StoreError
 from kiosk.ui.formatting import (
     channel_fees,
@@ -28,7 +28,7 @@ from kiosk.ui.printouts import PrintPanel, checklist_ticket
 from kiosk.ui.procedure_text import FORM_NOT_YET, FORM_NOTES, text_pieces
 from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import Badge, BigButton, Surface, Text
+from kiosk.ui.widgets import BigButton, Surface, Tag, Text
 
 
 class DetailScreen(KioskScreen):
@@ -64,9 +64,12 @@ class DetailScreen(KioskScreen):
         column.add_widget(Text(p.name, size=t.text_title, color=t.palette.text, bold=True))
         column.add_widget(self.body(_("Code {code} · {field} · {levels}").format(
             code=p.code, field=", ".join(p.fields), levels=level_names(p)), muted=True))
+        if language() != "vi":
+            column.add_widget(self.body(_("The procedure's own texts are in Vietnamese, as "
+                                          "the office publishes them."), muted=True))
         if p.demo:
-            column.add_widget(self.body(_("Demo data: check with the counter before you go."),
-                                        muted=True))
+            column.add_widget(self.body(_("Demo data: ask the staff at the counter to "
+                                          "confirm."), muted=True))
         column.add_widget(self._at_a_glance(p))
         self._section(column, _("What you receive"), [p.result or _("Not stated")])
         self._section(column, _("Who can apply"), list(p.applicants) or [_("Not stated")])
@@ -180,13 +183,14 @@ class DetailScreen(KioskScreen):
                          if not t.portrait else (1, None))
         if t.portrait:
             side.orientation = "horizontal"
-            side.height = t.mm(75)
+            side.height = t.mm(110 if t.large_text else 75)  # the QR under its words
         else:
             side.width = t.mm(85)
         # at a kiosk that takes submissions, the outbox keeps them until the network is back;
         # elsewhere the person continues on their phone, which needs the network
         here = self.services.can_submit
-        if p.is_online and (here or self.services.online):
+        net = self.services.network  # the same answer home's "Submit online" gives
+        if p.is_online and net.can_submit:
             side.add_widget(BigButton(_("Start online submission"), t,
                                       lambda: self.nav.go("apply" if here else "handoff",
                                                           code=p.code),
@@ -197,8 +201,9 @@ class DetailScreen(KioskScreen):
         qr_box = BoxLayout(orientation="vertical", spacing=t.mm(1))
         if p.is_online:
             badge_row = AnchorLayout(anchor_x="center", size_hint_y=None, height=t.mm(12))
-            badge_row.add_widget(Badge(_("Can be done online"), t, t.palette.online,
-                                       t.palette.online_text))
+            tag = Tag(_("Can be done online"), t, max_width=t.mm(80))
+            tag.bind(height=lambda _, h: setattr(badge_row, "height", max(h, t.mm(12))))
+            badge_row.add_widget(tag)
             qr_box.add_widget(badge_row)
         qr_box.add_widget(Text(_("Scan to open this procedure on your phone"),
                                size=t.text_small, color=t.palette.text, halign="center"))

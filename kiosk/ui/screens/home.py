@@ -1,60 +1,130 @@
-"""The first screen: four big tasks, in words a first-time visitor understands."""
+"""The first screen: the kiosk's tasks as big tiles with pictures, filling the screen.
+
+The tiles come from `HOME_TILES`, a list of specs: a new service (a queue number, the
+internet access point) is one more entry. The most used tasks are the heaviest and get
+the most room; what needs the network reads the one network status every screen reads.
+"""
 
 from __future__ import annotations
 
-from kivy.uix.gridlayout import GridLayout
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
-from kiosk.i18n import _
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.i18n import N_, _
+from kiosk.ui.network_status import NetworkStatus
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton
+from kiosk.ui.services import KioskServices
+from kiosk.ui.tile import PictureTile
+
+
+def _always(_: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    key: str  # its action id is "home:<key>"
+    title: str  # message ids (N_), translated when drawn
+    note: str | Callable[[NetworkStatus], str]  # the line under the title
+    pictogram: str  # assets/pictograms/<name>.png
+    screen: str  # where it leads, with `params`
+    params: dict[str, Any] = field(default_factory=dict)
+    weight: int = 2  # 3: the most used, 2: main tasks, 1: the small row at the bottom
+    usable: Callable[[NetworkStatus], bool] = _always  # greyed out (with its note) if not
+    shown: Callable[[KioskServices], bool] = _always  # not on this kiosk at all
+
+
+HOME_TILES: list[TileSpec] = [
+    TileSpec("search", N_("Look up a procedure"), N_("What to bring, how long, how much"),
+             "search", "search", weight=3),
+    TileSpec("dossier", N_("Check my dossier"), lambda net: net.look_up_note, "dossier",
+             "scan", weight=3, usable=lambda net: net.can_look_up),
+    TileSpec("browse", N_("Browse procedures by field"),
+             N_("Birth, marriage, residence, land, business…"), "browse", "browse"),
+    TileSpec("online", N_("Submit online"), lambda net: net.submit_note, "online", "browse",
+             params={"online_only": True}, usable=lambda net: net.can_submit),
+    TileSpec("queue", N_("Take a queue number"), lambda net: net.queue_note, "queue", "queue",
+             usable=lambda net: net.up),
+    TileSpec("help", N_("How to use this kiosk"), N_("Opening hours · Hotline"), "help",
+             "help", weight=1),
+    TileSpec("rate", N_("Rate our service"), "", "rate", "rate", weight=1,
+             shown=lambda services: services.can_submit),
+]
 
 
 class HomeScreen(KioskScreen):
     def refresh(self) -> None:
         t = self.theme
-        column = self.page()
-        column.add_widget(self.heading(_("Hello! What would you like to do?")))
-        narrow = t.width < (1500 if t.large_text else 1100)  # two tiles' words must fit
-        tiles = GridLayout(cols=1 if t.portrait or narrow else 2, spacing=t.gap,
-                           size_hint_y=None)
-        tiles.bind(minimum_height=tiles.setter("height"))
-        tall = t.mm(38)
-        online = self.services.online
-        tiles.add_widget(BigButton(
-            _("Look up a procedure\nWhat to bring, how long, how much"), t,
-            lambda: self.nav.go("search"), height=tall, action_id="home:search"))
-        tiles.add_widget(BigButton(
-            _("Browse procedures by field\nBirth, marriage, residence, land, business…"), t,
-            lambda: self.nav.go("browse"), height=tall, action_id="home:browse"))
-        offline = _("Needs the network, which is down now")
-        check = BigButton(
-            _("Check my dossier") + "\n" + (_("Scan the QR code on your receipt") if online
-                                            else offline), t,
-            lambda: self.nav.go("scan"), height=tall, action_id="home:dossier")
-        check.enabled = online
-        tiles.add_widget(check)
-        submit = BigButton(
-            _("Submit online") + "\n" + (_("Procedures you can do online") if online
-                                         else offline), t,
-            lambda: self.nav.go("browse", online_only=True), height=tall,
-            action_id="home:online")
-        submit.enabled = online
-        tiles.add_widget(submit)
-        queue = BigButton(
-            _("Take a queue number") + "\n" + (_("For the counter of your errand") if online
-                                              else offline), t,
-            lambda: self.nav.go("queue"), height=tall, action_id="home:queue")
-        queue.enabled = online
-        tiles.add_widget(queue)
-        column.add_widget(tiles)
-        side_by_side = self.services.can_submit and not (t.portrait or t.large_text)
-        row = GridLayout(cols=2 if side_by_side and not narrow else 1,
-                         spacing=t.gap, size_hint_y=None)
-        row.bind(minimum_height=row.setter("height"))
-        row.add_widget(BigButton(_("How to use this kiosk · Opening hours · Hotline"), t,
-                                 lambda: self.nav.go("help"), kind="secondary",
-                                 action_id="home:help"))
-        if self.services.can_submit:
-            row.add_widget(BigButton(_("Rate our service"), t, lambda: self.nav.go("rate"),
-                                     kind="secondary", action_id="home:rate"))
+        page = self.backdrop("vertical")
+        page.add_widget(self.heading(_("Hello! What would you like to do?")))
+        self.scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
+        page.add_widget(self.scroll)
+        column = GridLayout(cols=1, spacing=t.gap, size_hint_y=None)
+        column.bind(minimum_height=column.setter("height"))
+        self.scroll.add_widget(column)
+        net = self.services.network
+        specs = [s for s in HOME_TILES if s.shown(self.services)]
+        main = [s for s in specs if s.weight >= 2]
+        minor = [s for s in specs if s.weight < 2]
+        one_column = t.large_text and (t.portrait or t.width < 1500)  # words need the width
+        cols = 1 if one_column else 2
+        self.rows: list[tuple[BoxLayout, int]] = []
+        for start in range(0, len(main), cols):
+            self._row(column, main[start:start + cols], net)
+        minor_cols = 1 if one_column else 2 if t.portrait else max(len(minor), 1)
+        for start in range(0, len(minor), minor_cols):
+            self._row(column, minor[start:start + minor_cols], net)
+        self.scroll.bind(size=self._fit)
+        self._fit()
+
+    def _row(self, column: GridLayout, specs: list[TileSpec], net: NetworkStatus) -> None:
+        t = self.theme
+        row = BoxLayout(spacing=t.gap, size_hint_y=None)
+        for spec in specs:
+            note = spec.note(net) if callable(spec.note) else spec.note
+            tile = PictureTile(_(spec.title), _(note) if note else "", spec.pictogram, t,
+                               partial(self.nav.go, spec.screen, **spec.params),
+                               kind="primary" if spec.weight >= 2 else "secondary",
+                               action_id=f"home:{spec.key}")
+            tile.size_hint_y = 1  # as tall as its row
+            tile.enabled = spec.usable(net)
+            row.add_widget(tile)
         column.add_widget(row)
+        self.rows.append((row, max(s.weight for s in specs)))
+
+    def _fit(self, *_: Any) -> None:
+        """Share the screen's height among the rows by weight; a row whose words need
+        more than its share gets what it needs, the others share the rest (and only when
+        the words need more than the screen does the page scroll)."""
+        t = self.theme
+        if not self.rows:
+            return
+        needs = {}
+        for row, _weight in self.rows:
+            tiles = row.children
+            width = (self.scroll.width - t.gap * (len(tiles) - 1)) / max(len(tiles), 1)
+            needs[row] = max([t.touch] + [tile.needed_height(width) for tile in tiles])
+        left = max(self.scroll.height - t.gap * (len(self.rows) - 1), 0)
+        sharing = list(self.rows)
+        while sharing:
+            total = sum(weight for _, weight in sharing)
+            short = [(row, weight) for row, weight in sharing
+                     if needs[row] > left * weight / total]
+            if not short:
+                break
+            for row, weight in short:
+                row.height = needs[row]
+                left -= needs[row]
+                sharing.remove((row, weight))
+        total = sum(weight for _, weight in sharing) or 1
+        for row, weight in sharing:
+            row.height = max(left * weight / total, needs[row])
+
+    def network_changed(self) -> None:
+        self.refresh()

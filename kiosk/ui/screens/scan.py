@@ -281,7 +281,7 @@ class ScanScreen(KioskScreen):
             self.nav.go("status", submission=result)
             return
         if result.outcome == "offline":
-            self.services.connectivity.check_soon()  # so the top bar says it too
+            self.services.connectivity.report_down()  # so the top bar says it too
         if result.outcome in ("pin_incorrect", "not_found_with_id"):
             self.failures += 1
         if result.outcome in ("pin_required", "pin_incorrect", "not_found_with_id", "too_many"):
