@@ -7,15 +7,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Line
 from kivy.properties import StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.submission.applicant import Field
 from kiosk.submission.draft import Draft
+from kiosk.ui.formatting import plural
 from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView, enabled
@@ -86,7 +88,10 @@ class DetailsStep(StepView):
                                    kind="secondary", action_id="apply:phone"),
                          self.next_button)
             self._update_next(draft, today)
-        page.parent.scroll_y = 0  # if it must scroll: the box and the buttons stay in view
+        # if it must scroll: the boxes and the buttons stay in view, not the title
+        scroll = page.parent
+        Clock.schedule_once(lambda _: setattr(
+            scroll, "scroll_y", 0 if page.height > scroll.height else 1))
         self.keyboard = VietnameseKeyboard(t, self._typed, size_hint_y=None)
         self.keyboard.digits = current.keys in ("digits", "date")
         self.keyboard.caps = current.name == "full_name"
@@ -119,10 +124,10 @@ class DetailsStep(StepView):
         problems = draft.problems(today)
         label = _("Back to the check") if self.state.return_to_review \
             else _("Next: your papers")
-        names = ", ".join(_(f.short) for f in draft.fields if f.name in problems)
         self.next_button.label = label
-        enabled(self.next_button, not problems, _("Still to fill in: {boxes}").format(
-            boxes=names))
+        enabled(self.next_button, not problems, _(plural(
+            len(problems), N_("{n} box still to fill in"), N_("{n} boxes still to fill in")
+        )).format(n=len(problems)))
 
     def _name_question(self, draft: Draft) -> BoxLayout:
         t = self.theme

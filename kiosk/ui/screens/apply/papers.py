@@ -8,8 +8,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.catalogue.model import Component
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.submission.draft import Draft, may_bring_original
+from kiosk.ui.formatting import plural
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView, enabled, left_aligned
 from kiosk.ui.widgets import BigButton, Surface, Text
@@ -73,7 +74,8 @@ class PapersStep(StepView):
             else _("Next: check and send")
         self.buttons(page, back, enabled(
             BigButton(label, t, lambda: flow.go_step(Step.REVIEW), action_id="apply:next"),
-            not missing, _("Still to answer: {n} paper(s)").format(n=len(missing))))
+            not missing, _(plural(len(missing), N_("{n} paper still to answer"),
+                                  N_("{n} papers still to answer"))).format(n=len(missing))))
 
     def _row(self, draft: Draft, i: int, component: Component, missing: bool) -> Widget:
         t = self.theme
