@@ -55,7 +55,7 @@ def code_share(grey: np.ndarray) -> float:
         return 0.0
     cells = edges[:rows * CELL, :cols * CELL].reshape(rows, CELL, cols, CELL)
     busy = (cells.mean(axis=(1, 3)) / 255 >= BUSY_CELL).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(busy, connectivity=4)
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(busy, connectivity=4)
     if count <= 1:
         return 0.0
     largest = int(stats[1:, cv2.CC_STAT_AREA].max())
