@@ -24,6 +24,8 @@ from kiosk.ui.screens.apply.step import StepView, enabled
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets import HELD, BigButton, Surface, Text
 
+BOXES_LEFT = (N_("{n} box still to fill in"), N_("{n} boxes still to fill in"))
+
 
 class FieldBox(ButtonBehavior, Surface):
     """One field: its label, what was typed (or an example), and its message. Touching it
@@ -125,9 +127,8 @@ class DetailsStep(StepView):
         label = _("Back to the check") if self.state.return_to_review \
             else _("Next: your papers")
         self.next_button.label = label
-        enabled(self.next_button, not problems, _(plural(
-            len(problems), N_("{n} box still to fill in"), N_("{n} boxes still to fill in")
-        )).format(n=len(problems)))
+        enabled(self.next_button, not problems,
+                _(plural(len(problems), *BOXES_LEFT)).format(n=len(problems)))
 
     def _name_question(self, draft: Draft) -> BoxLayout:
         t = self.theme

@@ -15,6 +15,7 @@ from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView, enabled, left_aligned
 from kiosk.ui.widgets import BigButton, Surface, Text
 
+PAPERS_LEFT = (N_("{n} paper still to answer"), N_("{n} papers still to answer"))
 MAX_PAGES = 20  # per dossier: what the API takes in one request (about 300 KB a page)
 
 
@@ -74,8 +75,7 @@ class PapersStep(StepView):
             else _("Next: check and send")
         self.buttons(page, back, enabled(
             BigButton(label, t, lambda: flow.go_step(Step.REVIEW), action_id="apply:next"),
-            not missing, _(plural(len(missing), N_("{n} paper still to answer"),
-                                  N_("{n} papers still to answer"))).format(n=len(missing))))
+            not missing, _(plural(len(missing), *PAPERS_LEFT)).format(n=len(missing))))
 
     def _row(self, draft: Draft, i: int, component: Component, missing: bool) -> Widget:
         t = self.theme
