@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.graphics import Color, Line
 from kivy.properties import StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -92,8 +91,12 @@ class DetailsStep(StepView):
             self._update_next(draft, today)
         # if it must scroll: the boxes and the buttons stay in view, not the title
         scroll = page.parent
-        Clock.schedule_once(lambda _: setattr(
-            scroll, "scroll_y", 0 if page.height > scroll.height else 1))
+
+        def place(*_: Any) -> None:
+            scroll.scroll_y = 0 if page.height > scroll.height else 1
+
+        page.bind(height=place)
+        scroll.bind(height=place)
         self.keyboard = VietnameseKeyboard(t, self._typed, size_hint_y=None)
         self.keyboard.digits = current.keys in ("digits", "date")
         self.keyboard.caps = current.name == "full_name"
