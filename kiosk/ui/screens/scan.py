@@ -30,18 +30,16 @@ from kiosk.submission.reference import normalise_reference
 from kiosk.ui.camera_arrow import camera_arrow
 from kiosk.ui.camera_feed import CameraFeed
 from kiosk.ui.code_pad import CodePad
-from kiosk.ui.keyboard import SYMBOL_FONT
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Frame, Surface, Text
 
 RECEIPT_PICTURE = ASSETS / "scan" / "receipt.png"  # drawn by scripts/draw_receipt_illustration.py
-PLAIN_FONT = ASSETS / "fonts" / "DejaVuSans.ttf"  # has ① and ②, which Roboto has not
 ADVICE_SECONDS = 0.3  # how often the frames are looked at for advice
 HINTS: dict[Hint | None, str] = {
     None: N_("Starting the camera…"),
     Hint.DARK: N_("Too dark: hold the paper where there is more light."),
     Hint.MOVING: N_("Hold still for a moment."),
-    Hint.NOTHING: N_("Show the QR code ① or the barcode ② to the camera."),
+    Hint.NOTHING: N_("Show the QR code (1) or the barcode (2) to the camera."),
     Hint.FAR: N_("Bring it closer: about a hand's width from the camera."),
     Hint.GOOD: N_("Good: hold it there, the kiosk is reading it…"),
 }
@@ -137,15 +135,15 @@ class ScanScreen(KioskScreen):
         # the picture of a receipt beside the words: where the codes are on the paper
         guide_row = BoxLayout(spacing=t.gap)
         guide_row.add_widget(Image(source=str(RECEIPT_PICTURE), fit_mode="contain",
-                                   size_hint_x=0.42))
+                                   size_hint_x=0.5))
         steps = BoxLayout(orientation="vertical", spacing=t.mm(1))
-        for line in (_("1. Find the QR code ① or the barcode ② on your receipt (giấy hẹn "
-                       "trả kết quả)."),
+        for line in (_("1. Find the QR code (1) or the barcode (2) on your receipt (giấy "
+                       "hẹn trả kết quả)."),
                      _("2. Hold it inside the green square, about a hand's width from the "
                        "camera."),
                      _("3. Keep it still for a moment. The kiosk reads it by itself.")):
             steps.add_widget(Text(line, size=t.text_small if t.large_text else t.text_body,
-                                  color=t.palette.text, font_name=str(PLAIN_FONT)))
+                                  color=t.palette.text))
         steps.add_widget(Widget())
         guide_row.add_widget(steps)
         help_box.add_widget(guide_row)
@@ -154,8 +152,7 @@ class ScanScreen(KioskScreen):
                            background=t.palette.secondary, radius=t.mm(2))
         feedback.bind(minimum_height=feedback.setter("height"))
         self.camera_state = Text(_(HINTS[None]), size=t.text_heading,
-                                 color=t.palette.secondary_text, bold=True,
-                                 font_name=str(SYMBOL_FONT))  # ① ②: not in Roboto
+                                 color=t.palette.secondary_text, bold=True)
         feedback.add_widget(self.camera_state)
         help_box.add_widget(feedback)
         help_box.add_widget(BigButton(_("Type the code instead"), t, self._type_instead,
