@@ -62,7 +62,8 @@ class DetailsStep(StepView):
         # the keyboard keeps its place at the bottom; what is above it scrolls when large
         # text on a short screen makes it taller than the rest of the screen
         page = flow.scrolling_column(screen, spacing=t.mm(1.5))
-        self.title(page, draft, compact=True)
+        if t.height >= t.mm(230):  # a short screen keeps its height for the boxes
+            self.title(page, draft, compact=True)
         today = date.today()
         current = next((f for f in draft.fields if f.name == self.state.field),
                        draft.fields[0])
@@ -77,7 +78,10 @@ class DetailsStep(StepView):
         boxes.bind(minimum_height=boxes.setter("height"))
         self.shown: dict[str, tuple[Text, Text]] = {}
         for f in draft.fields:
-            boxes.add_widget(self._box(f, draft, today, f is current))
+            box = self._box(f, draft, today, f is current)
+            boxes.add_widget(box)
+            if f is current:
+                chosen = box
         page.add_widget(boxes)
         if self.state.name_question == "asking":
             page.add_widget(self._name_question(draft))
@@ -89,11 +93,14 @@ class DetailsStep(StepView):
                                    kind="secondary", action_id="apply:phone"),
                          self.next_button)
             self._update_next(draft, today)
-        # if it must scroll: the boxes and the buttons stay in view, not the title
+        # if it must scroll: the box being typed into stays in view
         scroll = page.parent
 
         def place(*_: Any) -> None:
-            scroll.scroll_y = 0 if page.height > scroll.height else 1
+            if page.height > scroll.height:
+                scroll.scroll_to(chosen, padding=t.gap, animate=False)
+            else:
+                scroll.scroll_y = 1
 
         page.bind(height=place)
         scroll.bind(height=place)
