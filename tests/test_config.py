@@ -56,6 +56,10 @@ def test_broken_toml_and_bad_values_are_explained() -> None:
         parse_config("[api]\nread_timeout = 0\n", environ={})
     with pytest.raises(ConfigError, match="api must be a table"):
         parse_config('api = "x"\n', environ={})
+    with pytest.raises(ConfigError, match=r"scanner.camera_position must be one of"):
+        parse_config('[scanner]\ncamera_position = "above"\n', environ={})
+    assert parse_config('[scanner]\ncamera_position = "left"\n',
+                        environ={}).scanner.camera_position == "left"
 
 
 def test_the_printer_and_the_fee_account_are_checked() -> None:

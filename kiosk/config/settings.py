@@ -113,10 +113,16 @@ class OperatorSection:
     lockout_minutes: int = 5
 
 
+CAMERA_POSITIONS = ("top", "bottom", "left", "right", "")
+
+
 @dataclass(frozen=True, config=STRICT)
 class ScannerSection:
     # a device index ("0") or a video file / image-sequence pattern ("/x/frame_%03d.png")
     camera: str = "0"
+    # where the camera sits around the screen, so the scan screen points at it:
+    # "top", "bottom", "left", "right", or "" (not said: no arrow)
+    camera_position: str = "top"
     width: int = 1280
     height: int = 720
     frame_budget_ms: int = 60
@@ -370,6 +376,9 @@ def _check(config: Config, problems: list[str]) -> None:
         # at least two labels: "vn" alone would let every .vn site through
         if not _DOMAIN.fullmatch(domain.strip().strip(".").lower()):
             problems.append(f"scanner.portal_domains: {domain!r} is not a domain like gov.vn")
+    if config.scanner.camera_position not in CAMERA_POSITIONS:
+        problems.append("scanner.camera_position must be one of "
+                        + ", ".join(repr(p) for p in CAMERA_POSITIONS))
     try:
         re.compile(config.scanner.code_pattern)
     except re.error as err:

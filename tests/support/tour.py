@@ -196,7 +196,8 @@ class Tour:
                 app.services.config, scanner=dataclasses.replace(scanner, camera=str(video)))
             try:
                 d.tap("paper:photo:0")
-                self.driver.until(lambda: app.screen.preview.texture is not None)
+                self.driver.until(lambda: app.screen.views["camera"].preview.texture
+                                  is not None)
                 self.shot("apply-camera")
                 d.tap("camera:take")
                 self.driver.until(lambda: app.screen.state.shot is not None)

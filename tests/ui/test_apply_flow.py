@@ -177,6 +177,9 @@ def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
         driver.settle()
         fill_details(driver, citizen_id="025190054321")
         driver.tap("case:0")
+        draft = app.services.draft
+        brought = [draft.components[i].name for i in draft.missing_documents()
+                   if may_bring_original(draft.components[i])]
         answer_papers(driver)
         driver.tap("apply:next")
         driver.tap("apply:consent")
@@ -186,6 +189,10 @@ def test_offline_the_dossier_is_queued_then_sent_once(driver: Driver) -> None:
         assert delivery.outcome == "queued"
         assert delivery.reference in texts(driver)
         assert i18n._("Your dossier is saved and will be sent") in texts(driver)
+        # the receipt matches the choices: originals to bring, so not "nothing more to do"
+        assert brought and i18n._("Bring these originals to the counter:") in texts(driver)
+        assert all(f"• {name}" in texts(driver) for name in brought)
+        assert i18n._("Nothing else is needed from you.") not in texts(driver)
         [waiting] = services.outbox.summaries()
         assert waiting.reference == delivery.reference and waiting.attempts >= 1
         payload = services.outbox.get(waiting.key).payload  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 from support.driver import Driver
 
@@ -45,10 +46,12 @@ def visible(widget: Widget) -> bool:
 
 
 def scrolls(widget: Widget) -> bool:
-    """Inside a scrolling view (or the view itself), where being taller than it is fine."""
+    """Inside a scrolling or clipping view (or the view itself), where being taller than it
+    is fine: a ScrollView, or the form viewer's page area, which clips a zoomed page (a page
+    opens at the width of a landscape screen, taller than its area)."""
     node: Widget | None = widget
     while node is not None and node is not Window:
-        if isinstance(node, ScrollView):
+        if isinstance(node, ScrollView | StencilView):
             return True
         node = node.parent
     return False

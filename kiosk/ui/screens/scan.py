@@ -11,7 +11,8 @@ import threading
 from datetime import date
 from typing import Any
 
-from kivy.clock import Clock
+import numpy as np
+from kivy.clock import Clock, ClockEvent
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
@@ -19,15 +20,30 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
-from kiosk.i18n import _
+from kiosk.assets import ASSETS
+from kiosk.i18n import N_, _
+from kiosk.scanner.framing import Hint, look
 from kiosk.scanner.receipt import NOT_RECEIPT, read_receipt, read_receipts
 from kiosk.status.lookup import OUTCOMES, Lookup, look_up, look_up_reference
 from kiosk.status.words import describe
 from kiosk.submission.reference import normalise_reference
+from kiosk.ui.camera_arrow import camera_arrow
 from kiosk.ui.camera_feed import CameraFeed
-from kiosk.ui.keyboard import VietnameseKeyboard
+from kiosk.ui.code_pad import CodePad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Frame, Surface, Text
+
+RECEIPT_PICTURE = ASSETS / "scan" / "receipt.png"  # drawn by scripts/draw_receipt_illustration.py
+ADVICE_SECONDS = 0.3  # how often the frames are looked at for advice
+HINTS: dict[Hint | None, str] = {
+    None: N_("Starting the camera…"),
+    Hint.DARK: N_("Too dark: hold the paper where there is more light."),
+    Hint.MOVING: N_("Hold still for a moment."),
+    Hint.NOTHING: N_("Show the QR code (1) or the barcode (2) to the camera."),
+    Hint.FAR: N_("Bring it closer: about a hand's width from the camera."),
+    Hint.GOOD: N_("Good: hold it there, the kiosk is reading it…"),
+}
+FOUND = N_("Code found.")
 
 # wrong PINs or ID numbers one person may type in a session before being sent to the
 # counter; fewer than the central API allows a kiosk per dossier (5 in 15 minutes), so one
@@ -52,6 +68,10 @@ class ScanScreen(KioskScreen):
         # the ID number from the portal's QR (personal data: only for this session)
         self.citizen_id = ""
         self.failures = 0  # wrong PINs and ID numbers in this session
+        self.broken = False  # the camera does not work: its message stays
+        self.hint: Hint | None = None  # the latest advice from the frames
+        self._previous: np.ndarray | None = None  # the last frame looked at, shrunk
+        self._advice: ClockEvent | None = None
 
     def open(self, **params: Any) -> None:
         super().open(**params)
@@ -93,30 +113,56 @@ class ScanScreen(KioskScreen):
 
     def _camera_view(self, page: Surface) -> None:
         t = self.theme
+        position = self.services.config.scanner.camera_position
+        arrow = camera_arrow(t, position)
+        if arrow is not None and position == "top":
+            page.add_widget(arrow)
         body = BoxLayout(orientation="vertical" if t.portrait else "horizontal", spacing=t.gap)
+        if arrow is not None and position == "left":
+            body.add_widget(arrow)
         stage = FloatLayout()
         self.preview = Image(fit_mode="contain", size_hint=(1, 1),
                              pos_hint={"x": 0, "y": 0})
         stage.add_widget(self.preview)
         guide = AnchorLayout(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
-        side = min(t.width, t.height) * 0.35
+        side = min(t.width, t.height) * (0.25 if t.portrait else 0.3)
         guide.add_widget(Frame(t.palette.online, width=max(3, t.mm(1.2)), size_hint=(None, None),
                                size=(side, side)))
         stage.add_widget(guide)
         body.add_widget(stage)
         help_box = BoxLayout(orientation="vertical", spacing=t.gap,
-                             size_hint=(0.42, 1) if not t.portrait else (1, 0.4))
-        for line in (_("1. Find the QR code on your receipt (giấy hẹn trả kết quả)."),
+                             size_hint=(0.5, 1) if not t.portrait else (1, 0.62))
+        # the picture of a receipt beside the words: where the codes are on the paper
+        guide_row = BoxLayout(spacing=t.gap)
+        guide_row.add_widget(Image(source=str(RECEIPT_PICTURE), fit_mode="contain",
+                                   size_hint_x=0.5))
+        steps = BoxLayout(orientation="vertical", spacing=t.mm(1))
+        for line in (_("1. Find the QR code (1) or the barcode (2) on your receipt (giấy "
+                       "hẹn trả kết quả)."),
                      _("2. Hold it inside the green square, about a hand's width from the "
                        "camera."),
                      _("3. Keep it still for a moment. The kiosk reads it by itself.")):
-            help_box.add_widget(self.body(line))
-        self.camera_state = self.body("", muted=True)
-        help_box.add_widget(self.camera_state)
+            steps.add_widget(Text(line, size=t.text_small if t.large_text else t.text_body,
+                                  color=t.palette.text))
+        steps.add_widget(Widget())
+        guide_row.add_widget(steps)
+        help_box.add_widget(guide_row)
+        # what the camera sees now, in words: the feedback a person acts on
+        feedback = Surface(orientation="vertical", size_hint_y=None, padding=t.mm(3),
+                           background=t.palette.secondary, radius=t.mm(2))
+        feedback.bind(minimum_height=feedback.setter("height"))
+        self.camera_state = Text(_(HINTS[None]), size=t.text_heading,
+                                 color=t.palette.secondary_text, bold=True)
+        feedback.add_widget(self.camera_state)
+        help_box.add_widget(feedback)
         help_box.add_widget(BigButton(_("Type the code instead"), t, self._type_instead,
                                       kind="secondary", action_id="scan:type"))
         body.add_widget(help_box)
+        if arrow is not None and position == "right":
+            body.add_widget(arrow)
         page.add_widget(body)
+        if arrow is not None and position == "bottom":
+            page.add_widget(arrow)
 
     def _typing_view(self, page: Surface) -> None:
         if self.mode == "pin":
@@ -139,14 +185,8 @@ class ScanScreen(KioskScreen):
             row.add_widget(BigButton(_("Scan the QR code instead"), t, self._scan_instead,
                                      kind="secondary", action_id="scan:camera"))
         page.add_widget(row)
-        keyboard = VietnameseKeyboard(t, self._typing, size_hint_y=None)
-        keyboard.caps = True  # dossier codes are upper case
-        keyboard.digits = True
-        keyboard.text = self.typed
-        keyboard.bind(minimum_height=lambda *_: setattr(keyboard, "height",
-                                                         keyboard.minimum_height))
-        keyboard.height = keyboard.minimum_height
-        page.add_widget(keyboard)
+        # only what a dossier code or a slip's reference holds: digits, A-Z, dot, dash
+        page.add_widget(CodePad(t, self._typing, self.typed))
 
     def _digit_pad(self, page: Surface) -> None:
         """The ID number or PIN on a digit pad, shown as dots while typed: the screen
@@ -190,22 +230,42 @@ class ScanScreen(KioskScreen):
     # --- camera --------------------------------------------------------------------------
 
     def start_camera(self) -> None:
+        if self._advice is None:
+            self._advice = Clock.schedule_interval(self._advise, ADVICE_SECONDS)
         if self.worker is not None:
             self.worker.view = self.preview
             return
+        self.broken, self._previous = False, None
         self.worker = CameraFeed.reading_codes(self.services.config.scanner, self.found,
                                                self._trouble)
         self.worker.view = self.preview
         self.worker.start()
 
     def stop_camera(self) -> None:
+        if self._advice is not None:
+            self._advice.cancel()
+            self._advice = None
+        self._previous = None
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
 
     def _trouble(self, broken: bool) -> None:
-        self.camera_state.text = _("The camera is not working right now. You can type the "
-                                   "code instead.") if broken else ""
+        self.broken = broken
+        if broken:
+            self.camera_state.text = _("The camera is not working right now. You can type "
+                                       "the code instead.")
+
+    def _advise(self, _dt: float) -> None:
+        """What the camera sees, in words: too dark, hold still, closer, or good."""
+        if self.worker is None or self.broken or self.busy or self.mode != "camera":
+            return
+        frame = self.worker.latest_frame()
+        if frame is None:
+            return
+        seen, self._previous = look(frame, self._previous)
+        self.hint = seen.hint
+        self.camera_state.text = _(HINTS[seen.hint])
 
     # --- what was found or typed ---------------------------------------------------------
 
@@ -214,6 +274,7 @@ class ScanScreen(KioskScreen):
                 or self.manager.current != self.name:
             return
         receipt = read_receipts(payloads, self.services.receipt_rules)
+        self.camera_state.text = _(FOUND)
         if receipt.code or receipt.reference:
             self.code, self.reference = receipt.code or "", receipt.reference or ""
             self.citizen_id = receipt.citizen_id or ""

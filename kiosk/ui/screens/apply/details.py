@@ -13,7 +13,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from kiosk.submission.applicant import Field
 from kiosk.submission.draft import Draft
 from kiosk.ui.keyboard import VietnameseKeyboard
@@ -59,7 +59,8 @@ class DetailsStep(StepView):
         # the keyboard keeps its place at the bottom; what is above it scrolls when large
         # text on a short screen makes it taller than the rest of the screen
         page = flow.scrolling_column(screen, spacing=t.mm(1.5))
-        self.title(page, draft, compact=True)
+        if t.height >= t.mm(230):  # a short screen keeps its height for the boxes
+            self.title(page, draft, compact=True)
         today = date.today()
         current = next((f for f in draft.fields if f.name == self.state.field),
                        draft.fields[0])
@@ -74,7 +75,10 @@ class DetailsStep(StepView):
         boxes.bind(minimum_height=boxes.setter("height"))
         self.shown: dict[str, tuple[Text, Text]] = {}
         for f in draft.fields:
-            boxes.add_widget(self._box(f, draft, today, f is current))
+            box = self._box(f, draft, today, f is current)
+            boxes.add_widget(box)
+            if f is current:
+                chosen = box
         page.add_widget(boxes)
         if self.state.name_question == "asking":
             page.add_widget(self._name_question(draft))
@@ -86,7 +90,17 @@ class DetailsStep(StepView):
                                    kind="secondary", action_id="apply:phone"),
                          self.next_button)
             self._update_next(draft, today)
-        page.parent.scroll_y = 0  # if it must scroll: the box and the buttons stay in view
+        # if it must scroll: the box being typed into stays in view
+        scroll = page.parent
+
+        def place(*_: Any) -> None:
+            if page.height > scroll.height:
+                scroll.scroll_to(chosen, padding=t.gap, animate=False)
+            else:
+                scroll.scroll_y = 1
+
+        page.bind(height=place)
+        scroll.bind(height=place)
         self.keyboard = VietnameseKeyboard(t, self._typed, size_hint_y=None)
         self.keyboard.digits = current.keys in ("digits", "date")
         self.keyboard.caps = current.name == "full_name"
@@ -119,10 +133,10 @@ class DetailsStep(StepView):
         problems = draft.problems(today)
         label = _("Back to the check") if self.state.return_to_review \
             else _("Next: your papers")
-        names = ", ".join(_(f.short) for f in draft.fields if f.name in problems)
         self.next_button.label = label
-        enabled(self.next_button, not problems, _("Still to fill in: {boxes}").format(
-            boxes=names))
+        enabled(self.next_button, not problems,
+                ngettext("{n} box still to fill in", "{n} boxes still to fill in",
+                     len(problems)).format(n=len(problems)))
 
     def _name_question(self, draft: Draft) -> BoxLayout:
         t = self.theme

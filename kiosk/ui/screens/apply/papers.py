@@ -8,7 +8,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.catalogue.model import Component
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from kiosk.submission.draft import Draft, may_bring_original
 from kiosk.ui.formatting import copies_count, originals_count, pages_photographed
 from kiosk.ui.screens.apply.state import Step
@@ -74,7 +74,8 @@ class PapersStep(StepView):
             else _("Next: check and send")
         self.buttons(page, back, enabled(
             BigButton(label, t, lambda: flow.go_step(Step.REVIEW), action_id="apply:next"),
-            not missing, _("Still to answer: {n} paper(s)").format(n=len(missing))))
+            not missing, ngettext("{n} paper still to answer", "{n} papers still to answer",
+                     len(missing)).format(n=len(missing))))
 
     def _row(self, draft: Draft, i: int, component: Component, missing: bool) -> Widget:
         t = self.theme

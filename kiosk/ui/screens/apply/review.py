@@ -35,7 +35,7 @@ class ReviewStep(StepView):
     def build(self, draft: Draft) -> None:
         t = self.theme
         flow = self.flow
-        self.state.return_to_review = False  # here again: "Change" sets it anew
+        self.state.return_to_review = False  # here again: "Edit" sets it anew
         page = flow.backdrop("vertical")
         self.title(page, draft)
         column = flow.scrolling_column(page, spacing=t.mm(1.5))
@@ -81,19 +81,19 @@ class ReviewStep(StepView):
         today = date.today()
         why = "" if draft.ready(today) else (
             _("Tick the box above first") if not draft.consent else
-            _("Change what is marked above first"))
+            _("Complete your details and papers first"))
         self.buttons(page, BigButton(_("Back"), t, lambda: flow.go_step(Step.PAPERS),
                                      kind="secondary", action_id="apply:back"),
                      enabled(BigButton(_("Send my dossier"), t, self.send,
                                        action_id="apply:send"), draft.ready(today), why))
 
     def _line(self, text: str, action_id: str, change: Callable[[], None]) -> BoxLayout:
-        """One thing given, with its own "Change" beside it."""
+        """One thing given, with its own "Edit" (Sửa) beside it."""
         t = self.theme
         row = BoxLayout(size_hint_y=None, spacing=t.gap)
         said = self.flow.body(text)
         row.add_widget(said)
-        button = BigButton(_("Change"), t, change, kind="secondary", height=t.touch,
+        button = BigButton(_("Edit"), t, change, kind="secondary", height=t.touch,
                            action_id=action_id, size_hint_x=None)
         button.hug_text()
         row.add_widget(button)

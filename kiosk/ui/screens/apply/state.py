@@ -50,7 +50,7 @@ class ApplyState:
     # the name has no Vietnamese marks: asked whether it is written that way ("asking"),
     # and what the person answered ("plain": yes, it is)
     name_question: str = ""
-    # back to the review after a "Change" there, rather than through every step again
+    # back to the review after an "Edit" there, rather than through every step again
     return_to_review: bool = False
     # the papers the person chose to bring to the counter (their names, nothing personal),
     # kept for the receipt after the draft is forgotten

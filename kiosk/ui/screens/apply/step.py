@@ -80,8 +80,9 @@ def enabled(button: BigButton, on: bool, reason: str = "") -> BigButton:
     if on or not reason:
         button.markup = False
         button.text = label
-    else:
-        small = button.theme.text_small
+        button.font_size = button.theme.text_body
+    else:  # two lines in a button's height: both in the small size
         button.markup = True
-        button.text = f"{escape_markup(label)}\n[size={small}]{escape_markup(reason)}[/size]"
+        button.font_size = button.theme.text_small
+        button.text = f"{escape_markup(label)}\n[b]{escape_markup(reason)}[/b]"
     return button
