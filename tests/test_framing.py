@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
+from support.receipt_image import camera_frame, qr_image, receipt
 
 from kiosk.scanner.framing import Hint, look
-from kiosk.scanner.receipt_image import camera_frame, qr_image, receipt
 
 URL = "https://dichvucong.gov.vn/tra-cuu?ma_ho_so=000.00.20.H29-201117-0001"
 CODE = "000.00.20.H29-201117-0001"

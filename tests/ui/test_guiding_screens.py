@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from support.driver import Driver
+from support.receipt_image import camera_frame, write_video
 
 from kiosk import i18n
 from kiosk.scanner.framing import Hint
-from kiosk.scanner.receipt_image import camera_frame, write_video
 from kiosk.ui.camera_arrow import Arrow
 from kiosk.ui.code_pad import CodePad
-from kiosk.ui.driver import Driver
 from kiosk.ui.formatting import plural
 from kiosk.ui.screens.apply.papers import PAPERS_LEFT
 from kiosk.ui.screens.scan import HINTS
