@@ -46,7 +46,9 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "status": ("kiosk.ui.screens.status", "StatusScreen"),
            "apply": ("kiosk.ui.screens.apply", "ApplyScreen"),
            "operator": ("kiosk.ui.screens.operator", "OperatorScreen"),
-           "rate": ("kiosk.ui.screens.rating", "RatingScreen")}
+           "rate": ("kiosk.ui.screens.rating", "RatingScreen"),
+           "portal": ("kiosk.ui.screens.portal", "PortalScreen"),
+           "guide": ("kiosk.ui.screens.guide", "GuideScreen")}
 TIDY_SECONDS = 4.0  # after a reset, once the screen has settled (scroll effects and fades)
 GIVE_BACK_SECONDS = 0.5  # a few frames, in which Kivy deletes the dead textures' GL storage
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad

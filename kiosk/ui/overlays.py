@@ -18,6 +18,7 @@ from kiosk.ui.widgets import BigButton, Surface, Text
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
+    from kiosk.ui.guide_player import GuideVideo
 
 # shown in both languages at once, whatever the current one, so it is not translated
 BOTH_LANGUAGES_HINT = "Chạm vào màn hình để bắt đầu · Touch the screen to start"
@@ -109,6 +110,7 @@ class AttractLoop(Overlay):
                          bold=True, halign="center")
         self.hint = Text(BOTH_LANGUAGES_HINT, size=t.text_body, color=(1, 1, 1, 1),
                          halign="center")
+        self.video = self._guide_video(box)
         box.add_widget(self.line)
         box.add_widget(self.hint)
         self.add_widget(box)
@@ -116,6 +118,30 @@ class AttractLoop(Overlay):
         self._attach()
         self.cycle = Clock.schedule_interval(self._next, 4.0)
         self._pulse()
+
+    def _guide_video(self, box: BoxLayout) -> GuideVideo | None:
+        """The guidance videos, one after another and silent, above the invitation, with
+        their captions (the first touch ends the loop, as anywhere on it)."""
+        from kiosk.guides import available
+        from kiosk.ui.guide_player import GuideVideo
+
+        t = self.app.theme
+        self.guides = available()
+        if not self.guides:
+            return None
+        caption = Text("", size=t.text_body, color=(1, 1, 1, 1), halign="center")
+        video = GuideVideo(self.guides[0], size_hint_y=None, height=int(t.height * 0.45),
+                           on_step=lambda text: setattr(caption, "text", text),
+                           on_end=self._next_guide)
+        box.add_widget(video)
+        box.add_widget(caption)
+        video.play()
+        return video
+
+    def _next_guide(self) -> None:
+        if self.video is not None and self.visible:
+            following = self.guides.index(self.video.guide) + 1
+            self.video.show_guide(self.guides[following % len(self.guides)])
 
     def _next(self, dt: float) -> None:
         self.step = (self.step + 1) % len(self.MESSAGES)
@@ -129,6 +155,8 @@ class AttractLoop(Overlay):
     def hide(self) -> None:
         if self.visible:
             self.cycle.cancel()
+            if self.video is not None:
+                self.video.stop()
         super().hide()
 
 

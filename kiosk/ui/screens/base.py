@@ -25,6 +25,8 @@ class Navigator(Protocol):
 
     def home(self) -> None: ...
 
+    def keep_going(self) -> None: ...  # counts as a touch (the idle time-out starts again)
+
 
 class KioskScreen(Screen):
     """A screen built in code from the current language and theme.

@@ -41,6 +41,13 @@ class HomeScreen(KioskScreen):
         submit.enabled = online
         tiles.add_widget(submit)
         column.add_widget(tiles)
+        if self.services.portal_offered:
+            portal = BigButton(
+                _("Submit on the public service portal") + "\n" + (
+                    _("With the portal's own pages, on this screen") if online else offline),
+                t, lambda: self.nav.go("portal"), kind="secondary", action_id="home:portal")
+            portal.enabled = online
+            column.add_widget(portal)
         side_by_side = self.services.can_submit and not (t.portrait or t.large_text)
         row = GridLayout(cols=2 if side_by_side and not narrow else 1,
                          spacing=t.gap, size_hint_y=None)
