@@ -17,7 +17,7 @@ from kiosk.assets import ASSETS
 from kiosk.i18n import N_
 
 GUIDES_DIR = ASSETS / "guides"
-FPS = 2  # still screens: two frames a second is smooth enough and keeps files small
+FPS = 1  # still screens: one frame a second is enough, and keeps the files small
 STEP_SECONDS = 4
 FRAMES_PER_STEP = FPS * STEP_SECONDS
 SIZE = (640, 400)  # the 1280x800 tour, halved
@@ -37,7 +37,7 @@ class Guide:
 
     @property
     def video(self) -> Path:
-        return GUIDES_DIR / f"{self.id}.avi"
+        return GUIDES_DIR / f"{self.id}.mp4"
 
     def step_at(self, frame: int) -> Step:
         return self.steps[min(frame // FRAMES_PER_STEP, len(self.steps) - 1)]

@@ -1,8 +1,9 @@
 """Make the guidance videos (kiosk/guides.py) from the kiosk's own screens.
 
 Runs the tour at 1280x800 (or takes the PNGs of one with --tour DIR), and writes each
-guide's screens, FRAMES_PER_STEP frames each, at half size into assets/guides/<id>.avi
-(Motion-JPEG: every OpenCV build reads and writes it). Run it again when the screens
+guide's screens, FRAMES_PER_STEP frames each, at half size into assets/guides/<id>.mp4
+(MPEG-4 Part 2, which OpenCV's own FFmpeg writes and reads: a still screen repeated costs
+almost nothing after its first frame, about 50 kB a step). Run it again when the screens
 change (`scripts/dev videos`); the files are committed, so a kiosk needs none of this.
 """
 
@@ -36,8 +37,8 @@ def write_guides(tour: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for guide in GUIDES:
-        path = out / f"{guide.id}.avi"
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, SIZE)
+        path = out / guide.video.name
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), FPS, SIZE)
         for step in guide.steps:
             image = cv2.imread(str(shots[step.shot]))
             frame = np.ascontiguousarray(cv2.resize(image, SIZE, interpolation=cv2.INTER_AREA))

@@ -3,8 +3,8 @@ rate, into the same texture path as the camera (camera_feed.show_image); the cap
 the current step is shown under it, in the person's language, and read aloud when they
 asked to hear it. A touch on the picture pauses it, another one plays on.
 
-Decoding happens on the UI thread: the videos are 640x400 Motion-JPEG at two frames a
-second, about a millisecond a frame, so a worker thread would cost more than it saves.
+Decoding happens on the UI thread: the videos are 640x400 MPEG-4 at one frame a second,
+a few milliseconds a frame, so a worker thread would cost more than it saves.
 """
 
 from __future__ import annotations

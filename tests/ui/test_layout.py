@@ -205,12 +205,21 @@ def operator(d: Driver) -> None:
     d.app.go("operator")
 
 
+def portal(d: Driver) -> None:
+    d.app.go("portal")
+
+
+def guide_playing(d: Driver) -> None:
+    d.app.go("guide", id="portal")
+
+
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
                                            countdown, pin_pad, scan, scan_typing, status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
-                                           apply_receipt, operator, rate]
+                                           apply_receipt, operator, rate, portal,
+                                           guide_playing]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
