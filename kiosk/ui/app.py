@@ -116,6 +116,9 @@ class KioskApp(App):
         return self.root_layout
 
     def on_start(self) -> None:
+        from kiosk.access_point.session import sweep
+
+        sweep(self.services.config.portal_files_dir)  # what a crash left of a portal session
         self.screen.refresh()
         self.watchdog = UiWatchdog.start()  # systemd: READY=1 after the first frame, pings
         # after the first frame: the network check loads the HTTP stack

@@ -339,6 +339,12 @@ class Tour:
         self.shot("help")
         d.scroll_to_end()
         self.shot("help-end")
+        if d.find_all("help:guide:portal"):
+            d.tap("help:guide:portal")
+            self.driver.until(lambda: app.screen.video.texture is not None)
+            self.shot("guide-playing")
+            app.back()
+            d.frames()
         app.home()
         d.frames()
         if app.services.portal_offered:

@@ -21,7 +21,7 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "rate-thanks", "home-high-contrast", "detail-high-contrast",
             "home-high-contrast-large-text", "detail-high-contrast-large-text",
             "detail-reading-aloud", "home-speech-mode", "portal", "portal-camera",
-            "portal-paper-kept", "portal-open", "portal-ended"]
+            "portal-paper-kept", "portal-open", "portal-ended", "help-end", "guide-playing"]
 
 
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:

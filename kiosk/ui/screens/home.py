@@ -45,7 +45,8 @@ class HomeScreen(KioskScreen):
             portal = BigButton(
                 _("Submit on the public service portal") + "\n" + (
                     _("With the portal's own pages, on this screen") if online else offline),
-                t, lambda: self.nav.go("portal"), kind="secondary", action_id="home:portal")
+                t, lambda: self.nav.go("portal"), kind="secondary", height=t.mm(24),
+                action_id="home:portal")
             portal.enabled = online
             column.add_widget(portal)
         side_by_side = self.services.can_submit and not (t.portrait or t.large_text)
