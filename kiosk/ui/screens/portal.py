@@ -9,7 +9,6 @@ gone, and the screen says so.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from kivy.clock import Clock, ClockEvent
@@ -26,7 +25,7 @@ from kiosk.access_point.session import (
     unavailable_reason,
 )
 from kiosk.i18n import _
-from kiosk.ui.camera_feed import CameraFeed
+from kiosk.ui.camera_feed import CameraFeed, capture_page_later
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Text
 
@@ -225,18 +224,7 @@ class PortalScreen(KioskScreen):
             self.camera_note.text = _("The camera has no picture yet. Please wait a moment.")
             return
         self.camera_note.text = _("Looking for the page…")
-        frame = frame.copy()
-
-        def work() -> None:
-            from kiosk.scanner.page import capture_page
-
-            try:
-                result = capture_page(frame, max_bytes=PAGE_BYTES)
-            except ValueError:
-                result = None
-            Clock.schedule_once(lambda _: self._taken(result))
-
-        threading.Thread(target=work, name="portal-page", daemon=True).start()
+        capture_page_later(frame, PAGE_BYTES, self._taken)
 
     def _taken(self, result: Any) -> None:
         if self.mode != "camera":
