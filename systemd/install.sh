@@ -21,8 +21,8 @@ GROUPS_WANTED=(video render audio)
 
 # cage + seatd: the session; xwayland: Kivy's SDL2 draws through X; the X libraries SDL
 # loads at run time; Mesa for GL; zbar and mtdev for the scanner and Kivy; espeak-ng and
-# alsa-utils (aplay) for speech
-PACKAGES=(python3 python3-venv cage seatd xwayland
+# alsa-utils (aplay) for speech; chromium for the portal access point
+PACKAGES=(python3 python3-venv cage seatd xwayland chromium
           libx11-6 libx11-xcb1 libxext6 libxcursor1 libxi6 libxfixes3 libxrandr2 libxss1
           libgl1 libegl1 libgles2 libgl1-mesa-dri libzbar0 libmtdev1 xkb-data
           fonts-dejavu-core ca-certificates espeak-ng alsa-utils)
@@ -233,9 +233,15 @@ fi
 if [ "$INSTALL_PACKAGES" = 1 ]; then
     install_packages
 fi
+install_portal_policy() {
+    say "portal browser policy (kiosk portal-policy --install)"
+    run "$VENV/bin/kiosk" portal-policy --install --config "$ETC/kiosk.toml"
+}
+
 create_user
 install_app
 write_config
+install_portal_policy
 install_units
 
 if [ "$DRY_RUN" = 1 ]; then

@@ -114,12 +114,11 @@ def test_portal_policy_command_prints_the_policy(tmp_path: Path) -> None:
                            "--config", str(path)], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["URLBlocklist"] == ["*"]
+    printed = json.loads(done.stdout)
+    assert printed["URLBlocklist"] == ["*"]
     done = subprocess.run([sys.executable, "-m", "kiosk.cli.main", "portal-policy",
                            "--install", "--config", str(path)], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert json.loads((tmp_path / "policies" / "kiosk-portal.json").read_text()) == \
-        json.loads(subprocess.run([sys.executable, "-m", "kiosk.cli.main", "portal-policy",
-                                   "--config", str(path)], capture_output=True, text=True,
-                                  timeout=60).stdout)
+    installed = tmp_path / "policies" / "kiosk-portal.json"
+    assert json.loads(installed.read_text(encoding="utf-8")) == printed

@@ -794,7 +794,7 @@ def check_portal_browser(config: Config) -> Check:
     problem = policy_problem(config)
     if problem:
         return Check("portal browser", "warn", f"{version or browser}; {problem}: the kiosk "
-                     "does not offer the portal", "as root: kiosk portal-policy --install")
+                     "does not open the portal", "as root: kiosk portal-policy --install")
     hosts = len(allowed_hosts(config))  # the installed policy's, as it matches the config
     return Check("portal browser", "pass", f"{version or browser}; policy in place "
                                            f"({hosts} allowed hosts, no dev tools, "

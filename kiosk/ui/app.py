@@ -49,7 +49,9 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "apply": ("kiosk.ui.screens.apply", "ApplyScreen"),
            "operator": ("kiosk.ui.screens.operator", "OperatorScreen"),
            "rate": ("kiosk.ui.screens.rating", "RatingScreen"),
-           "queue": ("kiosk.ui.screens.queue", "QueueScreen")}
+           "queue": ("kiosk.ui.screens.queue", "QueueScreen"),
+           "portal": ("kiosk.ui.screens.portal", "PortalScreen"),
+           "guide": ("kiosk.ui.screens.guide", "GuideScreen")}
 TIDY_SECONDS = 4.0  # after a reset, once the screen has settled (scroll effects and fades)
 GIVE_BACK_SECONDS = 0.5  # a few frames, in which Kivy deletes the dead textures' GL storage
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
@@ -156,6 +158,9 @@ class KioskApp(App):
         run_quietly(self.services.config.display.wake_command)
 
     def on_start(self) -> None:
+        from kiosk.access_point.session import sweep
+
+        sweep(self.services.config.portal_files_dir)  # what a crash left of a portal session
         self.screen.refresh()
         self.watchdog = UiWatchdog.start()  # systemd: READY=1 after the first frame, pings
         # after the first frame: the network check loads the HTTP stack

@@ -82,3 +82,24 @@ def show_image(view: Image, image: Any) -> None:
     texture.blit_buffer(np.ascontiguousarray(image).tobytes(), colorfmt="bgr",
                         bufferfmt="ubyte")
     view.canvas.ask_update()
+
+
+def capture_page_later(frame: np.ndarray, max_bytes: int,
+                       done: Callable[[Any], None]) -> None:
+    """Find, straighten and compress the page in `frame` off the UI thread (it takes a
+    second or more), then call `done` on the UI thread with the PageResult, or None when no
+    page was found."""
+    import threading
+
+    frame = frame.copy()  # the camera goes on writing into its own
+
+    def work() -> None:
+        from kiosk.scanner.page import capture_page
+
+        try:
+            result = capture_page(frame, max_bytes=max_bytes)
+        except ValueError:
+            result = None
+        Clock.schedule_once(lambda _: done(result))
+
+    threading.Thread(target=work, name="page-capture", daemon=True).start()

@@ -62,3 +62,9 @@ class NetworkStatus:
         if self.up:
             return N_("For the counter of your errand")
         return N_("Needs the network, which is down now")
+
+    @property
+    def portal_note(self) -> str:
+        if self.up:
+            return N_("With the portal's own pages, on this screen")
+        return N_("Needs the network, which is down now")

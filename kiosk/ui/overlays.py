@@ -8,7 +8,7 @@ Each is given the layer it goes on, the current theme and callbacks for what it 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.animation import Animation
 from kivy.clock import Clock
@@ -23,6 +23,9 @@ from kiosk.i18n import N_, _
 from kiosk.ui.theme import Theme
 from kiosk.ui.tile import pictogram
 from kiosk.ui.widgets import BigButton, Surface, Text
+
+if TYPE_CHECKING:
+    from kiosk.ui.guide_player import GuideVideo
 
 # shown in both languages at once, whatever the current one, so it is not translated
 BOTH_LANGUAGES_HINT = "Chạm vào màn hình để bắt đầu · Touch the screen to start"
@@ -135,7 +138,10 @@ class AttractLoop(Overlay):
                          bold=True, halign="center")
         self.hint = Text(BOTH_LANGUAGES_HINT, size=t.text_body, color=(1, 1, 1, 1),
                          halign="center")
-        box.add_widget(holder)
+        # the guidance videos show what the kiosk does; without them, a picture a message
+        self.video = self._guide_video(box)
+        if self.video is None:
+            box.add_widget(holder)
         box.add_widget(self.line)
         box.add_widget(self.hint)
         hold = self.hold_seconds()
@@ -156,6 +162,30 @@ class AttractLoop(Overlay):
         self.cycle = Clock.schedule_interval(lambda _dt: self.next_message(), 4.0)
         self._pulse()
 
+    def _guide_video(self, box: BoxLayout) -> GuideVideo | None:
+        """The guidance videos, one after another and silent, above the invitation, with
+        their captions (the first touch ends the loop, as anywhere on it)."""
+        from kiosk.guides import available
+        from kiosk.ui.guide_player import GuideVideo
+
+        t = self.theme()
+        self.guides = available()
+        if not self.guides:
+            return None
+        caption = Text("", size=t.text_body, color=(1, 1, 1, 1), halign="center")
+        video = GuideVideo(self.guides[0], size_hint_y=None, height=int(t.height * 0.4),
+                           on_step=lambda text: setattr(caption, "text", text),
+                           on_end=self._next_guide)
+        box.add_widget(video)
+        box.add_widget(caption)
+        video.play()
+        return video
+
+    def _next_guide(self) -> None:
+        if self.video is not None and self.visible:
+            following = self.guides.index(self.video.guide) + 1
+            self.video.show_guide(self.guides[following % len(self.guides)])
+
     def next_message(self) -> None:
         """The next invitation (every few seconds while the loop is up)."""
         self.step = (self.step + 1) % len(self.MESSAGES)
@@ -172,6 +202,8 @@ class AttractLoop(Overlay):
     def hide(self) -> None:
         if self.visible:
             self.cycle.cancel()
+            if self.video is not None:
+                self.video.stop()
         super().hide()
 
 

@@ -195,6 +195,14 @@ class KioskServices:
         key)."""
         return bool(self.config.kiosk.agency and self.config.outbox.key)
 
+    @property
+    def portal_offered(self) -> bool:
+        """The portal access point is on and its browser installed (whether its policy is
+        in place, the portal screen and `kiosk doctor` say)."""
+        from kiosk.access_point.session import browser_path
+
+        return self.config.access_point.enabled and browser_path(self.config) is not None
+
     def start_draft(self, procedure: Procedure) -> Draft:
         from kiosk.submission.draft import Draft
 

@@ -142,6 +142,49 @@ class Tour:
                 app.services.config, scanner=dataclasses.replace(scanner, camera="0"))
             (self.out / "receipt.avi").unlink(missing_ok=True)
 
+    def _portal(self, app: KioskApp) -> None:
+        """"Nộp hồ sơ trên Cổng dịch vụ công": the screen before (with a page photographed
+        from a demo video), the kiosk while the browser has the screen, and after. The
+        browser is a stand-in process (Chromium cannot be pictured offscreen) and the
+        policy goes to a folder of the tour's own."""
+        from kiosk.access_point.policy import install_policy
+        from support.document_photos import document_photo
+        from support.receipt_image import write_video
+
+        d = self.driver
+        kept = app.services.config
+        stand_in = self.out / "browser-stand-in"
+        stand_in.write_text("#!/bin/sh\nexec sleep 60\n")
+        stand_in.chmod(0o755)
+        video = write_video(self.out / "paper.avi",
+                            [document_photo("cluttered", 3).image] * 40)
+        with tempfile.TemporaryDirectory(prefix="kiosk-tour-portal-") as folder:
+            app.services.config = dataclasses.replace(
+                kept, scanner=dataclasses.replace(kept.scanner, camera=str(video)),
+                access_point=dataclasses.replace(
+                    kept.access_point, browser=str(stand_in),
+                    policy_dir=str(Path(folder) / "policies"),
+                    files_dir=str(Path(folder) / "files")))
+            install_policy(app.services.config)
+            try:
+                d.tap("home:portal")
+                self.shot("portal")
+                d.tap("portal:photo")
+                self.driver.until(lambda: app.screen.preview.texture is not None)
+                self.shot("portal-camera")
+                d.tap("portal:take")
+                self.driver.until(lambda: app.screen.mode == "start")
+                self.shot("portal-paper-kept")
+                d.tap("portal:national")
+                self.shot("portal-open")
+                d.tap("portal:end")
+                self.shot("portal-ended")
+            finally:
+                app.reset_session()  # ends the stand-in and the camera
+                app.services.config = kept
+                stand_in.unlink(missing_ok=True)
+                video.unlink(missing_ok=True)
+
     def _type_code(self, app: KioskApp, code: str) -> None:
         """"Check my dossier", typing instead of scanning: the code typed, not yet sent."""
         app.go("scan")
@@ -371,6 +414,20 @@ class Tour:
         d.frames()
         d.tap("home:help")
         self.shot("help")
+        d.scroll_to_end()
+        self.shot("help-end")
+        if d.find_all("help:guide:portal"):
+            d.tap("help:guide:portal")
+            self.driver.until(lambda: app.screen.video.texture is not None)
+            self.shot("guide-playing")
+            app.back()
+            d.frames()
+        app.home()
+        d.frames()
+        if app.services.portal_offered:
+            self._portal(app)
+        app.go("help")
+        d.frames()
         d.tap("help:call_staff")
         self.driver.until(lambda: app.screen.caller.state == "called", 10)
         self.shot("help-staff-called")

@@ -275,6 +275,14 @@ def help_staff_called(d: Driver) -> None:
     d.app.screen.refresh()
 
 
+def portal(d: Driver) -> None:
+    d.app.go("portal")
+
+
+def guide_playing(d: Driver) -> None:
+    d.app.go("guide", id="portal")
+
+
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
                                            countdown, pin_pad, scan, scan_typing, status,
@@ -282,7 +290,8 @@ SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, d
                                            apply_step("papers"), apply_step("review"),
                                            apply_receipt, apply_receipt_fee, status_fee,
                                            operator, rate, operator_staff_calls,
-                                           queue_areas, queue_ticket, help_staff_called]
+                                           queue_areas, queue_ticket, help_staff_called,
+                                           portal, guide_playing]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -25,7 +25,8 @@ EXPECTED = ["home", "browse", "search-empty", "search-typed", "search-keyboard-m
             "detail-reading-aloud", "home-speech-mode", "queue-areas", "queue-ticket",
             "queue-offline", "help-staff-called", "help-staff-call-offline",
             "operator-staff-calls", "detail-printed", "detail-printer-fault",
-            "apply-receipt-printed", "status-fee-vietqr"]
+            "apply-receipt-printed", "status-fee-vietqr", "portal", "portal-camera",
+            "portal-paper-kept", "portal-open", "portal-ended", "help-end", "guide-playing"]
 # the printed tickets' pictures, as wide as the paper
 TICKETS = ["ticket-checklist.png", "ticket-receipt.png", "ticket-queue.png"]
 
@@ -40,7 +41,7 @@ LONG = "1.001978"  # the demo's longest procedure, about 40 kB of text
 def test_the_tour_writes_every_screen_at_the_given_size(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "support.render_tour", "--out",
                            str(tmp_path), "--size", "1280x800", "--procedure", LONG],
-                          capture_output=True, text=True, timeout=600, env=TOUR_ENV)
+                          capture_output=True, text=True, timeout=1500, env=TOUR_ENV)
     assert done.returncode == 0, done.stderr
     shots = sorted(tmp_path.glob("*.png"))
     names = [p.stem.split("-", 1)[1] for p in shots]

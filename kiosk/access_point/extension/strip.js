@@ -21,13 +21,13 @@
     }
   };
 
-  const button = (text, id, onPress) => {
+  const button = (text, id, onPress, colour = "#b71c1c") => {
     const b = document.createElement("button");
     b.id = id;
     b.textContent = text;
     b.style.cssText = "font: bold 24px sans-serif; min-height: 64px; min-width: 200px;" +
       "margin: 0 8px; padding: 0 24px; border: 0; border-radius: 8px; cursor: pointer;" +
-      "background: #b71c1c; color: #fff;";
+      "background: " + colour + "; color: #fff;";
     b.addEventListener("click", (event) => { event.stopPropagation(); onPress(); });
     return b;
   };
@@ -60,7 +60,7 @@
       line.id = "kiosk-idle-text";
       warning.appendChild(line);
       const row = document.createElement("div");
-      row.appendChild(button(settings.texts.more, "kiosk-more", touched));
+      row.appendChild(button(settings.texts.more, "kiosk-more", touched, "#1565c0"));
       row.appendChild(button(settings.texts.end, "kiosk-idle-end", end));
       warning.appendChild(row);
       document.documentElement.appendChild(warning);

@@ -28,6 +28,8 @@ class Navigator(Protocol):
     def leave(self, restart: bool) -> None:
         """The operator's way out: restart the kiosk, or leave it for the desktop."""
 
+    def keep_going(self) -> None: ...  # counts as a touch (the idle time-out starts again)
+
 
 class KioskScreen(Screen):
     """A screen built in code from the current language and theme.

@@ -50,6 +50,24 @@ class HelpScreen(KioskScreen):
                 "screen: hold a finger still anywhere on it for {n} seconds. Then each "
                 "screen is read out, a button says its name when touched, and touching it "
                 "again chooses it. Hold a finger still again to stop.").format(n=hold)))
+        if self.services.portal_offered:
+            column.add_widget(self.heading(_("Submit on the public service portal")))
+            column.add_widget(self.body(_(
+                "Without a smartphone, you can submit on the public service portal here: "
+                "the kiosk opens it on this screen, with the papers you photograph here "
+                "ready to upload. Touch “End” at the top when you are done.")))
+            column.add_widget(BigButton(_("Submit on the public service portal"), t,
+                                        lambda: self.nav.go("portal"), kind="secondary",
+                                        action_id="help:portal"))
+        from kiosk.guides import available
+
+        guides = available()
+        if guides:
+            column.add_widget(self.heading(_("Guidance videos")))
+            for g in guides:
+                column.add_widget(BigButton(_(g.title), t,
+                                            lambda gid=g.id: self.nav.go("guide", id=gid),
+                                            kind="secondary", action_id=f"help:guide:{g.id}"))
         column.add_widget(self.heading(_("Opening hours")))
         column.add_widget(self.body(help_config.opening_hours or
                                     _("Ask at the reception desk.")))
