@@ -78,6 +78,8 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=WARMUP,
                         help=f"actions before the reference level (default {WARMUP})")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--minutes", type=float, default=0,
+                        help="stop after this much wall time, whatever --actions says")
     parser.add_argument("--leave", type=float, default=LEAVE,
                         help=f"chance per action that the person walks away (default {LEAVE})")
     parser.add_argument("--size", default="1280x800", help="window size (default 1280x800)")
@@ -288,6 +290,8 @@ def child(args: argparse.Namespace) -> None:
                 if grown:
                     print("        grown since the warm-up: " + ", ".join(
                         f"{name.rsplit('.', 1)[-1]} +{n}" for name, n in grown), flush=True)
+            if args.minutes and time.monotonic() - started > args.minutes * 60:
+                break
         elif rng.random() < args.leave:
             app.tidy_seconds = args.quiet
             leaves += 1
