@@ -10,15 +10,14 @@ keeps the resident size flat across sessions.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 
 
 def _libc_trim() -> object | None:
-    name = ctypes.util.find_library("c")
+    # the symbols this process already has: ctypes.util.find_library("c") would run
+    # ldconfig in a subprocess, before the kiosk's first frame
     try:
-        libc = ctypes.CDLL(name) if name else None
-        return getattr(libc, "malloc_trim", None)
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
     except OSError:
         return None
 
