@@ -99,7 +99,7 @@ class KioskApp(App):
                              on_speak=self.speech.read_or_stop if speaks else None,
                              on_rate=self.speech.change_rate if speaks else None)
         self.screens = ScreenManager(transition=NoTransition())
-        self.screens.add_widget(self._left_behind(HomeScreen("home", self, self.services)))
+        self.screens.add_widget(HomeScreen("home", self, self.services))
         shell.add_widget(self.header)
         shell.add_widget(self.screens)
         self.root_layout.add_widget(shell)
@@ -151,20 +151,8 @@ class KioskApp(App):
         if not self.screens.has_screen(name):
             module, cls = SCREENS[name]
             screen = getattr(importlib.import_module(module), cls)(name, self, self.services)
-            self.screens.add_widget(self._left_behind(screen))
+            self.screens.add_widget(screen)
         return self.screens.get_screen(name)  # type: ignore[return-value]
-
-    def _left_behind(self, screen: KioskScreen) -> KioskScreen:
-        screen.fbind("on_leave", self._let_go)
-        return screen
-
-    @staticmethod
-    def _let_go(screen: KioskScreen) -> None:
-        """A screen rebuilds everything it shows on entering (`refresh`), so the tree it
-        showed can go when it is left: its label textures, images and camera preview do
-        not wait in memory for the person to come back, or for the session's end."""
-        if screen.manager is None or screen.manager.current != screen.name:
-            screen.clear_widgets()
 
     def _show(self, name: str, params: dict[str, Any]) -> None:
         self.speech.screen_changed()

@@ -103,24 +103,6 @@ def test_after_a_session_no_widget_keeps_what_was_typed(driver: Driver) -> None:
     assert driver.alive_with_text("ket hon") == []
 
 
-def test_a_screen_left_lets_go_of_what_it_showed_and_rebuilds_on_return(
-        driver: Driver) -> None:
-    app = driver.app
-    driver.tap("home:browse")
-    browse = app.screen
-    assert browse.children
-    fields = [str(w.action_id) for w in driver.widgets()
-              if str(getattr(w, "action_id", "")).startswith("field:")]
-    driver.tap(fields[0])  # a field chosen: the screen rebuilt with its procedures
-    driver.tap("nav:home")
-    driver.frames()
-    # its labels' textures go with the tree, not at the end of the session
-    assert app.screen.name == "home" and browse.children == []
-    driver.tap("home:browse")
-    assert app.screen is browse and browse.children
-    assert driver.exists(fields[0])
-
-
 def test_escape_alt_f4_and_close_requests_do_not_exit(driver: Driver) -> None:
     assert Window.dispatch("on_keyboard", 27, 0, "", []) is True
     assert Window.dispatch("on_keyboard", 285, 0, "", ["alt"]) is True
