@@ -10,16 +10,15 @@ keeps the resident size flat across sessions.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 from collections.abc import Callable
 
 
 def _libc_trim() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
+    # the symbols this process already has: ctypes.util.find_library("c") would run
+    # ldconfig in a subprocess, before the kiosk's first frame
     try:
-        libc = ctypes.CDLL(name) if name else None
-        return getattr(libc, "malloc_trim", None)
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
     except OSError:
         return None
 

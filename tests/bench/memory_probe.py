@@ -153,16 +153,25 @@ def _kind_of_mapping(name: str) -> str:
     if name.startswith("["):
         return name
     base = name.rsplit("/", 1)[-1]
-    for key, kind in (("LLVM", "LLVM (llvmpipe's compiler)"),
-                      ("dri", "Mesa drivers"), ("gallium", "Mesa drivers"),
-                      ("libGL", "GL/EGL libraries"), ("libEGL", "GL/EGL libraries"),
-                      ("python", "Python"), ("cv2", "OpenCV"), ("opencv", "OpenCV"),
-                      ("pdfium", "PDF renderer"), ("mupdf", "PDF renderer"),
-                      ("fitz", "PDF renderer"), ("numpy", "numpy"), ("SDL", "SDL"),
-                      ("kivy", "Kivy"), ("zbar", "zbar"), (".ttf", "fonts"),
-                      (".otf", "fonts"), ("memfd:", "memfd (shared buffers)")):
-        if key in base or key in name:
+    if base.endswith((".ttf", ".otf")):
+        return "fonts"
+    if base.startswith("memfd:"):
+        return "memfd (shared buffers)"
+    # a package's own libraries, by the folder they are in
+    for folder, kind in (("/cv2", "OpenCV"), ("/opencv", "OpenCV"), ("/numpy", "numpy"),
+                         ("/kivy", "Kivy"), ("/pypdfium2", "PDF renderer (pdfium)"),
+                         ("/zxingcpp", "zxing"), ("/PIL", "Pillow"), ("/pillow", "Pillow"),
+                         ("/cryptography", "cryptography")):
+        if folder in name:
             return kind
+    for key, kind in (("LLVM", "LLVM (llvmpipe's compiler)"), ("_dri", "Mesa drivers"),
+                      ("gallium", "Mesa drivers"), ("libGL", "GL/EGL libraries"),
+                      ("libEGL", "GL/EGL libraries"), ("libpython", "Python"),
+                      ("python3", "Python"), ("SDL", "SDL"), ("zbar", "zbar")):
+        if key in base:
+            return kind
+    if "site-packages" in name:
+        return "other Python extensions"
     if ".so" in base:
         return "other shared libraries"
     return "other files"

@@ -1,0 +1,19 @@
+"""The `kiosk` command's entry point: the UI's commands first set up their memory
+allocator (kiosk/system/allocator.py), before the rest of the CLI is imported and before
+any thread starts: glibc fixes its arena limit once threads need more arenas."""
+
+from __future__ import annotations
+
+import sys
+
+UI_COMMANDS = ("run", "demo")  # long-running: the allocator matters there
+
+
+def main() -> int:
+    if sys.argv[1:2] and sys.argv[1] in UI_COMMANDS:
+        from kiosk.system.allocator import limit_arenas
+
+        limit_arenas()
+    from kiosk.cli.main import main as cli
+
+    return cli()

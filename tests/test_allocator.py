@@ -1,0 +1,71 @@
+"""`kiosk run` and `kiosk demo` limit glibc's malloc to two arenas before any thread
+starts (kiosk/system/allocator.py): real processes and threads, arenas counted by glibc's
+own malloc_info."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.system.allocator import ARENAS, limit_arenas
+
+# eight threads alive at once, each allocating from malloc (10 kB: below mmap's threshold)
+# once the limit was set, or not; then glibc's count of its arenas
+PROBE = """
+import ctypes, sys, threading
+if sys.argv[1] == "limit":
+    from kiosk.system.allocator import limit_arenas
+    assert limit_arenas()
+import os
+print(os.environ.get("MALLOC_ARENA_MAX", ""))
+together = threading.Barrier(8)
+kept = []
+def work():
+    together.wait()
+    kept.append([bytes(10_000) for _ in range(50)])
+    together.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+libc = ctypes.CDLL(None)
+libc.open_memstream.restype = ctypes.c_void_p
+libc.open_memstream.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_size_t)]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+buf, size = ctypes.c_char_p(), ctypes.c_size_t()
+stream = libc.open_memstream(ctypes.byref(buf), ctypes.byref(size))
+libc.malloc_info(0, stream)
+libc.fclose(stream)
+print(ctypes.string_at(buf, size.value).decode().count("<heap nr="))
+"""
+
+
+def glibc() -> bool:
+    return hasattr(ctypes.CDLL(None), "gnu_get_libc_version")
+
+
+def arenas_with(how: str) -> tuple[str, int]:
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    done = subprocess.run([sys.executable, "-c", PROBE, how], env=env, capture_output=True,
+                          text=True, timeout=60, check=True)
+    variable, count = done.stdout.split()[:2] if how == "limit" else ("", done.stdout.split()[0])
+    return variable, int(count)
+
+
+def test_the_limit_holds_for_threads_started_after_it() -> None:
+    if not glibc():
+        pytest.skip("not glibc: the kiosk leaves other C libraries' malloc as it is")
+    variable, limited = arenas_with("limit")
+    _, default = arenas_with("default")
+    assert variable == str(ARENAS)  # and the processes it starts inherit it
+    assert limited <= ARENAS < default  # without it, each thread got an arena of its own
+
+
+def test_an_operators_choice_in_the_environment_is_kept() -> None:
+    environ = {"MALLOC_ARENA_MAX": "4"}
+    assert limit_arenas(environ) is False
+    assert environ == {"MALLOC_ARENA_MAX": "4"}
