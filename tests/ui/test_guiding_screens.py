@@ -18,8 +18,6 @@ from kiosk import i18n
 from kiosk.scanner.framing import Hint
 from kiosk.ui.camera_arrow import Arrow
 from kiosk.ui.code_pad import CodePad
-from kiosk.ui.formatting import plural
-from kiosk.ui.screens.apply.papers import PAPERS_LEFT
 from kiosk.ui.screens.scan import HINTS
 
 PROCEDURE = "1.001193"  # Đăng ký khai sinh: online, three cases
@@ -133,7 +131,8 @@ def test_the_form_is_whole_and_the_reasons_are_on_the_buttons(driver: Driver) ->
     assert i18n._("Still needed") not in texts(driver)
     missing = len(draft.missing_documents())
     assert missing and not driver.find("apply:next").enabled
-    reason = i18n._(plural(missing, *PAPERS_LEFT)).format(n=missing)
+    reason = i18n.ngettext("{n} paper still to answer", "{n} papers still to answer",
+                           missing).format(n=missing)
     assert reason in driver.find("apply:next").text
     for i in draft.missing_documents():
         driver.tap(f"paper:bring:{i}")
