@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.guides import FRAMES_PER_STEP, GUIDES, SIZE, guide
 
-TOUR = Path(__file__).resolve().parents[1] / "kiosk" / "ui" / "tour.py"
+TOUR = Path(__file__).resolve().parent / "support" / "tour.py"  # the tour: test tooling
 
 
 def test_every_step_is_a_screen_of_the_tour() -> None:
