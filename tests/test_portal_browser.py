@@ -181,9 +181,12 @@ def test_kiosk_policy_refuses_devtools_and_the_idle_time_out_ends_the_browser(
     wrapper, theirs, ours = pipe_browser(tmp_path)
     devtools = DevTools(*ours)
     # seconds instead of minutes, so that the strip's own time-out ends it while we wait
+    # (below what a config file may say, so set past the section's own check)
+    session_section = dataclasses.replace(config.session)
+    object.__setattr__(session_section, "idle_seconds", 1)
+    object.__setattr__(session_section, "countdown_seconds", 1)
     quick = dataclasses.replace(
-        config, session=dataclasses.replace(config.session, idle_seconds=1,
-                                            countdown_seconds=1),
+        config, session=session_section,
         access_point=dataclasses.replace(config.access_point, browser=str(wrapper)))
     session = start_portal(quick, allowed.url(ALLOWED_HOST), TEXTS,
                            extra_args=["--headless", "--remote-debugging-pipe",

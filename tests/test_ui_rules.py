@@ -107,7 +107,8 @@ def test_values_are_written_for_people() -> None:
         assert copies_text(Component("Tờ khai", 1, 2)) == "1 bản chính, 2 bản sao"
         i18n.set_language("en")
         assert processing_time(Channel("online", 1, "working_day")) == "1 working day"
-        assert processing_time(Channel("online", 0.5, "working_day")) == "0.5 working day"
+        # a fraction takes the plural, as English writes it
+        assert processing_time(Channel("online", 0.5, "working_day")) == "0.5 working days"
         assert copies_text(Component("Form", 1, 2)) == "1 original, 2 copies"
         assert channel_fees(Channel("postal", 3, "day", fees=(Fee("le_phi", 2000),
                                                               Fee("le_phi", None)))) \

@@ -111,7 +111,8 @@ def test_the_form_is_whole_and_the_reasons_are_on_the_buttons(driver: Driver) ->
     next_button = driver.find("apply:next")
     assert not next_button.enabled
     required = sum(f.required for f in draft.fields)
-    assert i18n._("{n} boxes still to fill in").format(n=required) in next_button.text
+    assert i18n.ngettext("{n} box still to fill in", "{n} boxes still to fill in",
+                         required).format(n=required) in next_button.text
     for name, value in (("full_name", "TRAN VAN BINH"), ("citizen_id", "025190077001"),
                         ("date_of_birth", "05091990"), ("phone", "0912345678"),
                         ("address", "xom Dong, xa Minh Khai")):

@@ -19,6 +19,17 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "assets" / "demo" / "samples" / "HT-TK-KHAI-SINH.pdf"
 
 
+@pytest.fixture(autouse=True)
+def portrait(driver: Driver) -> None:
+    """A portrait window: a page opens whole there (zoom 1), which these tests count from
+    (a landscape one opens a portrait page at its width; the driver fixture puts the
+    window's size back)."""
+    from kivy.core.window import Window
+
+    Window.size = (1080, 1920)
+    driver.settle()
+
+
 def show(driver: Driver, path: Path) -> PdfViewer:
     """Open `path` in the viewer from a procedure's page, as the form buttons do."""
     driver.app.go("detail", code="1.001193")
