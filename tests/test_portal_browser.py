@@ -115,14 +115,13 @@ def test_portal_opens_allowed_hosts_refuses_others_and_ends_on_ket_thuc(
         assert wait_until(lambda: devtools.evaluate(
             "document.getElementById('kiosk-end')?.textContent") == "Kết thúc", 10)
         before = list(blocked.requests)
+        # (the browser's own pages, chrome://settings and the like, are not covered by
+        # `*`: blocking them closed the browser's DevTools pipe; see docs/deploy.md)
         for url in (blocked.url(BLOCKED_HOST), "file:///etc/passwd",
                     blocked.url("127.0.0.1")):
             answer = devtools.call("Page.navigate", {"url": url})["result"]
             assert answer.get("errorText") == "net::ERR_BLOCKED_BY_ADMINISTRATOR", url
         assert blocked.requests == before == []  # refused before any request left
-        # the browser's own pages (settings, where the policy could be looked at) neither
-        devtools.call("Page.navigate", {"url": "chrome://settings/"})
-        assert devtools.evaluate("document.title + '|' + !!document.body") == "|false"
         devtools.call("Page.navigate", {"url": allowed.url(ALLOWED_HOST, "/login")})
         assert wait_until(lambda: _loaded(devtools, "allowed page"), 15)
         assert wait_until(lambda: devtools.evaluate("!!document.getElementById('kiosk-end')"),
