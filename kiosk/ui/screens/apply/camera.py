@@ -3,18 +3,15 @@ before it is kept."""
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
-import numpy as np
-from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.submission.draft import Draft
-from kiosk.ui.camera_feed import CameraFeed, show_image
+from kiosk.ui.camera_feed import CameraFeed, capture_page_later, show_image
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView
 from kiosk.ui.widgets import BigButton, Text
@@ -83,18 +80,7 @@ class CameraStep(StepView):
             self.camera_note.text = _("The camera has no picture yet. Please wait a moment.")
             return
         self.camera_note.text = _("Looking for the page…")
-        frame = frame.copy()
-        threading.Thread(target=self._capture, args=(frame,), name="page-capture",
-                         daemon=True).start()
-
-    def _capture(self, frame: np.ndarray) -> None:
-        from kiosk.scanner.page import capture_page
-
-        try:
-            result = capture_page(frame, max_bytes=PAGE_BYTES)
-        except ValueError:
-            result = None
-        Clock.schedule_once(lambda _: self._taken(result))
+        capture_page_later(frame, PAGE_BYTES, self._taken)
 
     def _taken(self, result: PageResult | None) -> None:
         flow = self.flow
