@@ -43,7 +43,7 @@ def test_a_guide_plays_from_help_with_captions_pause_and_listening(driver: Drive
 def test_the_attract_loop_plays_the_guides_one_after_another(driver: Driver) -> None:
     app = driver.app
     app.idle.last_touch -= app.idle.attract_seconds + 1
-    app._every_second(0)
+    app.tick()
     video = app.attract.video
     assert app.attract.visible and video is not None
     first = video.guide

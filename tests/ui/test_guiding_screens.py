@@ -49,7 +49,7 @@ def test_the_scan_screen_says_what_the_camera_sees(driver: Driver, tmp_path: Pat
             driver.app.go("scan")
             screen = driver.app.screen
             assert driver.until(lambda: screen.hint == hint)  # noqa: B023
-            driver.frames()
+            driver.settle()
             assert screen.camera_state.text == i18n._(HINTS[hint])
 
 
@@ -59,7 +59,7 @@ def test_an_arrow_points_to_where_the_camera_is_and_none_when_not_said(
                                 ("", None)):
         with scanner(driver, camera_position=position):
             driver.app.go("scan")
-            driver.frames()
+            driver.settle()
             arrows = [w for w in driver.widgets() if isinstance(w, Arrow)]
             assert [a.direction for a in arrows] == ([direction] if direction else [])
             assert (i18n._("The camera is here") in texts(driver)) == bool(direction)
@@ -85,7 +85,7 @@ def test_the_detail_says_time_fee_and_place_first_and_where_to_go_when_not_onlin
         driver: Driver) -> None:
     app = driver.app
     app.go("detail", code=NOT_ONLINE)
-    driver.frames()
+    driver.settle()
     shown = texts(driver)
     summary = next(w for w in driver.widgets()
                    if str(getattr(w, "text", "")).startswith("[b]" + i18n._("Time")))
@@ -101,7 +101,7 @@ def test_the_detail_says_time_fee_and_place_first_and_where_to_go_when_not_onlin
 def test_the_form_is_whole_and_the_reasons_are_on_the_buttons(driver: Driver) -> None:
     app = driver.app
     app.go("apply", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     draft = app.services.draft
     boxes = [f"field:{f.name}" for f in draft.fields]
     assert all(driver.exists(box) for box in boxes)  # every box at once
@@ -118,6 +118,7 @@ def test_the_form_is_whole_and_the_reasons_are_on_the_buttons(driver: Driver) ->
                         ("address", "xom Dong, xa Minh Khai")):
         driver.tap(f"field:{name}")
         driver.type(value)
+    driver.settle()  # the last key's check of the form runs on the next frame
     assert driver.find("apply:next").enabled
     driver.tap("apply:next")
     # no Vietnamese marks: asked, and "add the marks" goes back to the name

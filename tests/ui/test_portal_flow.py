@@ -49,7 +49,7 @@ def test_portal_opens_holds_the_kiosk_and_ends_wiped(portal: Driver) -> None:
     # the kiosk's own idle time-out waits while the browser has the screen
     app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
     screen._check(1.0)
-    app._every_second(1.0)
+    app.tick()
     assert app.screens.current == "portal" and screen.session is session
     portal.tap("portal:end")
     assert screen.mode == "ended" and not session.running

@@ -44,7 +44,7 @@ def panel(driver: Driver, action: str) -> PrintPanel:
 
 def test_without_a_printer_there_is_no_print_button(driver: Driver) -> None:
     driver.app.go("detail", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     assert not [w for w in driver.widgets() if getattr(w, "action_id", "") == "detail:print"]
 
 
@@ -52,7 +52,7 @@ def test_the_checklist_prints_and_a_printer_gone_points_to_the_qr(driver: Driver
                                                                   printing: Path) -> None:
     app = driver.app
     app.go("detail", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     driver.tap("detail:print")
     printed = panel(driver, "detail:print")
     assert driver.until(lambda: printed.state is not None)
@@ -68,7 +68,7 @@ def test_the_checklist_prints_and_a_printer_gone_points_to_the_qr(driver: Driver
     printing.unlink()
     printing.parent.rename(printing.parent.with_name("gone"))  # the printer's path is gone
     app.go("detail", code=PROCEDURE)
-    driver.frames()
+    driver.settle()
     driver.tap("detail:print")
     failed = panel(driver, "detail:print")
     assert driver.until(lambda: failed.state is not None)
@@ -96,7 +96,7 @@ def test_the_fee_shows_as_vietqr_for_this_centre_s_dossiers_only(driver: Driver)
     paid = next(d for d in dossiers if d.fee_paid)
 
     app.go("status", view=describe(ours, today, here_agency=agency))
-    driver.frames()
+    driver.settle()
     [text] = fee_qrs(driver)
     payment = parse(text)
     config = app.services.config.payment
@@ -104,11 +104,11 @@ def test_the_fee_shows_as_vietqr_for_this_centre_s_dossiers_only(driver: Driver)
         config.bank_bin, config.account, ours.fee, ours.code)
 
     app.go("status", view=describe(theirs, today, here_agency=agency))
-    driver.frames()
+    driver.settle()
     assert fee_qrs(driver) == []
 
     app.go("status", view=describe(paid, today, here_agency=agency))
-    driver.frames()
+    driver.settle()
     assert fee_qrs(driver) == []
     words = [getattr(w, "text", "") for w in driver.widgets()]
     assert any("đã nộp" in str(t) for t in words)

@@ -101,12 +101,12 @@ def test_without_the_central_api_there_is_no_number_and_the_desk_is_named(
         driver: Driver) -> None:
     app = driver.app
     with central_api_gone(driver, says_online=False):
-        app._every_second(0)
+        app.tick()
         app.home()
-        driver.frames()
+        driver.settle()
         assert not driver.find("home:queue").enabled
         app.go("queue")
-        driver.frames()
+        driver.settle()
         assert app.screen.state == "unavailable" and app.screen.ticket is None
         assert i18n._("Queue numbers need the network, which is down now.") in texts(driver)
     app.home()
@@ -154,21 +154,21 @@ def test_offline_the_call_is_not_sent_and_the_person_is_sent_to_the_counter(
     for says_online in (False, True):
         with central_api_gone(driver, says_online):
             app.go("help")
-            driver.frames()
+            driver.settle()
             driver.tap("help:call_staff")
             assert driver.until(lambda: app.screen.caller.state in ("offline", "failed"), 10)
             assert i18n._("Please go to the reception desk or the nearest counter; staff "
                           "there will help you.") in texts(driver)
             assert driver.exists("help:call_again")
         app.reset_session()
-        driver.frames()
+        driver.settle()
 
 
 def test_help_from_any_screen_names_that_screen_in_the_call(driver: Driver) -> None:
     app = driver.app
     assert not driver.exists("nav:help")  # home has its own help button
     app.go("detail", code="1.001193")
-    driver.frames()
+    driver.settle()
     driver.tap("nav:help")
     assert app.screens.current == "help" and not driver.exists("nav:help")
     driver.tap("help:call_staff")
