@@ -268,18 +268,30 @@ def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
 
 # --- the budget, with steps of known cost ------------------------------------------------
 
-def sleeper(name: str, ms: float, finds: list[bytes] | None = None,
+class StepClock:
+    """The pipeline's clock, moved only by the steps below: each costs what it says."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def sleeper(clock: StepClock, name: str, ms: float, finds: list[bytes] | None = None,
             guess: float = 1.0) -> Step:
     def read(_gray: np.ndarray) -> list[bytes]:
-        time.sleep(ms / 1000)
+        clock.now += ms / 1000
         return list(finds or [])
     return Step(name, read, guess)
 
 
 def test_fallbacks_that_would_overrun_the_budget_are_skipped() -> None:
     frame = np.zeros((1000, 1000), np.uint8)  # one megapixel: estimates are in ms
-    pipeline = Pipeline(sleeper("first", 5), [sleeper("slow", 40, guess=40),
-                                              sleeper("cheap", 2, [b"x"], guess=2)])
+    clock = StepClock()
+    pipeline = Pipeline(sleeper(clock, "first", 5),
+                        [sleeper(clock, "slow", 40, guess=40),
+                         sleeper(clock, "cheap", 2, [b"x"], guess=2)], clock=clock)
     decoded = pipeline.decode(frame, budget_ms=30)
     assert decoded.tried == ("first", "cheap") and decoded.decoder == "cheap"
     assert decoded.payloads == [b"x"] and decoded.texts == ["x"]
@@ -288,7 +300,9 @@ def test_fallbacks_that_would_overrun_the_budget_are_skipped() -> None:
 
 def test_a_step_that_turned_out_slow_is_skipped_then_tried_again() -> None:
     frame = np.zeros((1000, 1000), np.uint8)
-    pipeline = Pipeline(sleeper("first", 1), [sleeper("varies", 45, guess=5)])
+    clock = StepClock()
+    pipeline = Pipeline(sleeper(clock, "first", 1), [sleeper(clock, "varies", 45, guess=5)],
+                        clock=clock)
     assert pipeline.decode(frame, budget_ms=30).tried == ("first", "varies")  # the guess
     assert pipeline.decode(frame, budget_ms=30).tried == ("first",)  # now it knows
     runs = [pipeline.decode(frame, budget_ms=60).tried for _ in range(3)]
