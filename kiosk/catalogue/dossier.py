@@ -7,7 +7,7 @@ status: it is derived from the appointment date and today or the completion date
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum
 from typing import Annotated, Any
 
@@ -24,7 +24,6 @@ from kiosk.catalogue.model import (
     Text,
     _between,
     _fail,
-    _jsonable,
     _matching,
 )
 from kiosk.catalogue.working_days import VIETNAM, Calendar, next_working_day, working_days_between
@@ -67,6 +66,19 @@ def _status(value: Any) -> Any:
 
 
 StatusCode = Annotated[Status, BeforeValidator(_status)]
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types: tuples to lists, dates to ISO text."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 @dataclass(frozen=True, config=CHECKED)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, field
 from dataclasses import dataclass as plain_dataclass
+from dataclasses import field
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 
@@ -24,6 +24,7 @@ from pydantic import (
     AfterValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     Strict,
     ValidationInfo,
@@ -151,6 +152,11 @@ def _not_empty(items: tuple[str, ...]) -> tuple[str, ...]:
     return items
 
 
+def _number(value: float) -> float | int:
+    """5.0 written as 5, as a person would (and as the stored JSON always had it)."""
+    return int(value) if value.is_integer() else value
+
+
 def _timestamp(value: Any) -> datetime:
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -180,8 +186,8 @@ Texts = Annotated[tuple[OptionalText, ...], AfterValidator(_no_blanks)]
 Flag = Annotated[bool, Strict()]
 Count = Annotated[int, Strict(), _between(0, 100)]
 Money = Annotated[int, Strict(), _between(0, 10**12)]  # VND
-Timestamp = Annotated[datetime, PlainValidator(_timestamp)]
-Day = Annotated[date, PlainValidator(_day)]
+Timestamp = Annotated[datetime, PlainValidator(_timestamp), PlainSerializer(datetime.isoformat)]
+Day = Annotated[date, PlainValidator(_day), PlainSerializer(date.isoformat)]
 Levels = Annotated[tuple[Annotated[OptionalText, AfterValidator(_one_of(LEVELS, blank=True))],
                          ...], AfterValidator(_no_blanks), AfterValidator(_not_empty)]
 ApplicantFields = Annotated[tuple[Annotated[OptionalText, AfterValidator(
@@ -228,6 +234,11 @@ class Record:
             raise ValidationError.of(_problems(err, where)) from None
         return value
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (lists, ISO dates), as `from_dict` reads them back."""
+        return self.__pydantic_serializer__.to_python(  # type: ignore[attr-defined]  # pydantic adds it
+            self, mode="json")
+
 
 @dataclass(frozen=True, config=CHECKED)
 class Fee(Record):
@@ -244,7 +255,7 @@ class Channel(Record):
 
     method: Annotated[str, PlainValidator(_one_of(METHODS))]
     # None: the time is only described in `time_note`
-    time: Annotated[float, Strict(), Field(ge=0)] | None
+    time: Annotated[float, Strict(), Field(ge=0), PlainSerializer(_number)] | None
     time_unit: Annotated[str, PlainValidator(_one_of(TIME_UNITS))]
     time_note: OptionalText = ""
     fees: tuple[Fee, ...] = ()
@@ -355,9 +366,6 @@ class Procedure(Record):
             raise _fail("is online but no channel has method 'online'")
         return level
 
-    def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
-
     def channel(self, method: str) -> Channel | None:
         return next((c for c in self.channels if c.method == method), None)
 
@@ -409,8 +417,6 @@ class Form(Record):
         fields = [f for s in self.sections for f in s.fields]
         return bool(fields) and all(f.sample for f in fields)
 
-    def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
 
 
 @dataclass(frozen=True, config=CHECKED)
@@ -421,9 +427,6 @@ class Agency(Record):
     parent: Text | None = None
     address: OptionalText = ""
     phone: OptionalText = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @plain_dataclass(frozen=True)
@@ -478,19 +481,6 @@ class AgencyTree:
     def levels(self) -> list[str]:
         return sorted({a.level for a in self.agencies.values()},
                       key=lambda lv: LEVELS.index(lv) if lv in LEVELS else len(LEVELS))
-
-
-def _jsonable(value: Any) -> Any:
-    """asdict() output turned into plain JSON types (tuples to lists, dates to ISO text)."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 @dataclass(frozen=True, config=CHECKED)
