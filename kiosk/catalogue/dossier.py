@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Strict, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, Strict, ValidationInfo, field_validator
 from pydantic.dataclasses import dataclass
 
 from kiosk.catalogue.model import (
@@ -23,8 +23,8 @@ from kiosk.catalogue.model import (
     Record,
     Text,
     _between,
+    _check,
     _fail,
-    _matching,
 )
 from kiosk.catalogue.working_days import VIETNAM, Calendar, next_working_day, working_days_between
 
@@ -92,7 +92,7 @@ class HistoryEntry(Record):
 
 @dataclass(frozen=True, config=CHECKED)
 class Dossier(Record):
-    code: Annotated[Text, _matching(DOSSIER_CODE, "is not a dossier code")]
+    code: Annotated[Text, AfterValidator(_check(DOSSIER_CODE.match, "is not a dossier code"))]
     procedure_code: Text
     applicant_name: Text
     status: StatusCode

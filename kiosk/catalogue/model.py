@@ -108,28 +108,23 @@ def _problems(err: pydantic.ValidationError, path: str) -> list[tuple[str, str]]
     return out
 
 
-def _one_of(choices: tuple[str, ...], *, blank: bool = False) -> Callable[[Any], Any]:
+def _check(ok: Callable[[Any], object], problem: str) -> Callable[[Any], Any]:
+    """A check for pydantic to run: the value as it is, or `problem` when `ok` says no."""
     def check(value: Any) -> Any:
-        if value in choices or (blank and value == ""):
-            return value
-        raise _fail(f"must be one of {', '.join(choices)}")
+        if not ok(value):
+            raise _fail(problem)
+        return value
     return check
 
 
+def _one_of(choices: tuple[str, ...], *, blank: bool = False) -> Callable[[Any], Any]:
+    return _check(lambda value: value in choices or (blank and value == ""),
+                  f"must be one of {', '.join(choices)}")
+
+
 def _between(low: int, high: int) -> AfterValidator:
-    def check(value: int) -> int:
-        if not low <= value <= high:
-            raise _fail(f"must be between {low} and {high}")
-        return value
-    return AfterValidator(check)
-
-
-def _matching(pattern: re.Pattern[str], problem: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if not pattern.match(value):
-            raise _fail(problem)
-        return value
-    return AfterValidator(check)
+    return AfterValidator(_check(lambda value: low <= value <= high,
+                                 f"must be between {low} and {high}"))
 
 
 def _trim(text: str) -> str:
@@ -144,12 +139,6 @@ def _non_blank(text: str) -> str:
 
 def _no_blanks(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(item for item in items if item) if "" in items else items
-
-
-def _not_empty(items: tuple[str, ...]) -> tuple[str, ...]:
-    if not items:
-        raise _fail("must not be empty")
-    return items
 
 
 def _number(value: float) -> float | int:
@@ -189,7 +178,8 @@ Money = Annotated[int, Strict(), _between(0, 10**12)]  # VND
 Timestamp = Annotated[datetime, PlainValidator(_timestamp), PlainSerializer(datetime.isoformat)]
 Day = Annotated[date, PlainValidator(_day), PlainSerializer(date.isoformat)]
 Levels = Annotated[tuple[Annotated[OptionalText, AfterValidator(_one_of(LEVELS, blank=True))],
-                         ...], AfterValidator(_no_blanks), AfterValidator(_not_empty)]
+                         ...], AfterValidator(_no_blanks),
+                   AfterValidator(_check(bool, "must not be empty"))]
 ApplicantFields = Annotated[tuple[Annotated[OptionalText, AfterValidator(
     _one_of(APPLICANT_FIELDS, blank=True))], ...], AfterValidator(_no_blanks)]
 
@@ -226,9 +216,9 @@ class Record:
     def from_dict(cls, data: Any, path: str | None = None) -> Self:
         """The value `data` describes; `path` (the class's name by default) begins each
         bad field's name in the ValidationError, which lists them all."""
+        validator = cls.__pydantic_validator__  # type: ignore[attr-defined]  # pydantic adds it
         try:
-            value: Self = cls.__pydantic_validator__.validate_python(  # type: ignore[attr-defined]  # pydantic adds it
-                data)
+            value: Self = validator.validate_python(data)
         except pydantic.ValidationError as err:
             where = cls.__name__.lower() if path is None else path
             raise ValidationError.of(_problems(err, where)) from None
@@ -236,8 +226,8 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values (lists, ISO dates), as `from_dict` reads them back."""
-        return self.__pydantic_serializer__.to_python(  # type: ignore[attr-defined]  # pydantic adds it
-            self, mode="json")
+        serializer = self.__pydantic_serializer__  # type: ignore[attr-defined]  # pydantic adds it
+        return serializer.to_python(self, mode="json")
 
 
 @dataclass(frozen=True, config=CHECKED)
@@ -326,8 +316,8 @@ class Named(Record):
 class Procedure(Record):
     """An administrative procedure (thủ tục hành chính) as in the national database."""
 
-    code: Annotated[Text, _matching(PROCEDURE_CODE,
-                                    "must look like 1.001193 or 2.000815.000.00.00.H55")]
+    code: Annotated[Text, AfterValidator(_check(
+        PROCEDURE_CODE.match, "must look like 1.001193 or 2.000815.000.00.00.H55"))]
     name: Text
     levels: Levels
     field: Text
