@@ -122,6 +122,28 @@ def test_import_catalogue_and_serve(tmp_path: Path) -> None:
     assert "procedures[0].channels[0].time_unit" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_import_catalogue_lists_every_problem_at_once(tmp_path: Path) -> None:
+    data = catalogue()
+    data["procedures"][0]["channels"][0]["time_unit"] = "fortnight"
+    data["procedures"][0]["updated_at"] = "yesterday"
+    data["procedures"].append(dict(data["procedures"][0], code="1.001193", name="Bản sao",
+                                   updated_at="2025-07-01T00:00:00+07:00"))
+    del data["procedures"][1]["channels"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    db = tmp_path / "api.sqlite"
+    done = kiosk("import-catalogue", str(broken), "--db", str(db))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"{broken}: procedures[0].channels[0].time_unit: must be one of working_day, day, "
+        "hour, month",
+        f"{broken}: procedures[0].updated_at: must be an ISO 8601 time with a UTC offset",
+        f"{broken}: procedures[1].channels: is missing",
+        f"kiosk import-catalogue: {broken}: nothing imported; problems found: 3, each on a "
+        "line above"]
+    assert not db.exists()
+
+
 def test_help_texts_list_every_command() -> None:
     done = kiosk("--help")
     for command in ("demo", "run", "serve-api", "import-catalogue", "sync", "search",

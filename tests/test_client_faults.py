@@ -359,6 +359,22 @@ def test_client_gives_up_and_says_why(fault: Fault, faulty: FaultyServer) -> Non
     assert faulty.count() == fault.tries
 
 
+def test_a_malformed_procedure_is_named_with_every_problem(faulty: FaultyServer) -> None:
+    """What a sync's failure says (the operator screen, `kiosk sync`): all of it, one line."""
+    bad = fortnight()
+    del bad["name"]
+    bad["updated_at"] = "hôm qua"
+    faulty.set(fs.answer(200, page(bad)))
+    api = central(faulty.base_url)
+    with pytest.raises(ApiBadAnswer) as caught:
+        CALLS["pages"](api)
+    api.client.close()
+    assert caught.value.reason == (
+        "the central API sent a malformed procedure 1.001193.name: is missing; "
+        "procedure 1.001193.channels[0].time_unit: must be one of working_day, day, hour, "
+        "month; procedure 1.001193.updated_at: must be an ISO 8601 time with a UTC offset")
+
+
 def test_connection_refused() -> None:
     api = central(f"http://{fs.LOOPBACK}:{fs.closed_port()}/v1")
     started = time.monotonic()

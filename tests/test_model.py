@@ -53,6 +53,85 @@ def test_validation_names_the_bad_field(change, path: str) -> None:  # type: ign
     assert caught.value.path == path
 
 
+def test_every_bad_field_is_named_at_once() -> None:
+    data = copy.deepcopy(procedure("1.001193", "Đăng ký khai sinh"))
+    del data["name"]
+    data["channels"][0]["time_unit"] = "fortnight"
+    data["updated_at"] = "yesterday"
+    with pytest.raises(ValidationError) as caught:
+        Procedure.from_dict(data)
+    err = caught.value
+    assert err.errors == (
+        ("procedure.name", "is missing"),
+        ("procedure.channels[0].time_unit", "must be one of working_day, day, hour, month"),
+        ("procedure.updated_at", "must be an ISO 8601 time with a UTC offset"))
+    assert (err.path, err.problem) == err.errors[0]
+    assert str(err) == "; ".join(f"{path}: {problem}" for path, problem in err.errors)
+    assert err.lines()[1] == ("procedure.channels[0].time_unit: must be one of working_day, "
+                              "day, hour, month")
+
+
+def test_a_long_list_of_problems_is_cut_in_the_text_only() -> None:
+    data = procedure("1.001193", "Đăng ký khai sinh", levels=[f"level {i}" for i in range(15)])
+    with pytest.raises(ValidationError) as caught:
+        Procedure.from_dict(data, "")
+    assert [path for path, _ in caught.value.errors] == [f"levels[{i}]" for i in range(15)]
+    assert str(caught.value).count("must be one of") == 10
+    assert str(caught.value).endswith("; and 5 more")
+
+
+def test_a_bad_item_is_not_also_an_empty_list() -> None:
+    data = procedure("1.001193", "Đăng ký khai sinh")
+    data["channels"][0]["method"] = "fax"
+    data["cases"][0]["components"][0]["copies"] = True  # true is not 1
+    with pytest.raises(ValidationError) as caught:
+        Procedure.from_dict(data)
+    assert caught.value.errors == (
+        ("procedure.channels[0].method", "must be one of in_person, online, postal"),
+        ("procedure.cases[0].components[0].copies", "must be a whole number"))
+
+
+def test_hand_made_data_is_read_leniently() -> None:
+    data = procedure(" 1.001193 ", "  Đăng ký khai sinh ", levels=[" commune ", " "],
+                     steps=["Bước 1", "", "  "], kind=None, keywords=None, result=None,
+                     channels=[{"method": "in_person", "time_note": " Ngay trong ngày ",
+                                "time": None, "fees": None}])
+    data["legal_basis"][0]["date"] = "2014-11-20T00:00:00+07:00"
+    del data["online_level"], data["cases"][0]["name"]
+    read = Procedure.from_dict({**data, "not_a_field": {"ignored": True}})
+    assert (read.code, read.name, read.levels, read.steps) == \
+        ("1.001193", "Đăng ký khai sinh", ("commune",), ("Bước 1",))
+    assert (read.kind, read.keywords, read.result, read.online_level) == ("", (), "", "none")
+    assert read.channels[0].time is None and read.channels[0].time_unit == "working_day"
+    assert read.channels[0].time_note == "Ngay trong ngày" and read.channels[0].fees == ()
+    assert read.legal_basis[0].date == date(2014, 11, 20) and read.cases[0].name == ""
+    assert Procedure.from_dict(read.to_dict()) == read
+    with pytest.raises(ValidationError, match=r"procedure\.channels\[0\]\.time: is missing "
+                                              r"\(and no time_note says it\)"):
+        Procedure.from_dict(dict(data, channels=[{"method": "in_person", "time_note": " "}]))
+
+
+def test_a_catalogue_names_every_problem_at_once() -> None:
+    data = catalogue(procedure("1.001193", "Đăng ký khai sinh"),
+                     procedure("1.001193", "Đăng ký khai sinh (bản sao)"),
+                     procedure("1.000894", "Đăng ký kết hôn", updated_at=None))
+    data["procedures"][1]["cases"][0]["components"][0]["form"] = "NO-SUCH-FORM"
+    data["agencies"].append({"code": "X", "name": "Xã X", "level": "commune", "parent": "Y"})
+    with pytest.raises(ValidationError) as caught:
+        Catalogue.from_dict(data)
+    assert caught.value.errors == (
+        ("procedures[2].updated_at", "is missing"),
+        ("agencies[2].parent", "unknown agency Y"),
+        ("procedures[1].code", "1.001193 appears twice"),
+        ("procedures[1].cases[0].components[0].form", "unknown form NO-SUCH-FORM"))
+    # a form with its own problem is not also "unknown" where a procedure names it
+    data = catalogue()
+    data["forms"][0]["title"] = ""
+    with pytest.raises(ValidationError) as caught:
+        Catalogue.from_dict(data)
+    assert caught.value.errors == (("forms[0].title", "must not be empty"),)
+
+
 def test_a_catalogue_checks_its_references() -> None:
     data = catalogue(procedure("1.001193", "Đăng ký khai sinh"),
                      procedure("1.001193", "Đăng ký khai sinh (bản sao)"))
@@ -111,6 +190,14 @@ def test_dossier_validation_and_codes() -> None:
         dossier(code="javascript:alert(1)")
     with pytest.raises(ValidationError, match=r"dossier.appointment"):
         dossier(appointment="2026-11-01")
+    with pytest.raises(ValidationError) as caught:
+        dossier(status=True, received="2026-11-20T08:00:00+07:00", completed="2026-11-19",
+                fee=-1, history=[{"at": "hôm qua", "status": 2}])
+    assert caught.value.errors == (
+        ("dossier.status", "must be a whole number"),
+        ("dossier.completed", "is before the day it was received"),
+        ("dossier.history[0].at", "must be a date (YYYY-MM-DD)"),
+        ("dossier.fee", "must be between 0 and 1000000000000"))
     assert dossier().to_dict()["history"][0]["status"] == 2
     assert dossier_code("000.00.20.H29", date(2020, 11, 17), 1) == "000.00.20.H29-201117-0001"
     assert dossier(code="38.98.H29-210519-0003").code == "38.98.H29-210519-0003"

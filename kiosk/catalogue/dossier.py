@@ -7,12 +7,25 @@ status: it is derived from the appointment date and today or the completion date
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import IntEnum
-from typing import Any
+from typing import Annotated, Any
 
-from kiosk.catalogue.model import ValidationError, _jsonable, _Reader
+from pydantic import AfterValidator, BeforeValidator, Strict, ValidationInfo, field_validator
+from pydantic.dataclasses import dataclass
+
+from kiosk.catalogue.model import (
+    CHECKED,
+    Day,
+    Flag,
+    Money,
+    OptionalText,
+    Record,
+    Text,
+    _between,
+    _check,
+    _fail,
+)
 from kiosk.catalogue.working_days import VIETNAM, Calendar, next_working_day, working_days_between
 
 # agency id (e.g. 000.00.20.H29 or 38.98.H29), receipt date YYMMDD, sequence number
@@ -42,70 +55,68 @@ class Status(IntEnum):
 CHANNELS = {1: "in_person", 2: "online", 3: "postal"}
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: date
-    status: Status
-    note: str = ""
-    handler: str = ""  # the office or officer handling this step
-    deadline: date | None = None  # when this step is due
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str) -> HistoryEntry:
-        r = _Reader(data, path)
-        return cls(r.day("at"), Status(r.integer("status", low=1, high=10)),
-                   r.text("note", required=False, empty=True),
-                   r.text("handler", required=False, empty=True),
-                   r.day("deadline", required=False))
+def _status(value: Any) -> Any:
+    if isinstance(value, Status):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail("must be a whole number")
+    if not 1 <= value <= len(Status):
+        raise _fail(f"must be between 1 and {len(Status)}")
+    return Status(value)
 
 
-@dataclass(frozen=True)
-class Dossier:
-    code: str
-    procedure_code: str
-    applicant_name: str
-    status: Status
-    received: date
-    appointment: date | None = None
-    completed: date | None = None
-    channel: int = 1
-    agency: str = ""
-    procedure_name: str = ""
-    counter: str = ""
-    note: str = ""
+StatusCode = Annotated[Status, BeforeValidator(_status)]
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types: tuples to lists, dates to ISO text."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True, config=CHECKED)
+class HistoryEntry(Record):
+    at: Day
+    status: StatusCode
+    note: OptionalText = ""
+    handler: OptionalText = ""  # the office or officer handling this step
+    deadline: Day | None = None  # when this step is due
+
+
+@dataclass(frozen=True, config=CHECKED)
+class Dossier(Record):
+    code: Annotated[Text, AfterValidator(_check(DOSSIER_CODE.match, "is not a dossier code"))]
+    procedure_code: Text
+    applicant_name: Text
+    status: StatusCode
+    received: Day
+    appointment: Day | None = None
+    completed: Day | None = None
+    channel: Annotated[int, Strict(), _between(1, 3)] = 1
+    agency: OptionalText = ""
+    procedure_name: OptionalText = ""
+    counter: OptionalText = ""
+    note: OptionalText = ""
     history: tuple[HistoryEntry, ...] = ()
     # the fee (VND) the office asks for this dossier, and whether the office has seen it
     # paid; None: no fee asked. Only the office's system says "paid", never a kiosk.
-    fee: int | None = None
-    fee_paid: bool = False
+    fee: Money | None = None
+    fee_paid: Flag = False
 
+    @field_validator("appointment", "completed")
     @classmethod
-    def from_dict(cls, data: Any, path: str = "dossier") -> Dossier:
-        r = _Reader(data, path)
-        code = r.text("code")
-        if not DOSSIER_CODE.match(code):
-            raise ValidationError(r._at("code"), "is not a dossier code")
-        dossier = cls(
-            code=code, procedure_code=r.text("procedure_code"),
-            applicant_name=r.text("applicant_name"),
-            status=Status(r.integer("status", low=1, high=10)),
-            received=r.day("received"),
-            appointment=r.day("appointment", required=False),
-            completed=r.day("completed", required=False),
-            channel=r.integer("channel", required=False, low=1, high=3) or 1,
-            agency=r.text("agency", required=False, empty=True),
-            procedure_name=r.text("procedure_name", required=False, empty=True),
-            counter=r.text("counter", required=False, empty=True),
-            note=r.text("note", required=False, empty=True),
-            history=r.objects("history", HistoryEntry.from_dict, required=False),
-            fee=r.integer("fee", required=False, low=0, high=10**12),
-            fee_paid=r.flag("fee_paid", default=False),
-        )
-        if dossier.appointment and dossier.appointment < dossier.received:
-            raise ValidationError(r._at("appointment"), "is before the day it was received")
-        if dossier.completed and dossier.completed < dossier.received:
-            raise ValidationError(r._at("completed"), "is before the day it was received")
-        return dossier
+    def _not_before_received(cls, day: date | None, info: ValidationInfo) -> date | None:
+        received = info.data.get("received")  # absent when it is wrong itself
+        if day is not None and received is not None and day < received:
+            raise _fail("is before the day it was received")
+        return day
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable({

@@ -1,17 +1,38 @@
 """The procedure catalogue and dossiers as plain values, read from and written to JSON.
 
-No I/O here: `Procedure.from_dict` checks a decoded JSON object and names the first bad
-field (e.g. ``procedures[3].channels[0].time_unit``), so an operator importing a
-province's catalogue or a kiosk receiving a malformed API answer knows what is wrong.
+No I/O here. Each value is a frozen pydantic dataclass: `Procedure.from_dict` checks a
+decoded JSON object and names every bad field at once (e.g.
+``procedures[3].channels[0].time_unit: must be one of working_day, day, hour, month``), so
+an operator importing a province's catalogue or a kiosk receiving a malformed API answer
+knows what is wrong. The checks are the types below, read by pydantic once at import.
+
+Leniencies kept from hand-made data: text is trimmed, blank items leave lists of text,
+`null` is the same as a missing key, and a key the model does not know is ignored.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass as plain_dataclass
+from dataclasses import field
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar, overload
+from typing import Annotated, Any, ClassVar, Self, TypeVar
+
+import pydantic
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
 
 from kiosk.catalogue.collation import vietnamese_key
 
@@ -22,357 +43,318 @@ METHODS = ("in_person", "online", "postal")
 TIME_UNITS = ("working_day", "day", "hour", "month")
 FEE_KINDS = ("le_phi", "phi")
 ONLINE_LEVELS = ("full", "partial", "none")
+APPLICANT_FIELDS = ("full_name", "citizen_id", "date_of_birth", "phone", "address", "email")
 PROCEDURE_CODE = re.compile(r"^[1-9]\.\d{6}(\.[0-9A-Za-z.]+)?$")
+SHOWN_PROBLEMS = 10  # how many problems a ValidationError's text lists before "and N more"
 
 
 class ValidationError(ValueError):
-    """A value in catalogue or dossier data is wrong; `path` names the field."""
+    """Values in catalogue or dossier data are wrong. `errors` holds every (path, problem)
+    found; `path` and `problem` are the first one's. The text lists them on one line."""
 
-    def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
-
-
-T = TypeVar("T")
-
-
-class _Reader:
-    """Reads typed fields from a JSON object, keeping the path for error messages."""
-
-    def __init__(self, data: Any, path: str) -> None:
-        if not isinstance(data, Mapping):
-            raise ValidationError(path, "must be an object")
-        self.data = data
-        self.path = path
-
-    def _at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def _get(self, key: str, required: bool) -> Any:
-        if key not in self.data or self.data[key] is None:
-            if required:
-                raise ValidationError(self._at(key), "is missing")
-            return None
-        return self.data[key]
-
-    def text(self, key: str, *, required: bool = True, empty: bool = False) -> str:
-        value = self._get(key, required)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise ValidationError(self._at(key), "must be text")
-        if not empty and not value.strip():
-            raise ValidationError(self._at(key), "must not be empty")
-        return value.strip()
-
-    def choice(self, key: str, choices: Iterable[str], *, default: str | None = None) -> str:
-        options = tuple(choices)
-        value = self._get(key, default is None)
-        if value is None:
-            return default or ""
-        if value not in options:
-            raise ValidationError(self._at(key), f"must be one of {', '.join(options)}")
-        return value
-
-    # a required value is never None: the overloads tell the type checker so
-    @overload
-    def integer(self, key: str, *, required: Literal[True] = True, low: int | None = None,
-                high: int | None = None) -> int: ...
-
-    @overload
-    def integer(self, key: str, *, required: bool, low: int | None = None,
-                high: int | None = None) -> int | None: ...
-
-    def integer(self, key: str, *, required: bool = True, low: int | None = None,
-                high: int | None = None) -> int | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError(self._at(key), "must be a whole number")
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise ValidationError(self._at(key), f"must be between {low} and {high}")
-        return value
-
-    def number(self, key: str, *, low: float = 0) -> float:
-        value = self._get(key, True)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValidationError(self._at(key), "must be a number")
-        if value < low:
-            raise ValidationError(self._at(key), f"must be at least {low}")
-        return float(value)
-
-    def flag(self, key: str, *, default: bool) -> bool:
-        value = self._get(key, False)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise ValidationError(self._at(key), "must be true or false")
-        return value
-
-    def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
-        value = self._get(key, required)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise ValidationError(self._at(key), "must be a list")
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                raise ValidationError(f"{self._at(key)}[{i}]", "must be text")
-            if item.strip():
-                out.append(item.strip())
-        return tuple(out)
-
-    def objects(self, key: str, parse: Callable[[Any, str], T], *, required: bool = True,
-                non_empty: bool = False) -> tuple[T, ...]:
-        value = self._get(key, required)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise ValidationError(self._at(key), "must be a list")
-        if non_empty and not value:
-            raise ValidationError(self._at(key), "must not be empty")
-        return tuple(parse(item, f"{self._at(key)}[{i}]") for i, item in enumerate(value))
-
-    @overload
-    def timestamp(self, key: str, *, required: Literal[True] = True) -> datetime: ...
-
-    @overload
-    def timestamp(self, key: str, *, required: bool) -> datetime | None: ...
-
-    def timestamp(self, key: str, *, required: bool = True) -> datetime | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        try:
-            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            raise ValidationError(self._at(key), "must be an ISO 8601 time with a UTC offset")
-        return moment
-
-    @overload
-    def day(self, key: str, *, required: Literal[True] = True) -> date: ...
-
-    @overload
-    def day(self, key: str, *, required: bool) -> date | None: ...
-
-    def day(self, key: str, *, required: bool = True) -> date | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        try:
-            if isinstance(value, str):
-                return date.fromisoformat(value[:10])
-        except ValueError:
-            pass
-        raise ValidationError(self._at(key), "must be a date (YYYY-MM-DD)")
-
-
-@dataclass(frozen=True)
-class Fee:
-    kind: str  # le_phi (lệ phí) | phi (phí)
-    amount: int | None  # VND; None when it depends (see description)
-    description: str = ""
+    def __init__(self, path: str, problem: str,
+                 errors: Sequence[tuple[str, str]] = ()) -> None:
+        self.errors = tuple(errors) or ((path, problem),)
+        self.path, self.problem = self.errors[0]
+        shown = "; ".join(self.lines()[:SHOWN_PROBLEMS])
+        more = len(self.errors) - SHOWN_PROBLEMS
+        super().__init__(shown + (f"; and {more} more" if more > 0 else ""))
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> Fee:
-        r = _Reader(data, path)
-        return cls(r.choice("kind", FEE_KINDS, default="le_phi"),
-                   r.integer("amount", required=False, low=0, high=10**12),
-                   r.text("description", required=False, empty=True))
+    def of(cls, errors: Sequence[tuple[str, str]]) -> ValidationError:
+        return cls(*errors[0], errors)
+
+    def lines(self) -> list[str]:
+        """Every problem as 'path: problem', one each."""
+        return [f"{path}: {problem}" if path else problem for path, problem in self.errors]
 
 
-@dataclass(frozen=True)
-class Channel:
+def _fail(problem: str) -> PydanticCustomError:
+    return PydanticCustomError("kiosk", problem)
+
+
+# what pydantic's error types mean, in the words the operator reads
+_PROBLEMS = {"missing": "is missing", "string_type": "must be text",
+             "string_too_short": "must not be empty", "too_short": "must not be empty",
+             "int_type": "must be a whole number", "float_type": "must be a number",
+             "bool_type": "must be true or false", "tuple_type": "must be a list",
+             "dataclass_type": "must be an object", "dataclass_args_type": "must be an object"}
+
+_NO_TIME = object()  # stands for a channel's time that is missing with no time_note either
+
+
+def _problems(err: pydantic.ValidationError, path: str) -> list[tuple[str, str]]:
+    errors = err.errors(include_url=False)
+    # pydantic counts only the good items of a list, so a list whose one item is bad is also
+    # "too short": that says nothing more than the item's own problems
+    holding = {error["loc"][:n] for error in errors for n in range(len(error["loc"]))}
+    out = []
+    for error in errors:
+        if error["type"] == "too_short" and error["loc"] in holding:
+            continue
+        where = path
+        for part in error["loc"]:
+            where += f"[{part}]" if isinstance(part, int) else f".{part}" if where else part
+        kind = error["type"]
+        if kind == "kiosk":
+            problem = error["msg"]
+        elif kind == "float_type" and error["input"] is _NO_TIME:
+            problem = "is missing (and no time_note says it)"
+        elif kind == "greater_than_equal":
+            problem = f"must be at least {error['ctx']['ge']:g}"
+        else:  # never pydantic's own text: it may quote the value
+            problem = _PROBLEMS.get(kind, "is not valid")
+        out.append((where, problem))
+    return out
+
+
+def _check(ok: Callable[[Any], object], problem: str) -> Callable[[Any], Any]:
+    """A check for pydantic to run: the value as it is, or `problem` when `ok` says no."""
+    def check(value: Any) -> Any:
+        if not ok(value):
+            raise _fail(problem)
+        return value
+    return check
+
+
+def _one_of(choices: tuple[str, ...], *, blank: bool = False) -> Callable[[Any], Any]:
+    return _check(lambda value: value in choices or (blank and value == ""),
+                  f"must be one of {', '.join(choices)}")
+
+
+def _between(low: int, high: int) -> AfterValidator:
+    return AfterValidator(_check(lambda value: low <= value <= high,
+                                 f"must be between {low} and {high}"))
+
+
+def _trim(text: str) -> str:
+    return text.strip()
+
+
+def _non_blank(text: str) -> str:
+    if not (text := text.strip()):
+        raise _fail("must not be empty")
+    return text
+
+
+def _no_blanks(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(item for item in items if item) if "" in items else items
+
+
+def _number(value: float) -> float | int:
+    """5.0 written as 5, as a person would (and as the stored JSON always had it)."""
+    return int(value) if value.is_integer() else value
+
+
+def _timestamp(value: Any) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        moment = None
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise _fail("must be an ISO 8601 time with a UTC offset")
+    return moment
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        if isinstance(value, str):
+            return date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    raise _fail("must be a date (YYYY-MM-DD)")
+
+
+# The field types; strict: 1 is not "1", true is not 1. Text is trimmed in Python: pydantic's
+# own str_strip_whitespace copies every string through UTF-8, ten times slower on long ones.
+Text = Annotated[str, Strict(), AfterValidator(_non_blank)]  # must be there, not blank
+OptionalText = Annotated[str, Strict(), AfterValidator(_trim)]  # "" when missing
+Texts = Annotated[tuple[OptionalText, ...], AfterValidator(_no_blanks)]
+Flag = Annotated[bool, Strict()]
+Count = Annotated[int, Strict(), _between(0, 100)]
+Money = Annotated[int, Strict(), _between(0, 10**12)]  # VND
+Timestamp = Annotated[datetime, PlainValidator(_timestamp), PlainSerializer(datetime.isoformat)]
+Day = Annotated[date, PlainValidator(_day), PlainSerializer(date.isoformat)]
+Levels = Annotated[tuple[Annotated[OptionalText, AfterValidator(_one_of(LEVELS, blank=True))],
+                         ...], AfterValidator(_no_blanks),
+                   AfterValidator(_check(bool, "must not be empty"))]
+ApplicantFields = Annotated[tuple[Annotated[OptionalText, AfterValidator(
+    _one_of(APPLICANT_FIELDS, blank=True))], ...], AfterValidator(_no_blanks)]
+
+R = TypeVar("R", bound="Record")
+
+CHECKED = ConfigDict(hide_input_in_errors=True)
+
+
+@dataclass(frozen=True, config=CHECKED)
+class Record:
+    """What every value here shares: `from_dict`, and `null` read as a missing key."""
+
+    # defaults for keys the data may leave out although the field has no default (a field
+    # with a default after it must have one too)
+    absent: ClassVar[dict[str, Any]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _missing_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):  # a constructor call, or not an object at all
+            return data
+        if None in data.values():  # copied only when needed: this runs for every object
+            data = {k: v for k, v in data.items() if v is not None}
+        if not cls.absent.keys() <= data.keys():
+            data = {**cls.absent, **data}
+        return cls._prepare(data)
+
+    @classmethod
+    def _prepare(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """What a kind of value does to its data before it is checked (never in place)."""
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str | None = None) -> Self:
+        """The value `data` describes; `path` (the class's name by default) begins each
+        bad field's name in the ValidationError, which lists them all."""
+        validator = cls.__pydantic_validator__  # type: ignore[attr-defined]  # pydantic adds it
+        try:
+            value: Self = validator.validate_python(data)
+        except pydantic.ValidationError as err:
+            where = cls.__name__.lower() if path is None else path
+            raise ValidationError.of(_problems(err, where)) from None
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (lists, ISO dates), as `from_dict` reads them back."""
+        serializer = self.__pydantic_serializer__  # type: ignore[attr-defined]  # pydantic adds it
+        return serializer.to_python(self, mode="json")
+
+
+@dataclass(frozen=True, config=CHECKED)
+class Fee(Record):
+    kind: Annotated[str, PlainValidator(_one_of(FEE_KINDS))]  # le_phi (lệ phí) | phi (phí)
+    amount: Money | None  # VND; None when it depends (see description)
+    description: OptionalText = ""
+
+    absent: ClassVar[dict[str, Any]] = {"kind": "le_phi", "amount": None}
+
+
+@dataclass(frozen=True, config=CHECKED)
+class Channel(Record):
     """One way to carry out the procedure (Cách thức thực hiện)."""
 
-    method: str
-    time: float | None  # None: the time is only described in `time_note`
-    time_unit: str
-    time_note: str = ""
+    method: Annotated[str, PlainValidator(_one_of(METHODS))]
+    # None: the time is only described in `time_note`
+    time: Annotated[float, Strict(), Field(ge=0), PlainSerializer(_number)] | None
+    time_unit: Annotated[str, PlainValidator(_one_of(TIME_UNITS))]
+    time_note: OptionalText = ""
     fees: tuple[Fee, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: Any, path: str) -> Channel:
-        r = _Reader(data, path)
-        method = r.choice("method", METHODS)
-        if r._get("time", False) is None:
-            note = r.text("time_note", required=False, empty=True)
-            if not note:
-                raise ValidationError(r._at("time"), "is missing (and no time_note says it)")
-            return cls(method, None, r.choice("time_unit", TIME_UNITS, default="working_day"),
-                       note, r.objects("fees", Fee.from_dict, required=False))
-        return cls(method, r.number("time"),
-                   r.choice("time_unit", TIME_UNITS),
-                   r.text("time_note", required=False, empty=True),
-                   r.objects("fees", Fee.from_dict, required=False))
+    def _prepare(cls, data: dict[str, Any]) -> dict[str, Any]:
+        if "time" not in data:  # allowed when a note says it ("Ngay trong ngày")
+            note = data.get("time_note")
+            return {"time_unit": "working_day", **data,
+                    "time": None if isinstance(note, str) and note.strip() else _NO_TIME}
+        return data
 
     @property
     def is_free(self) -> bool:
         return all(fee.amount == 0 for fee in self.fees)
 
 
-@dataclass(frozen=True)
-class Component:
+@dataclass(frozen=True, config=CHECKED)
+class Component(Record):
     """One paper in a dossier (Thành phần hồ sơ)."""
 
-    name: str
-    originals: int
-    copies: int
-    required: bool = True
-    form: str | None = None
-    sample: str | None = None
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str) -> Component:
-        r = _Reader(data, path)
-        return cls(r.text("name"), r.integer("originals", low=0, high=100) or 0,
-                   r.integer("copies", low=0, high=100) or 0, r.flag("required", default=True),
-                   r.text("form", required=False) or None, r.text("sample", required=False) or None)
+    name: Text
+    originals: Count
+    copies: Count
+    required: Flag = True
+    form: Text | None = None
+    sample: Text | None = None
 
 
-@dataclass(frozen=True)
-class DossierCase:
+@dataclass(frozen=True, config=CHECKED)
+class DossierCase(Record):
     """A case (trường hợp) with its own list of papers."""
 
-    name: str
-    components: tuple[Component, ...]
+    name: OptionalText
+    components: Annotated[tuple[Component, ...], Field(min_length=1)]
 
-    @classmethod
-    def from_dict(cls, data: Any, path: str) -> DossierCase:
-        r = _Reader(data, path)
-        return cls(r.text("name", required=False, empty=True),
-                   r.objects("components", Component.from_dict, non_empty=True))
+    absent: ClassVar[dict[str, Any]] = {"name": ""}
 
 
-@dataclass(frozen=True)
-class LegalDocument:
-    number: str
-    title: str
-    date: date | None = None
-    issuer: str = ""
+@dataclass(frozen=True, config=CHECKED)
+class LegalDocument(Record):
+    number: Text
+    title: OptionalText
+    date: Day | None = None
+    issuer: OptionalText = ""
 
-    @classmethod
-    def from_dict(cls, data: Any, path: str) -> LegalDocument:
-        r = _Reader(data, path)
-        return cls(r.text("number"), r.text("title", required=False, empty=True),
-                   r.day("date", required=False), r.text("issuer", required=False, empty=True))
+    absent: ClassVar[dict[str, Any]] = {"title": ""}
 
 
-@dataclass(frozen=True)
-class AgencyRef:
-    executing: str
-    competent: str = ""
-    receiving_address: str = ""
-    authorised: str = ""  # Cơ quan được ủy quyền
-    coordinating: str = ""  # Cơ quan phối hợp
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str) -> AgencyRef:
-        r = _Reader(data, path)
-        return cls(r.text("executing"), r.text("competent", required=False, empty=True),
-                   r.text("receiving_address", required=False, empty=True),
-                   r.text("authorised", required=False, empty=True),
-                   r.text("coordinating", required=False, empty=True))
+@dataclass(frozen=True, config=CHECKED)
+class AgencyRef(Record):
+    executing: Text
+    competent: OptionalText = ""
+    receiving_address: OptionalText = ""
+    authorised: OptionalText = ""  # Cơ quan được ủy quyền
+    coordinating: OptionalText = ""  # Cơ quan phối hợp
 
 
-@dataclass(frozen=True)
-class Named:
+@dataclass(frozen=True, config=CHECKED)
+class Named(Record):
     """A named thing with its code: a result paper, a related procedure."""
 
-    name: str
-    code: str = ""
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str) -> Named:
-        r = _Reader(data, path)
-        return cls(r.text("name"), r.text("code", required=False, empty=True))
+    name: Text
+    code: OptionalText = ""
 
 
-APPLICANT_FIELDS = ("full_name", "citizen_id", "date_of_birth", "phone", "address", "email")
-
-
-@dataclass(frozen=True)
-class Procedure:
+@dataclass(frozen=True, config=CHECKED)
+class Procedure(Record):
     """An administrative procedure (thủ tục hành chính) as in the national database."""
 
-    code: str
-    name: str
-    levels: tuple[str, ...]
-    field: str
+    code: Annotated[Text, AfterValidator(_check(
+        PROCEDURE_CODE.match, "must look like 1.001193 or 2.000815.000.00.00.H55"))]
+    name: Text
+    levels: Levels
+    field: Text
     agency: AgencyRef
-    steps: tuple[str, ...]
-    channels: tuple[Channel, ...]
+    steps: Texts
+    channels: Annotated[tuple[Channel, ...], Field(min_length=1)]
     cases: tuple[DossierCase, ...]
-    result: str
-    applicants: tuple[str, ...]
-    conditions: tuple[str, ...]
+    result: OptionalText
+    applicants: Texts
+    conditions: Texts
     legal_basis: tuple[LegalDocument, ...]
-    online_level: str
-    updated_at: datetime
-    kind: str = ""
-    keywords: tuple[str, ...] = ()
+    online_level: Annotated[str, PlainValidator(_one_of(ONLINE_LEVELS))]
+    updated_at: Timestamp
+    kind: OptionalText = ""
+    keywords: Texts = ()
     # what an online submission asks of the applicant; () means the usual fields
-    applicant_fields: tuple[str, ...] = ()
-    demo: bool = False
+    applicant_fields: ApplicantFields = ()
+    demo: Flag = False
     # fields (lĩnh vực) beyond `field`, the first one: real procedures often have several
-    more_fields: tuple[str, ...] = ()
-    description: str = ""
+    more_fields: Texts = ()
+    description: OptionalText = ""
     results: tuple[Named, ...] = ()  # the result papers with their codes; `result` reads them
     related: tuple[Named, ...] = ()  # related procedures
-    decision: str = ""  # the decision that published the procedure, e.g. 163/QĐ-BTP
+    decision: OptionalText = ""  # the decision that published the procedure, e.g. 163/QĐ-BTP
 
+    absent: ClassVar[dict[str, Any]] = {
+        "cases": (), "result": "", "applicants": (), "conditions": (), "legal_basis": (),
+        "online_level": "none"}
+
+    @field_validator("online_level")
     @classmethod
-    def from_dict(cls, data: Any, path: str = "procedure") -> Procedure:
-        r = _Reader(data, path)
-        code = r.text("code")
-        if not PROCEDURE_CODE.match(code):
-            raise ValidationError(r._at("code"),
-                                  "must look like 1.001193 or 2.000815.000.00.00.H55")
-        levels = r.texts("levels")
-        if not levels:
-            raise ValidationError(r._at("levels"), "must not be empty")
-        for i, level in enumerate(levels):
-            if level not in LEVELS:
-                raise ValidationError(f"{r._at('levels')}[{i}]",
-                                      f"must be one of {', '.join(LEVELS)}")
-        procedure = cls(
-            code=code, name=r.text("name"), levels=levels, field=r.text("field"),
-            agency=AgencyRef.from_dict(r._get("agency", True), r._at("agency")),
-            steps=r.texts("steps"),
-            channels=r.objects("channels", Channel.from_dict, non_empty=True),
-            cases=r.objects("cases", DossierCase.from_dict, required=False),
-            result=r.text("result", required=False, empty=True),
-            applicants=r.texts("applicants", required=False),
-            conditions=r.texts("conditions", required=False),
-            legal_basis=r.objects("legal_basis", LegalDocument.from_dict, required=False),
-            online_level=r.choice("online_level", ONLINE_LEVELS, default="none"),
-            updated_at=r.timestamp("updated_at"),
-            kind=r.text("kind", required=False, empty=True),
-            keywords=r.texts("keywords", required=False),
-            applicant_fields=r.texts("applicant_fields", required=False),
-            demo=r.flag("demo", default=False),
-            more_fields=r.texts("more_fields", required=False),
-            description=r.text("description", required=False, empty=True),
-            results=r.objects("results", Named.from_dict, required=False),
-            related=r.objects("related", Named.from_dict, required=False),
-            decision=r.text("decision", required=False, empty=True),
-        )
-        for i, name in enumerate(procedure.applicant_fields):
-            if name not in APPLICANT_FIELDS:
-                raise ValidationError(f"{r._at('applicant_fields')}[{i}]",
-                                      f"must be one of {', '.join(APPLICANT_FIELDS)}")
-        if procedure.online_level != "none" and not procedure.channel("online"):
-            raise ValidationError(r._at("online_level"),
-                                  "is online but no channel has method 'online'")
-        return procedure
-
-    def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+    def _online_needs_a_channel(cls, level: str, info: ValidationInfo) -> str:
+        channels = info.data.get("channels")  # absent when the channels themselves are wrong
+        if level != "none" and channels is not None and \
+                not any(c.method == "online" for c in channels):
+            raise _fail("is online but no channel has method 'online'")
+        return level
 
     def channel(self, method: str) -> Channel | None:
         return next((c for c in self.channels if c.method == method), None)
@@ -391,85 +373,53 @@ class Procedure:
                 for code in (c.form, c.sample) if code}
 
 
-@dataclass(frozen=True)
-class FormField:
-    label: str
-    sample: str = ""
-    lines: int = 1
+@dataclass(frozen=True, config=CHECKED)
+class FormField(Record):
+    label: Text
+    sample: OptionalText = ""
+    lines: Annotated[int, Strict(), _between(1, 20)] = 1
 
 
-@dataclass(frozen=True)
-class FormSection:
-    heading: str
-    fields: tuple[FormField, ...]
+@dataclass(frozen=True, config=CHECKED)
+class FormSection(Record):
+    heading: OptionalText
+    fields: Annotated[tuple[FormField, ...], Field(min_length=1)]
+
+    absent: ClassVar[dict[str, Any]] = {"heading": ""}
 
 
-@dataclass(frozen=True)
-class Form:
-    """A form template (mẫu đơn, tờ khai); `has_sample` when every field has a sample value."""
+@dataclass(frozen=True, config=CHECKED)
+class Form(Record):
+    """A form template (mẫu đơn, tờ khai); `has_sample` when every field has a sample value.
+    A form that came as a file (a Word template converted to PDF) has no sections."""
 
-    code: str
-    title: str
-    issued_by: str = ""
-    addressee: str = ""
+    code: Text
+    title: Text
+    issued_by: OptionalText = ""
+    addressee: OptionalText = ""
     sections: tuple[FormSection, ...] = ()
-    declaration: str = ""
-    signature: str = ""
-    sample_signer: str = ""
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "form") -> Form:
-        r = _Reader(data, path)
-
-        def section(item: Any, p: str) -> FormSection:
-            s = _Reader(item, p)
-            return FormSection(s.text("heading", required=False, empty=True),
-                               s.objects("fields", form_field, non_empty=True))
-        # a form that came as a file (a Word template converted to PDF) has no sections
-
-        def form_field(item: Any, p: str) -> FormField:
-            f = _Reader(item, p)
-            return FormField(f.text("label"), f.text("sample", required=False, empty=True),
-                             f.integer("lines", required=False, low=1, high=20) or 1)
-
-        return cls(r.text("code"), r.text("title"), r.text("issued_by", required=False, empty=True),
-                   r.text("addressee", required=False, empty=True),
-                   r.objects("sections", section, required=False),
-                   r.text("declaration", required=False, empty=True),
-                   r.text("signature", required=False, empty=True),
-                   r.text("sample_signer", required=False, empty=True))
+    declaration: OptionalText = ""
+    signature: OptionalText = ""
+    sample_signer: OptionalText = ""
 
     @property
     def has_sample(self) -> bool:
         fields = [f for s in self.sections for f in s.fields]
         return bool(fields) and all(f.sample for f in fields)
 
-    def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
 
 
-@dataclass(frozen=True)
-class Agency:
-    code: str
-    name: str
-    level: str
-    parent: str | None = None
-    address: str = ""
-    phone: str = ""
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "agency") -> Agency:
-        r = _Reader(data, path)
-        return cls(r.text("code"), r.text("name"), r.text("level"),
-                   r.text("parent", required=False) or None,
-                   r.text("address", required=False, empty=True),
-                   r.text("phone", required=False, empty=True))
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+@dataclass(frozen=True, config=CHECKED)
+class Agency(Record):
+    code: Text
+    name: Text
+    level: Text
+    parent: Text | None = None
+    address: OptionalText = ""
+    phone: OptionalText = ""
 
 
-@dataclass(frozen=True)
+@plain_dataclass(frozen=True)
 class AgencyTree:
     """Agencies linked by `parent`; the levels are whatever the data says."""
 
@@ -477,17 +427,27 @@ class AgencyTree:
 
     @classmethod
     def build(cls, agencies: Iterable[Agency]) -> AgencyTree:
+        """The tree, or a ValidationError naming every code twice, unknown parent and cycle."""
+        listed = list(agencies)
         by_code: dict[str, Agency] = {}
-        for i, agency in enumerate(agencies):
+        problems = []
+        for i, agency in enumerate(listed):
             if agency.code in by_code:
-                raise ValidationError(f"agencies[{i}].code", f"{agency.code} appears twice")
-            by_code[agency.code] = agency
-        for i, agency in enumerate(by_code.values()):
+                problems.append((f"agencies[{i}].code", f"{agency.code} appears twice"))
+            by_code.setdefault(agency.code, agency)
+        for i, agency in enumerate(listed):
             if agency.parent and agency.parent not in by_code:
-                raise ValidationError(f"agencies[{i}].parent", f"unknown agency {agency.parent}")
+                problems.append((f"agencies[{i}].parent", f"unknown agency {agency.parent}"))
+        if problems:  # a cycle is looked for among known parents only
+            raise ValidationError.of(problems)
         tree = cls(by_code)
         for code in by_code:
-            tree.ancestors(code)  # raises on a cycle
+            try:
+                tree.ancestors(code)
+            except ValidationError as err:
+                problems.extend(err.errors)
+        if problems:
+            raise ValidationError.of(problems)
         return tree
 
     def children(self, code: str | None) -> list[Agency]:
@@ -513,20 +473,51 @@ class AgencyTree:
                       key=lambda lv: LEVELS.index(lv) if lv in LEVELS else len(LEVELS))
 
 
-def _jsonable(value: Any) -> Any:
-    """asdict() output turned into plain JSON types (tuples to lists, dates to ISO text)."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+@dataclass(frozen=True, config=CHECKED)
+class _CatalogueFile(Record):
+    """A catalogue's top level; its items are read one by one, to name every bad one."""
+
+    procedures: Annotated[tuple[Any, ...], Field(min_length=1)]
+    forms: tuple[Any, ...] = ()
+    agencies: tuple[Any, ...] = ()
+    demo: Flag = False
 
 
-@dataclass(frozen=True)
+def _each(kind: type[R], items: Sequence[Any], path: str,
+          problems: list[tuple[str, str]]) -> list[tuple[int, R]]:
+    """The items that are right, by their place in the list; what is wrong with the others
+    goes to `problems`."""
+    good = []
+    for i, item in enumerate(items):
+        try:
+            good.append((i, kind.from_dict(item, f"{path}[{i}]")))
+        except ValidationError as err:
+            problems.extend(err.errors)
+    return good
+
+
+def _reference_problems(procedures: Iterable[tuple[int, Procedure]], forms: Mapping[str, Form],
+                        forms_whole: bool = True) -> list[tuple[str, str]]:
+    """Every procedure code that appears twice, and (when `forms_whole`: no form was left
+    out for its own problems) every form named but not in `forms`."""
+    problems = []
+    seen: set[str] = set()
+    for i, procedure in procedures:
+        if procedure.code in seen:
+            problems.append((f"procedures[{i}].code", f"{procedure.code} appears twice"))
+        seen.add(procedure.code)
+        for j, case in enumerate(procedure.cases if forms_whole else ()):
+            for k, comp in enumerate(case.components):
+                where = f"procedures[{i}].cases[{j}].components[{k}]"
+                if comp.form and comp.form not in forms:
+                    problems.append((f"{where}.form", f"unknown form {comp.form}"))
+                if comp.sample and not (comp.sample in forms and forms[comp.sample].has_sample):
+                    problems.append((f"{where}.sample",
+                                     f"{comp.sample} is not a form with sample values"))
+    return problems
+
+
+@plain_dataclass(frozen=True)
 class Catalogue:
     """Procedures, forms and agencies that belong together, checked for dangling references."""
 
@@ -537,34 +528,36 @@ class Catalogue:
 
     @classmethod
     def from_dict(cls, data: Any) -> Catalogue:
-        r = _Reader(data, "")
-        forms_list = r.objects("forms", Form.from_dict, required=False)
+        """The catalogue, or a ValidationError listing every problem in it. What refers to
+        other items is checked when those items are all right (a bad form is not also
+        reported as unknown wherever it is named)."""
+        top = _CatalogueFile.from_dict(data, "")
+        problems: list[tuple[str, str]] = []
         forms: dict[str, Form] = {}
-        for i, form in enumerate(forms_list):
+        good_forms = _each(Form, top.forms, "forms", problems)
+        for i, form in good_forms:
             if form.code in forms:
-                raise ValidationError(f"forms[{i}].code", f"{form.code} appears twice")
-            forms[form.code] = form
-        procedures = r.objects("procedures", Procedure.from_dict, non_empty=True)
-        agencies = AgencyTree.build(r.objects("agencies", Agency.from_dict, required=False))
-        catalogue = cls(procedures, forms, agencies, r.flag("demo", default=False))
-        catalogue.check_references()
-        return catalogue
+                problems.append((f"forms[{i}].code", f"{form.code} appears twice"))
+            forms.setdefault(form.code, form)
+        procedures = _each(Procedure, top.procedures, "procedures", problems)
+        agencies = _each(Agency, top.agencies, "agencies", problems)
+        tree = AgencyTree({})
+        if len(agencies) == len(top.agencies):
+            try:
+                tree = AgencyTree.build(agency for _, agency in agencies)
+            except ValidationError as err:
+                problems.extend(err.errors)
+        problems.extend(_reference_problems(procedures, forms,
+                                            forms_whole=len(good_forms) == len(top.forms)))
+        if problems:
+            raise ValidationError.of(problems)
+        return cls(tuple(p for _, p in procedures), forms, tree, top.demo)
 
     def check_references(self) -> None:
-        seen: set[str] = set()
-        for i, procedure in enumerate(self.procedures):
-            if procedure.code in seen:
-                raise ValidationError(f"procedures[{i}].code", f"{procedure.code} appears twice")
-            seen.add(procedure.code)
-            for j, case in enumerate(procedure.cases):
-                for k, comp in enumerate(case.components):
-                    where = f"procedures[{i}].cases[{j}].components[{k}]"
-                    if comp.form and comp.form not in self.forms:
-                        raise ValidationError(f"{where}.form", f"unknown form {comp.form}")
-                    if comp.sample and not (comp.sample in self.forms
-                                            and self.forms[comp.sample].has_sample):
-                        raise ValidationError(f"{where}.sample",
-                                              f"{comp.sample} is not a form with sample values")
+        """A ValidationError naming every procedure code twice and every unknown form."""
+        problems = _reference_problems(enumerate(self.procedures), self.forms)
+        if problems:
+            raise ValidationError.of(problems)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": "kiosk-catalogue/1", "demo": self.demo,

@@ -63,7 +63,7 @@ def _server_db(value: str) -> Path | str:
 
 
 def cmd_import_catalogue(args: argparse.Namespace) -> int:
-    from kiosk.server.catalogue_files import form_pdfs, read_catalogue_file
+    from kiosk.server.catalogue_files import CatalogueFileError, form_pdfs, read_catalogue_file
     from kiosk.server.run import open_db
 
     if args.format == "dvcqg":
@@ -72,7 +72,15 @@ def cmd_import_catalogue(args: argparse.Namespace) -> int:
         raise CommandFailed("the kiosk format is one catalogue FILE (several files or folders "
                             "are for --format dvcqg)")
     file = Path(args.paths[0])
-    catalogue = read_catalogue_file(file)
+    try:
+        catalogue = read_catalogue_file(file)
+    except CatalogueFileError as err:
+        if len(err.problems) == 1:
+            raise
+        for line in err.problems:  # every one, so that one round of fixes is enough
+            print(line, file=sys.stderr)
+        raise CommandFailed(f"{file}: nothing imported; problems found: {len(err.problems)}, "
+                            "each on a line above") from None
     forms_dir = Path(args.forms_dir) if args.forms_dir else file.parent / "forms"
     samples_dir = Path(args.samples_dir) if args.samples_dir else forms_dir.parent / "samples"
     pdfs = form_pdfs(catalogue, forms_dir, samples_dir)
@@ -652,9 +660,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="server database: a SQLite file or a postgresql:// URL")
 
     p = command("import-catalogue", cmd_import_catalogue, "Import a province's catalogue "
-                "(JSON, see docs/catalogue-format.md) into a reference server database. "
-                "With --format dvcqg, the national portal's procedure JSON: bad records are "
-                "skipped with one line each; exit 0 when at least one procedure imported.")
+                "(JSON, see docs/catalogue-format.md) into a reference server database; a "
+                "catalogue with problems is not imported, and every problem is listed, one a "
+                "line. With --format dvcqg, the national portal's procedure JSON: bad records "
+                "are skipped with one line each (naming every bad field); exit 0 when at least "
+                "one procedure imported.")
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="catalogue JSON file; with --format dvcqg, files or folders of the "
                         "portal's JSON (form templates beside them)")

@@ -24,7 +24,16 @@ DEMO_KIOSK_ID = "demo-kiosk-01"
 
 
 class CatalogueFileError(ValueError):
-    """A catalogue file cannot be imported; the message names the file and the bad field."""
+    """A catalogue file cannot be imported; the message names the file and the bad fields,
+    and `problems` has every one on its own line."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+
+    @classmethod
+    def naming(cls, where: Path, err: ValidationError) -> CatalogueFileError:
+        return cls(f"{where}: {err}", [f"{where}: {line}" for line in err.lines()])
 
 
 def _read_json(path: Path) -> Any:
@@ -44,7 +53,7 @@ def read_catalogue_file(path: Path) -> Catalogue:
     try:
         return Catalogue.from_dict(data)
     except ValidationError as err:
-        raise CatalogueFileError(f"{path}: {err}") from None
+        raise CatalogueFileError.naming(path, err) from None
 
 
 def merge_catalogue_files(procedures_dir: Path, agencies_file: Path | None = None
@@ -63,7 +72,7 @@ def merge_catalogue_files(procedures_dir: Path, agencies_file: Path | None = Non
     try:
         return Catalogue.from_dict(merged)
     except ValidationError as err:
-        raise CatalogueFileError(f"{procedures_dir}: {err}") from None
+        raise CatalogueFileError.naming(procedures_dir, err) from None
 
 
 def demo_catalogue(demo_dir: Path = DEMO) -> Catalogue:

@@ -2,7 +2,7 @@
 
 A file holds one portal answer `{"data": {...}}` or a list of `data` objects; a folder is
 every `*.json` in it. Each record is mapped onto the kiosk's procedure JSON and checked by
-`Procedure.from_dict`, so a bad record is named by its code and first bad field and
+`Procedure.from_dict`, so a bad record is named by its code and every bad field and
 skipped; the others import. Form templates (`attachments[].fileName`) are looked for in
 the folder of the JSON file that names them.
 
