@@ -48,7 +48,7 @@ def test_portal_opens_holds_the_kiosk_and_ends_wiped(portal: Driver) -> None:
     assert (session.profile / "kiosk-strip" / "settings.js").is_file()
     # the kiosk's own idle time-out waits while the browser has the screen
     app.idle.last_touch -= app.idle.idle_seconds + app.idle.countdown_seconds + 1
-    screen._check(1.0)
+    screen.tick()
     app.tick()
     assert app.screens.current == "portal" and screen.session is session
     portal.tap("portal:end")
@@ -67,6 +67,6 @@ def test_a_browser_that_exits_ends_the_session(portal: Driver) -> None:
     assert session is not None
     session.process.terminate()  # as when "Kết thúc" closes Chromium
     session.process.wait(10)
-    app.screen._check(1.0)
+    app.screen.tick()
     assert app.screen.mode == "ended" and app.screen.session is None
     assert not session.profile.exists()

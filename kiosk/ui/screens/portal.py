@@ -130,7 +130,7 @@ class PortalScreen(KioskScreen):
             self.refresh()
             return
         self.mode = "open"
-        self._watch = Clock.schedule_interval(self._check, 1.0)
+        self._watch = Clock.schedule_interval(self.tick, 1.0)
         self.refresh()
 
     # --- while the browser has the screen ---------------------------------------------
@@ -145,7 +145,9 @@ class PortalScreen(KioskScreen):
         column.add_widget(BigButton(_("End"), t, self.end, kind="accent",
                                     action_id="portal:end"))
 
-    def _check(self, _dt: float) -> None:
+    def tick(self, _dt: float = 0) -> None:
+        """What the screen does each second while the browser is open (ends the session
+        when the browser has gone); tests call it now instead of waiting."""
         session = self.session
         if session is None:
             return
