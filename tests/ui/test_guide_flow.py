@@ -31,7 +31,7 @@ def test_a_guide_plays_from_help_with_captions_pause_and_listening(driver: Drive
     driver.tap("guide:listen")
     assert screen.listening and speaker.speaking
     while video.frame <= FRAMES_PER_STEP:  # on to the second step, without waiting
-        video._tick(0)
+        video.next_frame()
     assert screen.caption.text == i18n._(shown.steps[1].caption)
     assert driver.until(lambda: speaker.pieces_spoken > 0)
     driver.tap("guide:listen")
@@ -49,7 +49,7 @@ def test_the_attract_loop_plays_the_guides_one_after_another(driver: Driver) -> 
     first = video.guide
     assert driver.until(lambda: video.texture is not None)
     while video.guide is first:  # to the end of the first guide
-        video._tick(0)
+        video.next_frame()
     assert video.guide is not first and not video.paused
     driver.tap_at(10, 10)  # the touch that wakes the kiosk ends the loop
     assert not app.attract.visible and video.paused
