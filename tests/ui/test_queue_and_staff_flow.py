@@ -3,9 +3,10 @@ server; and what a person is told when the central API cannot be reached."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import pytest
 from api_process import free_port
 from support.driver import Driver
 
@@ -18,6 +19,21 @@ from kiosk.store.staff_calls import staff_calls
 
 def texts(driver: Driver) -> list[str]:
     return [str(getattr(w, "text", "")) for w in driver.widgets()]
+
+
+PrinterHook = Callable[[QueueTicket], None]
+
+
+@pytest.fixture
+def ticket_printer(driver: Driver) -> Iterator[Callable[[PrinterHook], None]]:
+    """Sets the printer's hook, as configured; the fixture takes it off after the test."""
+    services = driver.app.services
+
+    def set_hook(hook: PrinterHook) -> None:
+        services.queue_ticket_printer = hook
+
+    yield set_hook
+    services.queue_ticket_printer = None
 
 
 @contextmanager
@@ -39,21 +55,18 @@ def central_api_gone(driver: Driver, says_online: bool) -> Iterator[None]:
 
 
 def test_a_person_takes_a_number_for_an_area_and_sees_who_waits_before_them(
-        driver: Driver) -> None:
+        driver: Driver, ticket_printer: Callable[[PrinterHook], None]) -> None:
     app = driver.app
     client = app.services.api.client
     before = {a.code: a.waiting for a in service_areas(client)}["DD"]
     printed: list[QueueTicket] = []
-    app.services.queue_ticket_printer = printed.append  # the printer's hook, as configured
-    try:
-        driver.tap("home:queue")
-        assert driver.until(lambda: app.screen.state == "areas", 10)
-        assert {w for w in ("queue:area:HT", "queue:area:DD") if driver.exists(w)} == \
-            {"queue:area:HT", "queue:area:DD"}
-        driver.tap("queue:area:DD")
-        assert driver.until(lambda: app.screen.state == "ticket", 10)
-    finally:
-        app.services.queue_ticket_printer = None
+    ticket_printer(printed.append)
+    driver.tap("home:queue")
+    assert driver.until(lambda: app.screen.state == "areas", 10)
+    assert {w for w in ("queue:area:HT", "queue:area:DD") if driver.exists(w)} == \
+        {"queue:area:HT", "queue:area:DD"}
+    driver.tap("queue:area:DD")
+    assert driver.until(lambda: app.screen.state == "ticket", 10)
     ticket = app.screen.ticket
     assert ticket.area_name == "Đất đai – Xây dựng" and ticket.counters == ("3",)
     assert ticket.waiting == before  # everyone taken before and not yet called
@@ -69,7 +82,7 @@ def test_a_person_takes_a_number_for_an_area_and_sees_who_waits_before_them(
 
 
 def test_without_a_printer_the_person_is_asked_to_remember_the_number(
-        driver: Driver) -> None:
+        driver: Driver, ticket_printer: Callable[[PrinterHook], None]) -> None:
     app = driver.app
     remember = i18n._("Please remember your number: watch the display and listen for it to "
                       "be called.")
@@ -83,18 +96,15 @@ def test_without_a_printer_the_person_is_asked_to_remember_the_number(
     def out_of_paper(_ticket: QueueTicket) -> None:
         raise OSError("paper out")
 
-    app.services.queue_ticket_printer = out_of_paper
-    try:
-        app.home()
-        driver.tap("home:queue")
-        assert driver.until(lambda: app.screen.state == "areas", 10)
-        driver.tap("queue:area:CT")
-        assert driver.until(lambda: app.screen.state == "ticket", 10)
-        shown = texts(driver)
-        assert i18n._("The ticket could not be printed.") in shown and remember in shown
-        assert f"{app.screen.ticket.number:03d}" in shown  # the number stays on screen
-    finally:
-        app.services.queue_ticket_printer = None
+    ticket_printer(out_of_paper)
+    app.home()
+    driver.tap("home:queue")
+    assert driver.until(lambda: app.screen.state == "areas", 10)
+    driver.tap("queue:area:CT")
+    assert driver.until(lambda: app.screen.state == "ticket", 10)
+    shown = texts(driver)
+    assert i18n._("The ticket could not be printed.") in shown and remember in shown
+    assert f"{app.screen.ticket.number:03d}" in shown  # the number stays on screen
 
 
 def test_without_the_central_api_there_is_no_number_and_the_desk_is_named(
