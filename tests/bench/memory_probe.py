@@ -49,7 +49,9 @@ def allocator() -> str:
     if "mimalloc" in preload:
         return "mimalloc"
     arenas = os.environ.get("MALLOC_ARENA_MAX")
-    return f"glibc MALLOC_ARENA_MAX={arenas}" if arenas else "glibc (default arenas)"
+    threshold = os.environ.get("MALLOC_MMAP_THRESHOLD_")
+    return ((f"glibc MALLOC_ARENA_MAX={arenas}" if arenas else "glibc (default arenas)")
+            + (f" MALLOC_MMAP_THRESHOLD_={threshold}" if threshold else ""))
 
 
 def rss_mb() -> float:
