@@ -111,6 +111,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--types", type=int, default=0, metavar="N",
                         help="also print, at each checkpoint, the N object types that grew "
                              "most since the previous one (slow: walks every object)")
+    parser.add_argument("--holders", action="store_true",
+                        help="at a checkpoint that finds an earlier session's screens still "
+                             "alive, print what holds them (gc referrers)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     kinds = [k for k in args.kinds.split(",") if k] or list(KINDS)
@@ -150,6 +153,7 @@ def child(args: argparse.Namespace) -> None:
     import threading
     import time
     import traceback
+    import weakref
     from collections import Counter
     from datetime import date
     from pathlib import Path
@@ -517,6 +521,20 @@ def child(args: argparse.Namespace) -> None:
                 all(kind_counts[k] for k in args.kinds):
             warm, warm_types, warm_files = point, type_counts(), open_files(scratch)
             warm_maps = anonymous_mappings()
+        if args.holders:
+            from kiosk.ui.screens.base import KioskScreen
+
+            attached = {id(x) for x in app.screens.screens}
+            # weak references only, so that the search itself holds none of them
+            # (by type: Kivy's weak proxies pass isinstance as what they point to)
+            alive = [weakref.ref(o) for o in gc.get_objects()
+                     if issubclass(type(o), KioskScreen) and id(o) not in attached][:3]
+            for screen in alive:
+                gone = screen()
+                if gone is not None:
+                    print(f"         {gone.name} screen still alive, held by: "
+                          + " <- ".join(memory_probe.holder_chain(gone)), flush=True)
+                del gone
         if args.types:
             now = type_counts()
             grown = (now - types_before).most_common(args.types)
