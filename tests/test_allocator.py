@@ -1,6 +1,6 @@
 """`kiosk run` and `kiosk demo` limit glibc's malloc to two arenas before any thread
-starts (kiosk/system/allocator.py): real processes and threads, arenas counted by glibc's
-own malloc_info."""
+starts, and keep its mmap threshold fixed (kiosk/system/allocator.py): real processes and
+threads, arenas counted by glibc's own malloc_info, mapped blocks by its mallinfo2."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from kiosk.system.allocator import ARENAS, limit_arenas
+from kiosk.system.allocator import ARENAS, fix_mmap_threshold, limit_arenas
 
 # eight threads alive at once, each allocating from malloc (10 kB: below mmap's threshold)
 # once the limit was set, or not; then glibc's count of its arenas
@@ -69,3 +69,45 @@ def test_an_operators_choice_in_the_environment_is_kept() -> None:
     environ = {"MALLOC_ARENA_MAX": "4"}
     assert limit_arenas(environ) is False
     assert environ == {"MALLOC_ARENA_MAX": "4"}
+
+
+# a 1 MB block freed (glibc would raise its threshold to it), then a 512 kB one held: is it
+# a mapping of its own (mallinfo2's count of mapped blocks goes up) or carved from the heap
+MAPPED = """
+import ctypes, sys
+if sys.argv[1] == "fixed":
+    from kiosk.system.allocator import fix_mmap_threshold
+    assert fix_mmap_threshold()
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks",
+                "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.free(libc.malloc(1 << 20))
+before = libc.mallinfo2().hblks
+held = libc.malloc(512 * 1024)
+print(libc.mallinfo2().hblks - before)
+"""
+
+
+def mapped_after_a_large_free(how: str) -> int:
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_MMAP_THRESHOLD_"}
+    done = subprocess.run([sys.executable, "-c", MAPPED, how], env=env, capture_output=True,
+                          text=True, timeout=60, check=True)
+    return int(done.stdout.split()[0])
+
+
+def test_large_blocks_keep_their_own_mappings_after_a_larger_one_was_freed() -> None:
+    if not glibc() or not hasattr(ctypes.CDLL(None), "mallinfo2"):
+        pytest.skip("not glibc 2.33+: no mallinfo2 to count mapped blocks with")
+    assert mapped_after_a_large_free("fixed") == 1  # given back to the system at free
+    assert mapped_after_a_large_free("default") == 0  # glibc's raised threshold: the heap
+
+
+def test_an_operators_mmap_threshold_is_kept() -> None:
+    environ = {"MALLOC_MMAP_THRESHOLD_": "65536"}
+    assert fix_mmap_threshold(environ) is False
+    assert environ == {"MALLOC_MMAP_THRESHOLD_": "65536"}

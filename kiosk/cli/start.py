@@ -11,9 +11,9 @@ UI_COMMANDS = ("run", "demo")  # long-running: the allocator matters there
 
 def main() -> int:
     if sys.argv[1:2] and sys.argv[1] in UI_COMMANDS:
-        from kiosk.system.allocator import limit_arenas
+        from kiosk.system import allocator
 
-        limit_arenas()
+        allocator.set_up()
     from kiosk.cli.main import main as cli
 
     return cli()

@@ -1,9 +1,10 @@
 """Crowd: the real UI under an impatient crowd's touches; resident memory must stay flat.
 
 The real KioskApp runs offscreen (Mesa software rendering) in a subprocess, on a synced
-copy of the demo catalogue with the reference API in the same process, as in
-bench_soak.py. Where the soak's visitors tap known buttons, the crowd touches anywhere
-on the screen (people miss): seeded random actions, each one of
+copy of the demo catalogue, as deployed: malloc set up as `kiosk run` sets it and the
+reference API in a process of its own, as in bench_soak.py. Where the soak's visitors
+tap known buttons, the crowd touches anywhere on the screen (people miss): seeded random
+actions, each one of
 
     tap         a touch anywhere, up again at once
     double      two quick taps at the same place
@@ -42,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
 
+import bench_media
 import memory_probe
 from memory_probe import (
     FLAT_PER_1000,
@@ -114,6 +116,11 @@ def main() -> None:
 
 
 def child(args: argparse.Namespace) -> None:
+    # the allocator as the kiosk's own start-up sets it (kiosk/cli/start.py), before
+    # any thread starts: the benchmark measures the kiosk as deployed
+    from kiosk.system.allocator import set_up
+
+    set_up()
     import dataclasses
     import gc
     import random
@@ -137,11 +144,10 @@ def child(args: argparse.Namespace) -> None:
     from kivy.core.window import Window
     from kivy.tests.common import UnitTestTouch
     from support.driver import Driver
-    from support.receipt_image import camera_frame, write_video
+    from support.speech_outputs import PacedSilence
     from support.tour import demo_services
 
     from kiosk.config.settings import EXAMPLE_CONFIG, load_config
-    from kiosk.speech.output import PacedSilence
     from kiosk.ui.app import TIDY_SECONDS, KioskApp
 
     @dataclasses.dataclass
@@ -174,9 +180,10 @@ def child(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     scratch = Path(tempfile.mkdtemp(prefix="bench-crowd-"))
     config = load_config(str(EXAMPLE_CONFIG), environ={})
-    services, stop_api = demo_services(config, scratch / "data")
+    services, stop_api = demo_services(config, scratch / "data", api_apart=True)
     services.speech_output = PacedSilence
-    desk = write_video(scratch / "desk.avi", [camera_frame(None)] * 15)
+    bench_media.made_apart(scratch, "desk")  # drawn in another process, as in the soak
+    desk = scratch / "desk.avi"
     services.config = dataclasses.replace(
         services.config, scanner=dataclasses.replace(services.config.scanner, camera=str(desk)))
     app = KioskApp(services)

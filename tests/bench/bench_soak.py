@@ -1,8 +1,10 @@
 """Soak: the real UI through thousands of sessions; resident memory must stay flat.
 
 The real KioskApp runs offscreen (Mesa software rendering) in a subprocess, on a synced
-copy of the demo catalogue with the reference API in the same process
-(`support.tour.demo_services`). Each session is a randomly chosen (seeded) visit, driven
+copy of the demo catalogue, as deployed: malloc set up as `kiosk run` sets it
+(kiosk/system/allocator.py) and the reference API in a process of its own (`kiosk
+serve-api`, through `support.tour.demo_services`), so what is measured is the kiosk's
+process alone. Each session is a randomly chosen (seeded) visit, driven
 with simulated touches through support.driver.Driver:
 
     browse      a field, maybe a level, a procedure; maybe the legal basis, the end, back
@@ -64,6 +66,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for support
 
+import bench_media
 import memory_probe
 from memory_probe import (
     FLAT_PER_1000,
@@ -108,6 +111,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--types", type=int, default=0, metavar="N",
                         help="also print, at each checkpoint, the N object types that grew "
                              "most since the previous one (slow: walks every object)")
+    parser.add_argument("--holders", action="store_true",
+                        help="at a checkpoint that finds an earlier session's screens still "
+                             "alive, print what holds them (gc referrers)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     kinds = [k for k in args.kinds.split(",") if k] or list(KINDS)
@@ -133,14 +139,21 @@ def main() -> None:
 # --- the child: the app, the visitors, the measurements ---------------------------------
 
 def child(args: argparse.Namespace) -> None:
+    # the allocator as the kiosk's own start-up sets it (kiosk/cli/start.py), before
+    # any thread starts: the benchmark measures the kiosk as deployed
+    from kiosk.system import allocator
+
+    allocator.set_up()
     import dataclasses
     import gc
+    import json
     import random
     import statistics
     import tempfile
     import threading
     import time
     import traceback
+    import weakref
     from collections import Counter
     from datetime import date
     from pathlib import Path
@@ -150,14 +163,11 @@ def child(args: argparse.Namespace) -> None:
     width, height = (int(v) for v in args.size.lower().split("x"))
     prepare_kivy(width=width, height=height, fullscreen=False, offscreen=True)
 
-    from support.document_photos import document_photo
     from support.driver import Driver
-    from support.receipt_image import camera_frame, receipt_video, write_video
     from support.speech_outputs import PacedSilence
     from support.tour import demo_services
 
     from kiosk.config.settings import EXAMPLE_CONFIG, load_config
-    from kiosk.server.catalogue_files import demo_dossiers
     from kiosk.submission.draft import may_bring_original
     from kiosk.ui.app import TIDY_SECONDS, KioskApp
 
@@ -195,31 +205,30 @@ def child(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     scratch = Path(tempfile.mkdtemp(prefix="bench-soak-"))
     config = load_config(str(EXAMPLE_CONFIG), environ={})
-    services, stop_api = demo_services(config, scratch / "data")
+    services, stop_api = demo_services(config, scratch / "data", api_apart=True)
     # the spoken idle warnings take their real time, without thousands of WAV files
     services.speech_output = PacedSilence
     app = KioskApp(services)
     d = Driver(app)
     base = services.config
 
-    store = services.catalogue.store
-    procedures = store.procedures(None, None)
-    online = [p.code for p in procedures if p.is_online]
-    with_forms = [p.code for p in procedures
-                  if any((c.form and services.form_pdf(c.form, False)) or
-                         (c.sample and services.form_pdf(c.sample, True))
-                         for case in p.cases for c in case.components)]
+    def codes() -> tuple[list[str], list[str]]:
+        procedures = services.catalogue.store.procedures(None, None)
+        return ([p.code for p in procedures if p.is_online],
+                [p.code for p in procedures
+                 if any((c.form and services.form_pdf(c.form, False)) or
+                        (c.sample and services.form_pdf(c.sample, True))
+                        for case in p.cases for c in case.components)])
+    online, with_forms = codes()  # the codes kept, not the whole catalogue's objects
     today = date.today()
-    dossiers = [(x.code, pin) for x, pin in demo_dossiers(today)]
-    receipts = [x.code for x, pin in demo_dossiers(today) if not pin][:3]
 
-    # the kiosk's one camera, looking at: an empty desk, a receipt, a page of a document
-    desk = write_video(scratch / "desk.avi", [camera_frame(None)] * 15)
-    receipt_videos = [receipt_video(scratch / f"receipt-{i}.avi",
-                                    f"https://dichvucong.gov.vn/p/tra-cuu?ma_ho_so={code}",
-                                    code, empty_frames=8, receipt_frames=30)
-                      for i, code in enumerate(receipts)]
-    page_video = write_video(scratch / "page.avi", [document_photo("cluttered", 3).image] * 30)
+    # the kiosk's one camera, looking at: an empty desk, a receipt, a page of a document;
+    # drawn in another process, as the demo dossiers are read there (bench_media.py)
+    bench_media.made_apart(scratch)
+    known = json.loads((scratch / "dossiers.json").read_text())
+    dossiers = [(code, pin) for code, pin in known["dossiers"]]
+    desk, page_video = scratch / "desk.avi", scratch / "page.avi"
+    receipt_videos = [scratch / f"receipt-{i}.avi" for i in range(len(known["receipts"]))]
 
     def camera_on(video: Path) -> None:
         services.config = dataclasses.replace(
@@ -480,7 +489,8 @@ def child(args: argparse.Namespace) -> None:
     # --- the run --------------------------------------------------------------------
 
     print(f"soak: {args.sessions} sessions of {','.join(args.kinds)}, seed {args.seed}, "
-          f"{width}x{height}, memory every {args.every} sessions after a tidy"
+          f"{width}x{height}, {memory_probe.allocator()}, memory every {args.every} "
+          "sessions after a tidy"
           + (f", at most {args.minutes:g} min" if args.minutes else ""), flush=True)
     print(f"{'sessions':>8} {'seconds':>8} {'rss MB':>8} {'anon MB':>8} {'malloc MB':>9} "
           f"{'arenas':>6} {'held':>7} {'pymalloc':>8} "
@@ -511,6 +521,20 @@ def child(args: argparse.Namespace) -> None:
                 all(kind_counts[k] for k in args.kinds):
             warm, warm_types, warm_files = point, type_counts(), open_files(scratch)
             warm_maps = anonymous_mappings()
+        if args.holders:
+            from kiosk.ui.screens.base import KioskScreen
+
+            attached = {id(x) for x in app.screens.screens}
+            # weak references only, so that the search itself holds none of them
+            # (by type: Kivy's weak proxies pass isinstance as what they point to)
+            alive = [weakref.ref(o) for o in gc.get_objects()
+                     if issubclass(type(o), KioskScreen) and id(o) not in attached][:3]
+            for screen in alive:
+                gone = screen()
+                if gone is not None:
+                    print(f"         {gone.name} screen still alive, held by: "
+                          + " <- ".join(memory_probe.holder_chain(gone)), flush=True)
+                del gone
         if args.types:
             now = type_counts()
             grown = (now - types_before).most_common(args.types)

@@ -49,7 +49,9 @@ def allocator() -> str:
     if "mimalloc" in preload:
         return "mimalloc"
     arenas = os.environ.get("MALLOC_ARENA_MAX")
-    return f"glibc MALLOC_ARENA_MAX={arenas}" if arenas else "glibc (default arenas)"
+    threshold = os.environ.get("MALLOC_MMAP_THRESHOLD_")
+    return ((f"glibc MALLOC_ARENA_MAX={arenas}" if arenas else "glibc (default arenas)")
+            + (f" MALLOC_MMAP_THRESHOLD_={threshold}" if threshold else ""))
 
 
 def rss_mb() -> float:
@@ -291,3 +293,40 @@ def who_holds(before: dict[str, set[int]], sample: int = 200) -> dict[str, Count
         report[name] = seen
     del objects
     return report
+
+
+def holder_chain(target: object, depth: int = 8) -> list[str]:
+    """What keeps `target` alive, one referrer after another (gc referrers; the first one
+    that is not a frame, a cell's list of all objects or a container already seen), as
+    short names: the path to where it is held."""
+    import types
+
+    chain: list[str] = []
+    seen = {id(target)}
+    current = target
+    for _ in range(depth):
+        holders = [h for h in gc.get_referrers(current)
+                   if id(h) not in seen and not isinstance(h, types.FrameType)
+                   and not (isinstance(h, list) and len(h) > 10000)]
+        seen.add(id(holders))
+        if not holders:
+            chain.append("(nothing more: a root, or only frames)")
+            break
+        # an object's __dict__ stands for the object: go on from its owner
+        holder = holders[0]
+        seen.add(id(holder))
+        if isinstance(holder, dict):
+            owners = [o for o in gc.get_referrers(holder)
+                      if getattr(o, "__dict__", None) is holder]
+            seen.add(id(owners))
+            key = next((k for k, v in holder.items() if v is current), None)
+            if owners:
+                holder = owners[0]
+                seen.add(id(holder))
+                chain.append(f"{_describe(holder)}.{key}")
+            else:
+                chain.append(f"dict[{key!r}]" if key is not None else "dict")
+        else:
+            chain.append(_describe(holder))
+        current = holder
+    return chain

@@ -7,8 +7,16 @@ temporary folder, so the pictures never depend on the machine's own data.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,17 +32,69 @@ SAMPLE_PROCEDURE = "1.001193"  # Đăng ký khai sinh: forms, samples, online
 PLAIN_PROCEDURE = "2.000884"  # Chứng thực chữ ký: not online
 
 
-def demo_services(config: Config, data_dir: Path) -> tuple[KioskServices, Callable[[], None]]:
-    """Services on a synced copy of the demo catalogue, and how to stop the demo API."""
-    server = start_in_thread(open_db(None))
+def demo_services(config: Config, data_dir: Path, *, api_apart: bool = False
+                  ) -> tuple[KioskServices, Callable[[], None]]:
+    """Services on a synced copy of the demo catalogue, and how to stop the demo API.
+
+    The API runs in a thread of this process, or with `api_apart` in a process of its own
+    (`kiosk serve-api`), as a deployed kiosk has it: the memory benchmarks then measure
+    the kiosk alone, not the server's imports, database and requests as well."""
+    if api_apart:
+        base_url, stop = api_process(data_dir.parent / "api.log")
+    else:
+        server = start_in_thread(open_db(None))
+        base_url, stop = server.base_url, server.stop
     config = dataclasses.replace(
-        config, api=dataclasses.replace(config.api, base_url=server.base_url),
+        config, api=dataclasses.replace(config.api, base_url=base_url),
         kiosk=dataclasses.replace(config.kiosk, data_dir=str(data_dir)))
     sync_from_config(config)
     services = KioskServices.from_config(config)
     services.speech_output = WavFolder(data_dir / "speech")  # heard in files, not a room
     services.connectivity.check()
-    return services, server.stop
+    return services, stop
+
+
+def _end_with_parent() -> None:
+    """In the API's process before it runs: a SIGTERM when the process that started it
+    ends, however it ends (a benchmark stopped with kill leaves no server behind). Linux's
+    prctl(PR_SET_PDEATHSIG); elsewhere nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
+def api_process(log: Path, seconds: float = 60) -> tuple[str, Callable[[], None]]:
+    """The reference API on the demo data in a process of its own (`kiosk serve-api` on a
+    free loopback port, its output in `log`): its base URL once it answers, and how to
+    stop it."""
+    with socket.socket() as probe:  # a port free now; the server takes it a moment later
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kiosk = Path(sys.executable).with_name("kiosk")
+    with log.open("wb") as out:
+        process = subprocess.Popen([str(kiosk), "serve-api", "--port", str(port)],
+                                   stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=_end_with_parent)
+    base_url = f"http://127.0.0.1:{port}/v1"
+
+    def stop() -> None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/health", timeout=2):
+                return base_url, stop
+        except OSError as error:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop()
+                raise RuntimeError(f"the reference API did not start ({error}); see {log}"
+                                   ) from None
+            time.sleep(0.1)
 
 
 class Tour:
