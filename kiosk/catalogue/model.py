@@ -185,7 +185,7 @@ ApplicantFields = Annotated[tuple[Annotated[OptionalText, AfterValidator(
 
 R = TypeVar("R", bound="Record")
 
-CHECKED = ConfigDict(hide_input_in_errors=True)
+CHECKED = ConfigDict(hide_input_in_errors=True, defer_build=True)
 
 
 @dataclass(frozen=True, config=CHECKED)

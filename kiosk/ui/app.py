@@ -161,7 +161,8 @@ class KioskApp(App):
         from kiosk.access_point.session import sweep
 
         sweep(self.services.config.portal_files_dir)  # what a crash left of a portal session
-        self.screen.refresh()
+        # (home was built when the screen manager entered it, and a resize rebuilds it:
+        # building it again here cost a tenth of a second before the first frame)
         self.watchdog = UiWatchdog.start()  # systemd: READY=1 after the first frame, pings
         # after the first frame: the network check loads the HTTP stack
         self.timers += [Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5),
