@@ -6,6 +6,7 @@ The pixel rule (kiosk/ui/theme.py): a touch target is at least 15 mm, 61 px at t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -69,7 +70,8 @@ def in_screen(widget: Widget, driver: Driver) -> bool:
 def problems(driver: Driver) -> list[str]:
     theme = driver.app.theme
     screens = driver.app.screens
-    screen_top = screens.to_window(*screens.pos)[1] + screens.height
+    screen_bottom = screens.to_window(*screens.pos)[1]
+    screen_top = screen_bottom + screens.height
     found = []
     for w in driver.widgets():
         if not visible(w):
@@ -83,6 +85,11 @@ def problems(driver: Driver) -> list[str]:
             found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: under the top bar "
                          f"(y {wy:.0f}..{wy + w.height:.0f}, the screen ends at "
                          f"{screen_top:.0f})")
+        elif not scrolls(w) and in_screen(w, driver) and wy < screen_bottom - 1:
+            # portrait: home, back and the switches are in a bar under the screen
+            found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: under the bottom "
+                         f"bar (y {wy:.0f}..{wy + w.height:.0f}, the screen starts at "
+                         f"{screen_bottom:.0f})")
         pressable = isinstance(w, ButtonBehavior) and getattr(w, "action_id", "")
         if pressable and (w.width < theme.touch - 1 or w.height < theme.touch - 1):
             found.append(f"{name}: {w.width:.0f}x{w.height:.0f} px is under the "
@@ -311,15 +318,19 @@ def test_touch_targets_and_text_fit(sized: Driver, show: Callable[[Driver], None
     assert problems(sized) == []
 
 
-def test_large_text_mode_still_fits(driver: Driver) -> None:
-    Window.size = (1920, 1080)
-    driver.settle()
-    driver.tap("nav:large_text")
-    assert driver.app.theme.text_body >= 33
-    for show in (home, detail, search):
-        show(driver)
-        driver.settle()
-        assert problems(driver) == [], show.__name__
+@pytest.mark.parametrize("show", SCREENS, ids=lambda f: f.__name__)
+def test_touch_targets_and_text_fit_in_large_text(sized: Driver,
+                                                  show: Callable[[Driver], None]) -> None:
+    """Every screen again with the text at twice its size (the layouts reflow: words
+    wrap, columns stack, nothing is cut and no button shrinks)."""
+    sized.tap("nav:large_text")
+    assert sized.app.theme.large_text
+    assert sized.app.theme.text_body == 2 * dataclasses.replace(
+        sized.app.theme, large_text=False).text_body
+    show(sized)
+    sized.settle()
+    assert sized.app.theme.large_text  # the screen did not end the visitor's session
+    assert problems(sized) == []
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -466,13 +477,43 @@ def test_home_tiles_fill_the_screen_with_pictures_most_used_largest(
     assert problems(driver) == []
 
 
+PORTRAIT_NAVIGATION = ("nav:home", "nav:back", "nav:large_text", "nav:contrast",
+                       "nav:language")
+
+
+@pytest.mark.parametrize("modes", [(), ("nav:large_text",), ("nav:contrast",),
+                                   ("nav:large_text", "nav:contrast")],
+                         ids=["usual", "2x", "contrast", "2x-contrast"])
+@pytest.mark.parametrize("show", [help_screen, detail, apply_details, scan, viewer],
+                         ids=lambda f: f.__name__)
+def test_portrait_navigation_stays_in_the_bottom_bar(
+        driver: Driver, modes: tuple[str, ...], show: Callable[[Driver], None]) -> None:
+    """Portrait: home, back and the switches at the bottom, within reach from a
+    wheelchair, at the same size in large text and contrast, never covering the screen."""
+    Window.size = (1080, 1920)
+    driver.settle()
+    for mode in modes:
+        driver.tap(mode)
+    show(driver)
+    driver.settle()
+    bar = driver.app.header.bottom
+    assert bar.height > 0 and bar.opacity == 1
+    screens = driver.app.screens
+    assert screens.to_window(*screens.pos)[1] >= bar.to_window(*bar.pos)[1] + bar.height - 1
+    usual_touch = driver.app.theme.touch
+    for action in PORTRAIT_NAVIGATION:
+        button = driver.find(action)
+        assert button.to_window(*button.pos)[1] + button.height < Window.height / 8, action
+        assert button.height >= usual_touch and button.parent is bar, action
+    assert problems(driver) == []
+
+
 def test_portrait_navigation_is_in_a_bar_at_the_bottom(driver: Driver) -> None:
     Window.size = (1080, 1920)
     driver.frames(3)
     help_screen(driver)
     driver.frames(3)
-    for action in ("nav:home", "nav:back", "nav:large_text", "nav:contrast",
-                   "nav:language"):
+    for action in PORTRAIT_NAVIGATION:
         button = driver.find(action)
         assert button.to_window(*button.pos)[1] + button.height < Window.height / 8, action
     assert problems(driver) == []
@@ -497,4 +538,34 @@ def test_a_switch_that_is_on_is_lit_and_says_so(driver: Driver) -> None:
         switch = driver.find(action)
         assert switch.text.endswith("\n" + i18n._("On")), action
         assert tuple(switch.fill) == palette.switched_on
+    assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_place_name_is_whole_in_the_top_bar(driver: Driver, size: tuple[int, int]
+                                                ) -> None:
+    """With home, back and help in the bar (the narrowest it gets), the place's name is not
+    cut to "…": it fits on one line, or takes the time's line too."""
+    from kivy.core.text import Label as CoreLabel
+
+    Window.size = size
+    driver.settle()
+    detail(driver)
+    driver.settle()
+    place = driver.app.header.place
+    assert place.text == driver.app.services.config.kiosk.name
+    for action in ("nav:home", "nav:back", "nav:help"):
+        assert driver.find(action).get_root_window() is not None, action
+    one_line = CoreLabel(font_size=place.font_size, bold=True).get_extents(place.text)[0]
+    if one_line <= place.width:
+        assert place.shorten and driver.app.header.clock.opacity == 1
+    else:  # two lines, each within the bar's width, and nothing beyond them
+        place.texture_update()
+        assert not place.shorten and place.max_lines == 2
+        assert place.texture_size[0] <= place.width + 1
+        whole = CoreLabel(text=place.text, font_size=place.font_size, bold=True,
+                          text_size=(place.width, None))
+        whole.refresh()  # every line the name needs, with no limit: all of them drawn
+        assert whole.texture.height <= place.texture_size[1] + 1
+        assert driver.app.header.clock.opacity == 0
     assert problems(driver) == []

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.submission.draft import Draft
-from kiosk.ui.camera_feed import CameraFeed, capture_page_later, show_image
+from kiosk.ui.camera_feed import CameraFeed, capture_page_later, preview_image, show_image
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView
 from kiosk.ui.widgets import BigButton, Text
@@ -32,7 +31,7 @@ class CameraStep(StepView):
                              bold=True))
         body = BoxLayout(orientation="vertical" if t.portrait else "horizontal",
                          spacing=t.gap)
-        self.preview = Image(fit_mode="contain")
+        self.preview = preview_image()
         body.add_widget(self.preview)
         side = BoxLayout(orientation="vertical", spacing=t.gap,
                          size_hint=(0.4, 1) if not t.portrait else (1, 0.45))

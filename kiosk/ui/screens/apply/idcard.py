@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.submission.draft import Draft
 from kiosk.submission.id_card import read_id_card
-from kiosk.ui.camera_feed import CameraFeed
+from kiosk.ui.camera_feed import CameraFeed, preview_image
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView
 from kiosk.ui.widgets import BigButton, Text
@@ -27,7 +26,7 @@ class IdCardStep(StepView):
                              color=t.palette.text, bold=True))
         body = BoxLayout(orientation="vertical" if t.portrait else "horizontal",
                          spacing=t.gap)
-        self.preview = Image(fit_mode="contain")
+        self.preview = preview_image()
         side = BoxLayout(orientation="vertical", spacing=t.gap,
                          size_hint=(0.45, 1) if not t.portrait else (1, 0.5))
         self.camera_note = Text(self.state.note, size=t.text_body, color=t.palette.accent,

@@ -58,15 +58,29 @@ class StepView:
                                shorten=compact, shorten_from="right"))
 
     def buttons(self, parent: Widget, *buttons: BigButton) -> None:
-        row = BoxLayout(size_hint_y=None, height=self.theme.button, spacing=self.theme.gap)
+        """A row of buttons, as tall as the tallest: large text or a disabled button's
+        reason wraps a label onto more lines, and the row grows rather than cut them."""
+        t = self.theme
+        row = BoxLayout(size_hint_y=None, height=t.button, spacing=t.gap)
+
+        def fit(*_: object) -> None:  # every button as tall as the row: one row, one edge
+            row.height = max(max(t.button, b.texture_size[1] + t.mm(3)) for b in buttons)
+            for button in buttons:
+                button.height = row.height
+
         for button in buttons:
+            button.grow_to_text()
+            button.bind(texture_size=fit)
             row.add_widget(button)
+        fit()
         parent.add_widget(row)
 
 
 def left_aligned(button: BigButton, inset: int) -> BigButton:
-    """A button whose text starts at its left edge (a form row, a choice)."""
+    """A button whose text starts at its left edge (a form row, a choice), as tall as its
+    words need (large text wraps a long case's name onto more lines)."""
     button.halign = "left"
+    button.grow_to_text()
     button.bind(size=lambda w, size: setattr(w, "text_size", (size[0] - inset, None)))
     return button
 
