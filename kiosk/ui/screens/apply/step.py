@@ -76,6 +76,12 @@ class StepView:
         parent.add_widget(row)
 
 
+def tall(button: BigButton) -> BigButton:
+    """A button as tall as its words need: large text wraps a label onto two lines."""
+    button.grow_to_text()
+    return button
+
+
 def left_aligned(button: BigButton, inset: int) -> BigButton:
     """A button whose text starts at its left edge (a form row, a choice), as tall as its
     words need (large text wraps a long case's name onto more lines)."""
