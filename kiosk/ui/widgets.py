@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -120,6 +121,22 @@ class BigButton(ButtonBehavior, Label):
         self.bind(texture_size=lambda *_: setattr(
             self, "height", max(usual, self.texture_size[1] + pad)))
         self._wrap()
+
+    def shrink_to_fit(self) -> None:
+        """Keep the words on one line, in a smaller size where the button is too narrow
+        for them (a key of a fixed grid, whose label large text would wrap and cut)."""
+        wanted = float(self.property("font_size").get(self))  # as set by the caller
+
+        def fit(*_: Any) -> None:
+            room = self.width - 2 * self.theme.mm(3.5)  # inside the wrapping width
+            plain = self.text.split("\n")[0]
+            width = CoreLabel(font_size=wanted, bold=self.bold,
+                              font_name=self.font_name).get_extents(plain)[0]
+            self.font_size = wanted if width <= room or room <= 0 else \
+                max(int(wanted * room / width), 1)
+
+        self.bind(size=fit)
+        fit()
 
     def hug_text(self) -> None:
         """Be as wide as the text on one line (and at least a touch target), not wrap it."""

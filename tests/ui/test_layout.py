@@ -100,9 +100,32 @@ def problems(driver: Driver) -> list[str]:
             if tw > w.width + 2 or th > w.height + 2:
                 found.append(f"{name} {w.text[:40]!r}: text {tw:.0f}x{th:.0f} px does not fit "
                              f"in {w.width:.0f}x{w.height:.0f} px")
+        if isinstance(w, Label) and w.text and not w.shorten and w.text_size[1] is not None:
+            # a fixed box (a button's): Kivy drops the lines beyond it without a sign (it
+            # always draws the first, so one line a little taller than the box is not cut)
+            needed = wrapped_height(w)
+            room = max(w.text_size[1], wrapped_height(w, "Ág"))
+            if needed > room + 2:
+                found.append(f"{name} {w.text[:40]!r}: its lines need {needed:.0f} px, "
+                             f"the box holds {room:.0f} px (the rest is cut off)")
         if isinstance(w, Label) and w.text and w.font_size < min(theme.text_small, 24) - 0.5:
             found.append(f"{name} {w.text[:30]!r}: font {w.font_size} px is too small")
     return found
+
+
+def wrapped_height(label: Label, text: str | None = None) -> float:
+    """How tall a label's text (or `text` in its font) is when wrapped at its width with
+    no limit on height."""
+    from kivy.core.text import Label as CoreLabel
+    from kivy.core.text.markup import MarkupLabel
+
+    kind = MarkupLabel if label.markup else CoreLabel
+    whole = kind(text=label.text if text is None else text, font_size=label.font_size,
+                 font_name=label.font_name, bold=label.bold, italic=label.italic,
+                 halign=label.halign, line_height=label.line_height,
+                 text_size=(label.text_size[0], None))
+    whole.refresh()
+    return float(whole.texture.height if whole.texture is not None else 0)
 
 
 def home(d: Driver) -> None:
@@ -384,6 +407,11 @@ def test_the_checks_catch_a_small_button_and_cut_off_text(
     found = " | ".join(problems(driver))
     assert "test:tiny" in found and "touch target" in found
     assert "does not fit" in found
+    # a button's words wrapped onto more lines than its height holds: cut, and caught
+    tiny.size = (theme.touch * 3, theme.touch)
+    tiny.text = "Đăng ký khai sinh " * 4
+    driver.settle()
+    assert "test:tiny" in " | ".join(p for p in problems(driver) if "the rest is cut" in p)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

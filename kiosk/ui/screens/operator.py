@@ -99,8 +99,10 @@ class OperatorScreen(KioskScreen):
                                     "desktop"),
                                    (_("Back to the kiosk"), self.nav.home, "close")):
             kind = "primary" if action == self.mode else "secondary"
-            actions.add_widget(BigButton(label, t, run, kind=kind, height=t.touch,
-                                         action_id=f"operator:{action}"))
+            button = BigButton(label, t, run, kind=kind, height=t.touch,
+                               action_id=f"operator:{action}")
+            button.shrink_to_fit()  # one line each: the column holds nine of them
+            actions.add_widget(button)
         body = BoxLayout(orientation="vertical", spacing=t.gap)
         body.add_widget(Text(_("Operator"), size=t.text_title, color=t.palette.text,
                              bold=True))

@@ -242,10 +242,11 @@ class ScanScreen(KioskScreen):
         keys.bind(minimum_height=keys.setter("height"))
         for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "OK"):
             label = _("Delete") if key == "del" else _("Look it up") if key == "OK" else key
-            keys.add_widget(BigButton(label, t, lambda k=key: self.press(k),
-                                      kind="secondary" if key == "del" else "primary",
-                                      action_id="scan:submit" if key == "OK"
-                                      else f"digit:{key}"))
+            button = BigButton(label, t, lambda k=key: self.press(k),
+                               kind="secondary" if key == "del" else "primary",
+                               action_id="scan:submit" if key == "OK" else f"digit:{key}")
+            button.shrink_to_fit()  # "Tra cứu" in a third of the pad, in large text too
+            keys.add_widget(button)
         holder = AnchorLayout(size_hint_y=None)
         keys.bind(height=holder.setter("height"))
         holder.add_widget(keys)
