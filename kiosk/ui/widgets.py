@@ -132,8 +132,10 @@ class BigButton(ButtonBehavior, Label):
             plain = self.text.split("\n")[0]
             width = CoreLabel(font_size=wanted, bold=self.bold,
                               font_name=self.font_name).get_extents(plain)[0]
+            # never below the smallest readable size: there it wraps onto two lines
+            floor = min(self.theme.text_small, self.theme.mm(6))
             self.font_size = wanted if width <= room or room <= 0 else \
-                max(int(wanted * room / width), 1)
+                max(int(wanted * room / width), min(floor, wanted))
 
         self.bind(size=fit)
         fit()
@@ -235,3 +237,22 @@ class Frame(Widget):
 
     def _redraw(self, *_: Any) -> None:
         self._line.rectangle = (*self.pos, *self.size)
+
+
+def grow_row(row: BoxLayout, theme: Theme) -> BoxLayout:
+    """A row of buttons as tall as its tallest label, each button as tall as the row:
+    large text (or a disabled button's reason) wraps a label onto more lines, and the row
+    grows rather than cut them. Call it once the row has its buttons."""
+    buttons = [w for w in row.children if isinstance(w, BigButton)]
+    usual = row.height
+
+    def fit(*_: Any) -> None:
+        row.height = max([usual] + [b.texture_size[1] + theme.mm(3) for b in buttons])
+        for button in buttons:
+            button.height = row.height
+
+    for button in buttons:
+        button.grow_to_text()
+        button.bind(texture_size=fit)
+    fit()
+    return row

@@ -192,6 +192,18 @@ def scan_typing(d: Driver) -> None:
     d.type("000.00.20.H29-2011")
 
 
+def scan_pin(d: Driver) -> None:
+    """The digit pad for the ID number, with the message that asked for it."""
+    from kiosk import i18n
+    from kiosk.status.lookup import OUTCOMES
+
+    d.app.go("scan")
+    d.settle()
+    d.app.screen.mode = "pin"
+    d.app.screen.message = i18n._(OUTCOMES["pin_required"])
+    d.app.screen.refresh()
+
+
 def status(d: Driver) -> None:
     from datetime import date
 
@@ -315,7 +327,8 @@ def guide_playing(d: Driver) -> None:
 
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
-                                           countdown, pin_pad, scan, scan_typing, status,
+                                           countdown, pin_pad, scan, scan_typing, scan_pin,
+                                           status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
                                            apply_receipt, apply_receipt_fee, status_fee,

@@ -226,17 +226,26 @@ class ScanScreen(KioskScreen):
 
     def _digit_pad(self, page: Surface) -> None:
         """The ID number or PIN on a digit pad, shown as dots while typed: the screen
-        faces the room."""
+        faces the room. Large text on a short landscape screen: the words and the number
+        on the left, the pad on the right (stacked, they ran off the top)."""
         t = self.theme
-        page.add_widget(self.body(_("Type your personal identification number (số định "
-                                    "danh cá nhân, 12 digits), or the lookup PIN printed "
-                                    "on your receipt:")))
+        beside = t.large_text and not t.portrait and t.height < t.mm(230)
+        words: BoxLayout | Surface = page
+        if beside:
+            row = BoxLayout(spacing=t.gap)
+            words = BoxLayout(orientation="vertical", spacing=t.mm(2))
+            row.add_widget(words)
+            page.add_widget(row)
+        asking = _("Type your personal identification number (số định danh cá nhân, 12 "
+                   "digits), or the lookup PIN printed on your receipt:")
+        words.add_widget(Text(asking, size=t.text_small, color=t.palette.text) if beside
+                         else self.body(asking))
         box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
                       radius=t.mm(2), padding=(t.mm(4), 0))
         self.shown = Text(masked(self.typed), size=t.text_heading, color=t.palette.text,
                           bold=True)
         box.add_widget(self.shown)
-        page.add_widget(box)
+        words.add_widget(box)
         keys = GridLayout(cols=3, spacing=t.gap, size_hint=(None, None),
                           width=min(t.width * 0.8, t.button * 6))
         keys.bind(minimum_height=keys.setter("height"))
@@ -250,9 +259,23 @@ class ScanScreen(KioskScreen):
         holder = AnchorLayout(size_hint_y=None)
         keys.bind(height=holder.setter("height"))
         holder.add_widget(keys)
-        page.add_widget(holder)
-        page.add_widget(BigButton(_("Scan the QR code instead"), t, self._scan_instead,
-                                  kind="secondary", action_id="scan:camera"))
+        if beside:  # the row as tall as the taller side; the spare height goes below it
+            holder.size_hint = (None, 1)
+            holder.width = keys.width
+            row.add_widget(holder)
+            row.size_hint_y = None
+
+            def fit(*_: Any) -> None:
+                row.height = max(keys.height, words.minimum_height)
+
+            keys.bind(height=fit)
+            words.bind(minimum_height=fit)
+        else:
+            page.add_widget(holder)
+        words.add_widget(BigButton(_("Scan the QR code instead"), t, self._scan_instead,
+                                   kind="secondary", action_id="scan:camera"))
+        if beside:
+            fit()
 
     def press(self, key: str) -> None:
         if key == "del":

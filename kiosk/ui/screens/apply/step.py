@@ -14,7 +14,7 @@ from kiosk.submission.draft import Draft
 from kiosk.ui.screens.apply.state import NUMBERED, PART_OF, ApplyState, Step
 from kiosk.ui.services import KioskServices
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Text
+from kiosk.ui.widgets import BigButton, Text, grow_row
 
 if TYPE_CHECKING:
     from kiosk.ui.screens.apply.screen import ApplyScreen
@@ -58,22 +58,11 @@ class StepView:
                                shorten=compact, shorten_from="right"))
 
     def buttons(self, parent: Widget, *buttons: BigButton) -> None:
-        """A row of buttons, as tall as the tallest: large text or a disabled button's
-        reason wraps a label onto more lines, and the row grows rather than cut them."""
-        t = self.theme
-        row = BoxLayout(size_hint_y=None, height=t.button, spacing=t.gap)
-
-        def fit(*_: object) -> None:  # every button as tall as the row: one row, one edge
-            row.height = max(max(t.button, b.texture_size[1] + t.mm(3)) for b in buttons)
-            for button in buttons:
-                button.height = row.height
-
+        """A row of buttons, as tall as the tallest (see `grow_row`)."""
+        row = BoxLayout(size_hint_y=None, height=self.theme.button, spacing=self.theme.gap)
         for button in buttons:
-            button.grow_to_text()
-            button.bind(texture_size=fit)
             row.add_widget(button)
-        fit()
-        parent.add_widget(row)
+        parent.add_widget(grow_row(row, self.theme))
 
 
 def tall(button: BigButton) -> BigButton:
