@@ -20,6 +20,17 @@ from kiosk.config.settings import ScannerSection
 PREVIEW_FPS = 15
 
 
+def preview_image(**kwargs: Any) -> Image:
+    """The image a feed draws into: nothing until the camera's first picture (an Image
+    without one is a white box, which looks like a broken screen where the camera is
+    missing or slow to start)."""
+    image = Image(fit_mode="contain", **kwargs)
+    image.opacity = 0
+    image.bind(texture=lambda widget, texture: setattr(
+        widget, "opacity", 0 if texture is None else 1))
+    return image
+
+
 class CameraFeed:
     def __init__(self, scanner: ScannerSection, *,
                  decode: Callable[[np.ndarray], list[bytes]] | None = None,

@@ -35,8 +35,10 @@ class CodePad(GridLayout):
                            action_id="key:backspace")
         delete.font_name = str(SYMBOL_FONT)  # Roboto has no ⌫
         self.add_widget(delete)
-        self.add_widget(BigButton(_("Clear"), theme, lambda: self._edit(""), kind="secondary",
-                                  height=height, action_id="key:clear"))
+        clear = BigButton(_("Clear"), theme, lambda: self._edit(""), kind="secondary",
+                          height=height, action_id="key:clear")
+        clear.shrink_to_fit()  # "Xóa hết" in a key one tenth of the screen wide
+        self.add_widget(clear)
 
     def _edit(self, text: str) -> None:
         self.text = text

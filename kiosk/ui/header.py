@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_datetime
+from kivy.core.text import Label as CoreLabel
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
@@ -80,11 +81,11 @@ class Header(Surface):
                                theme.text_small if compact else theme.text_body, line),
                            bold=True, color=p.header_text, halign="left",
                            valign="middle", shorten=True, shorten_from="right")
-        self.place.bind(size=lambda w, s: setattr(w, "text_size", s))
         self.clock = Label(font_size=min(theme.text_small, line), color=p.header_text,
                            halign="left", valign="middle", shorten=True,
                            shorten_from="right")
         self.clock.bind(size=lambda w, s: setattr(w, "text_size", s))
+        self.place.bind(size=self._fit_place)
         title.add_widget(self.place)
         title.add_widget(self.clock)
         title.bind(on_touch_down=self._maybe_secret)
@@ -116,6 +117,23 @@ class Header(Surface):
                                       lambda: on_language(other), "nav:language"))
         self.tick()
         self.show_online(self.online)
+
+    def _fit_place(self, place: Label, size: tuple[float, float]) -> None:
+        """The place's name whole: on one line with the time under it where it fits; where
+        the buttons leave it too little width (a narrow bar with home, back and help), on
+        two lines, and the time gives way (the name says where the person is; the time is
+        on the home screen, where the bar has room)."""
+        width = size[0]
+        one_line = CoreLabel(text=place.text, font_size=place.font_size,
+                             bold=True).get_extents(place.text)[0]
+        wraps = one_line > width
+        place.shorten, place.max_lines = not wraps, 2 if wraps else 0
+        place.size_hint_y = 2 if wraps else 1  # the clock's line too
+        place.text_size = (width, None) if wraps else (width, size[1])
+        self.clock.opacity = 0 if wraps else 1
+        self.clock.size_hint_y = None if wraps else 1
+        if wraps:
+            self.clock.height = 0
 
     def _switch(self, label: str, on: bool, handler: Callable[[], None], action: str
                 ) -> BigButton:

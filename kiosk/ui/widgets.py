@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -121,6 +122,24 @@ class BigButton(ButtonBehavior, Label):
             self, "height", max(usual, self.texture_size[1] + pad)))
         self._wrap()
 
+    def shrink_to_fit(self) -> None:
+        """Keep the words on one line, in a smaller size where the button is too narrow
+        for them (a key of a fixed grid, whose label large text would wrap and cut)."""
+        wanted = float(self.property("font_size").get(self))  # as set by the caller
+
+        def fit(*_: Any) -> None:
+            room = self.width - 2 * self.theme.mm(3.5)  # inside the wrapping width
+            plain = self.text.split("\n")[0]
+            width = CoreLabel(font_size=wanted, bold=self.bold,
+                              font_name=self.font_name).get_extents(plain)[0]
+            # never below the smallest readable size: there it wraps onto two lines
+            floor = min(self.theme.text_small, self.theme.mm(6))
+            self.font_size = wanted if width <= room or room <= 0 else \
+                max(int(wanted * room / width), min(floor, wanted))
+
+        self.bind(size=fit)
+        fit()
+
     def hug_text(self) -> None:
         """Be as wide as the text on one line (and at least a touch target), not wrap it."""
         self.hugging = True
@@ -218,3 +237,22 @@ class Frame(Widget):
 
     def _redraw(self, *_: Any) -> None:
         self._line.rectangle = (*self.pos, *self.size)
+
+
+def grow_row(row: BoxLayout, theme: Theme) -> BoxLayout:
+    """A row of buttons as tall as its tallest label, each button as tall as the row:
+    large text (or a disabled button's reason) wraps a label onto more lines, and the row
+    grows rather than cut them. Call it once the row has its buttons."""
+    buttons = [w for w in row.children if isinstance(w, BigButton)]
+    usual = row.height
+
+    def fit(*_: Any) -> None:
+        row.height = max([usual] + [b.texture_size[1] + theme.mm(3) for b in buttons])
+        for button in buttons:
+            button.height = row.height
+
+    for button in buttons:
+        button.grow_to_text()
+        button.bind(texture_size=fit)
+    fit()
+    return row

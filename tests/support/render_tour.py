@@ -2,6 +2,7 @@
 one PNG each, for people to look at (and tests/ui/test_tour.py to check).
 
     PYTHONPATH=tests .venv/bin/python -m support.render_tour --out DIR [--size WxH]...
+        [--mode large-text] [--mode contrast]
 
 A developer's tool, not a kiosk command: it feeds the app generated receipt and page
 videos and collects its speech in WAV files, all from tests/support, which the product
@@ -21,6 +22,7 @@ from kiosk.config import ConfigError, load_config
 from kiosk.ui.launch import prepare_kivy
 
 TESTS = Path(__file__).resolve().parents[1]
+MODES = ("contrast", "large-text")  # as support.tour.MODES, which needs Kivy set up first
 SIZES = ["1920x1080", "1080x1920", "1280x800"]
 
 
@@ -48,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--procedure", action="append", metavar="CODE", help="add this demo "
                    "procedure's detail screen, top and bottom (repeatable)")
     p.add_argument("--config", metavar="FILE", help="config file (default: as `kiosk run`)")
+    p.add_argument("--mode", action="append", choices=sorted(MODES), help="walk the whole "
+                   "tour with this mode switched on, as each visitor would (repeatable: "
+                   "--mode large-text --mode contrast for both)")
     return p
 
 
@@ -65,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     command += ["--procedure", code]
                 if args.config:
                     command += ["--config", args.config]
+                for mode in args.mode or []:
+                    command += ["--mode", mode]
                 env = {**os.environ, "PYTHONPATH": os.pathsep.join(
                     filter(None, [str(TESTS), os.environ.get("PYTHONPATH")]))}
                 if subprocess.run(command, check=False, env=env).returncode:
@@ -79,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     prepare_kivy(width=width, height=height, fullscreen=False, offscreen=True)
     from support.tour import Tour
 
-    shots = Tour(config, out, width, height, tuple(args.procedure or ())).run()
+    shots = Tour(config, out, width, height, tuple(args.procedure or ()),
+                 tuple(dict.fromkeys(args.mode or ()))).run()
     print(f"{len(shots)} screens at {width}x{height} in {out}")
     return 0
 

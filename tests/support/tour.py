@@ -97,13 +97,17 @@ def api_process(log: Path, seconds: float = 60) -> tuple[str, Callable[[], None]
             time.sleep(0.1)
 
 
+MODES = {"large-text": "nav:large_text", "contrast": "nav:contrast"}
+
+
 class Tour:
     def __init__(self, config: Config, out: Path, width: int, height: int,
-                 procedures: tuple[str, ...] = ()) -> None:
+                 procedures: tuple[str, ...] = (), modes: tuple[str, ...] = ()) -> None:
         self.config = config
         self.out = out
         self.size = (width, height)
         self.procedures = procedures  # extra detail screens, top and bottom
+        self.modes = modes  # MODES switched on for the whole walk (each new visitor too)
         self.shots: list[Path] = []
 
     def run(self) -> list[Path]:
@@ -120,6 +124,38 @@ class Tour:
                 services.stop()
                 stop_api()
         return self.shots
+
+    def _modes(self, app: KioskApp) -> None:
+        """Large text and contrast, switched on by their buttons (a plain tour only: a
+        tour in a mode has them on all the way)."""
+        d = self.driver
+        d.tap("nav:large_text")
+        self.shot("home-large-text")
+        app.go("detail", code=SAMPLE_PROCEDURE)
+        d.frames()
+        self.shot("detail-large-text")
+        d.tap("nav:large_text")
+        d.tap("nav:contrast")
+        self.shot("detail-high-contrast")
+        app.home()
+        d.frames()
+        self.shot("home-high-contrast")
+        d.tap("nav:large_text")
+        self.shot("home-high-contrast-large-text")
+        app.go("detail", code=SAMPLE_PROCEDURE)
+        d.frames()
+        self.shot("detail-high-contrast-large-text")
+
+    def _reset(self, app: KioskApp) -> None:
+        """The next visitor: the session forgets its modes, so the tour's are switched on
+        again, by their buttons, as a person would."""
+        app.reset_session()
+        self.driver.frames()
+        self._switch_modes_on()
+
+    def _switch_modes_on(self) -> None:
+        for mode in self.modes:
+            self.driver.tap(MODES[mode])
 
     def _speech(self, app: KioskApp) -> None:
         """"Đọc to" while it reads (the button becomes "Dừng đọc"), and the speech mode
@@ -197,7 +233,7 @@ class Tour:
                 d.tap(f"digit:{digit}")
             self.shot("scan-id-number-pad")
         finally:
-            app.reset_session()  # stops the camera before its video goes
+            self._reset(app)  # stops the camera before its video goes
             app.services.config = dataclasses.replace(
                 app.services.config, scanner=dataclasses.replace(scanner, camera="0"))
             (self.out / "receipt.avi").unlink(missing_ok=True)
@@ -240,7 +276,7 @@ class Tour:
                 d.tap("portal:end")
                 self.shot("portal-ended")
             finally:
-                app.reset_session()  # ends the stand-in and the camera
+                self._reset(app)  # ends the stand-in and the camera
                 app.services.config = kept
                 stand_in.unlink(missing_ok=True)
                 video.unlink(missing_ok=True)
@@ -385,9 +421,14 @@ class Tour:
 
     def _walk(self, app: KioskApp, stop_api: Callable[[], None]) -> None:
         d = self.driver
+        self._switch_modes_on()
         self.shot("home")
         d.tap("home:browse")
         self.shot("browse")
+        if not d.exists("level:province"):  # large text on a short screen: a field first
+            d.tap(next(w.action_id for w in d.widgets()
+                       if str(getattr(w, "action_id", "")).startswith("field:")))
+            self.shot("browse-field")
         d.tap("level:province")
         self.shot("browse-province")
         app.home()
@@ -519,34 +560,20 @@ class Tour:
         app.tick()
         self.shot("attract")
         d.tap_at(10, 10)
-        d.tap("nav:large_text")
-        self.shot("home-large-text")
-        app.go("detail", code=SAMPLE_PROCEDURE)
-        d.frames()
-        self.shot("detail-large-text")
-        d.tap("nav:large_text")
-        d.tap("nav:contrast")
-        self.shot("detail-high-contrast")
-        app.home()
-        d.frames()
-        self.shot("home-high-contrast")
-        d.tap("nav:large_text")
-        self.shot("home-high-contrast-large-text")
-        app.go("detail", code=SAMPLE_PROCEDURE)
-        d.frames()
-        self.shot("detail-high-contrast-large-text")
-        app.reset_session()
+        if not self.modes:
+            self._modes(app)
+        self._reset(app)
         self._speech(app)
-        app.reset_session()
+        self._reset(app)
         d.frames()
         d.tap("nav:language")
         self.shot("home-english")
         app.go("detail", code=SAMPLE_PROCEDURE)
         d.frames()
         self.shot("detail-english")
-        app.reset_session()
+        self._reset(app)
         self._dossiers(app)
-        app.reset_session()
+        self._reset(app)
         stop_api()
         app.go("scan")
         d.frames()
@@ -555,7 +582,7 @@ class Tour:
         d.tap("scan:submit")
         self.driver.until(lambda: "…" not in app.screen.note.text)
         self.shot("scan-lookup-offline")
-        app.reset_session()
+        self._reset(app)
         app.services.connectivity.check()
         app.tick()
         app.home()

@@ -6,6 +6,7 @@ The pixel rule (kiosk/ui/theme.py): a touch target is at least 15 mm, 61 px at t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -69,7 +70,8 @@ def in_screen(widget: Widget, driver: Driver) -> bool:
 def problems(driver: Driver) -> list[str]:
     theme = driver.app.theme
     screens = driver.app.screens
-    screen_top = screens.to_window(*screens.pos)[1] + screens.height
+    screen_bottom = screens.to_window(*screens.pos)[1]
+    screen_top = screen_bottom + screens.height
     found = []
     for w in driver.widgets():
         if not visible(w):
@@ -83,6 +85,11 @@ def problems(driver: Driver) -> list[str]:
             found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: under the top bar "
                          f"(y {wy:.0f}..{wy + w.height:.0f}, the screen ends at "
                          f"{screen_top:.0f})")
+        elif not scrolls(w) and in_screen(w, driver) and wy < screen_bottom - 1:
+            # portrait: home, back and the switches are in a bar under the screen
+            found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: under the bottom "
+                         f"bar (y {wy:.0f}..{wy + w.height:.0f}, the screen starts at "
+                         f"{screen_bottom:.0f})")
         pressable = isinstance(w, ButtonBehavior) and getattr(w, "action_id", "")
         if pressable and (w.width < theme.touch - 1 or w.height < theme.touch - 1):
             found.append(f"{name}: {w.width:.0f}x{w.height:.0f} px is under the "
@@ -93,9 +100,32 @@ def problems(driver: Driver) -> list[str]:
             if tw > w.width + 2 or th > w.height + 2:
                 found.append(f"{name} {w.text[:40]!r}: text {tw:.0f}x{th:.0f} px does not fit "
                              f"in {w.width:.0f}x{w.height:.0f} px")
+        if isinstance(w, Label) and w.text and not w.shorten and w.text_size[1] is not None:
+            # a fixed box (a button's): Kivy drops the lines beyond it without a sign (it
+            # always draws the first, so one line a little taller than the box is not cut)
+            needed = wrapped_height(w)
+            room = max(w.text_size[1], wrapped_height(w, "Ág"))
+            if needed > room + 2:
+                found.append(f"{name} {w.text[:40]!r}: its lines need {needed:.0f} px, "
+                             f"the box holds {room:.0f} px (the rest is cut off)")
         if isinstance(w, Label) and w.text and w.font_size < min(theme.text_small, 24) - 0.5:
             found.append(f"{name} {w.text[:30]!r}: font {w.font_size} px is too small")
     return found
+
+
+def wrapped_height(label: Label, text: str | None = None) -> float:
+    """How tall a label's text (or `text` in its font) is when wrapped at its width with
+    no limit on height."""
+    from kivy.core.text import Label as CoreLabel
+    from kivy.core.text.markup import MarkupLabel
+
+    kind = MarkupLabel if label.markup else CoreLabel
+    whole = kind(text=label.text if text is None else text, font_size=label.font_size,
+                 font_name=label.font_name, bold=label.bold, italic=label.italic,
+                 halign=label.halign, line_height=label.line_height,
+                 text_size=(label.text_size[0], None))
+    whole.refresh()
+    return float(whole.texture.height if whole.texture is not None else 0)
 
 
 def home(d: Driver) -> None:
@@ -160,6 +190,18 @@ def scan_typing(d: Driver) -> None:
     d.settle()
     d.tap("scan:type")
     d.type("000.00.20.H29-2011")
+
+
+def scan_pin(d: Driver) -> None:
+    """The digit pad for the ID number, with the message that asked for it."""
+    from kiosk import i18n
+    from kiosk.status.lookup import OUTCOMES
+
+    d.app.go("scan")
+    d.settle()
+    d.app.screen.mode = "pin"
+    d.app.screen.message = i18n._(OUTCOMES["pin_required"])
+    d.app.screen.refresh()
 
 
 def status(d: Driver) -> None:
@@ -285,7 +327,8 @@ def guide_playing(d: Driver) -> None:
 
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
-                                           countdown, pin_pad, scan, scan_typing, status,
+                                           countdown, pin_pad, scan, scan_typing, scan_pin,
+                                           status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
                                            apply_receipt, apply_receipt_fee, status_fee,
@@ -311,15 +354,19 @@ def test_touch_targets_and_text_fit(sized: Driver, show: Callable[[Driver], None
     assert problems(sized) == []
 
 
-def test_large_text_mode_still_fits(driver: Driver) -> None:
-    Window.size = (1920, 1080)
-    driver.settle()
-    driver.tap("nav:large_text")
-    assert driver.app.theme.text_body >= 33
-    for show in (home, detail, search):
-        show(driver)
-        driver.settle()
-        assert problems(driver) == [], show.__name__
+@pytest.mark.parametrize("show", SCREENS, ids=lambda f: f.__name__)
+def test_touch_targets_and_text_fit_in_large_text(sized: Driver,
+                                                  show: Callable[[Driver], None]) -> None:
+    """Every screen again with the text at twice its size (the layouts reflow: words
+    wrap, columns stack, nothing is cut and no button shrinks)."""
+    sized.tap("nav:large_text")
+    assert sized.app.theme.large_text
+    assert sized.app.theme.text_body == 2 * dataclasses.replace(
+        sized.app.theme, large_text=False).text_body
+    show(sized)
+    sized.settle()
+    assert sized.app.theme.large_text  # the screen did not end the visitor's session
+    assert problems(sized) == []
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -373,6 +420,11 @@ def test_the_checks_catch_a_small_button_and_cut_off_text(
     found = " | ".join(problems(driver))
     assert "test:tiny" in found and "touch target" in found
     assert "does not fit" in found
+    # a button's words wrapped onto more lines than its height holds: cut, and caught
+    tiny.size = (theme.touch * 3, theme.touch)
+    tiny.text = "Đăng ký khai sinh " * 4
+    driver.settle()
+    assert "test:tiny" in " | ".join(p for p in problems(driver) if "the rest is cut" in p)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -466,13 +518,43 @@ def test_home_tiles_fill_the_screen_with_pictures_most_used_largest(
     assert problems(driver) == []
 
 
+PORTRAIT_NAVIGATION = ("nav:home", "nav:back", "nav:large_text", "nav:contrast",
+                       "nav:language")
+
+
+@pytest.mark.parametrize("modes", [(), ("nav:large_text",), ("nav:contrast",),
+                                   ("nav:large_text", "nav:contrast")],
+                         ids=["usual", "2x", "contrast", "2x-contrast"])
+@pytest.mark.parametrize("show", [help_screen, detail, apply_details, scan, viewer],
+                         ids=lambda f: f.__name__)
+def test_portrait_navigation_stays_in_the_bottom_bar(
+        driver: Driver, modes: tuple[str, ...], show: Callable[[Driver], None]) -> None:
+    """Portrait: home, back and the switches at the bottom, within reach from a
+    wheelchair, at the same size in large text and contrast, never covering the screen."""
+    Window.size = (1080, 1920)
+    driver.settle()
+    for mode in modes:
+        driver.tap(mode)
+    show(driver)
+    driver.settle()
+    bar = driver.app.header.bottom
+    assert bar.height > 0 and bar.opacity == 1
+    screens = driver.app.screens
+    assert screens.to_window(*screens.pos)[1] >= bar.to_window(*bar.pos)[1] + bar.height - 1
+    usual_touch = driver.app.theme.touch
+    for action in PORTRAIT_NAVIGATION:
+        button = driver.find(action)
+        assert button.to_window(*button.pos)[1] + button.height < Window.height / 8, action
+        assert button.height >= usual_touch and button.parent is bar, action
+    assert problems(driver) == []
+
+
 def test_portrait_navigation_is_in_a_bar_at_the_bottom(driver: Driver) -> None:
     Window.size = (1080, 1920)
     driver.frames(3)
     help_screen(driver)
     driver.frames(3)
-    for action in ("nav:home", "nav:back", "nav:large_text", "nav:contrast",
-                   "nav:language"):
+    for action in PORTRAIT_NAVIGATION:
         button = driver.find(action)
         assert button.to_window(*button.pos)[1] + button.height < Window.height / 8, action
     assert problems(driver) == []
@@ -497,4 +579,34 @@ def test_a_switch_that_is_on_is_lit_and_says_so(driver: Driver) -> None:
         switch = driver.find(action)
         assert switch.text.endswith("\n" + i18n._("On")), action
         assert tuple(switch.fill) == palette.switched_on
+    assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_place_name_is_whole_in_the_top_bar(driver: Driver, size: tuple[int, int]
+                                                ) -> None:
+    """With home, back and help in the bar (the narrowest it gets), the place's name is not
+    cut to "…": it fits on one line, or takes the time's line too."""
+    from kivy.core.text import Label as CoreLabel
+
+    Window.size = size
+    driver.settle()
+    detail(driver)
+    driver.settle()
+    place = driver.app.header.place
+    assert place.text == driver.app.services.config.kiosk.name
+    for action in ("nav:home", "nav:back", "nav:help"):
+        assert driver.find(action).get_root_window() is not None, action
+    one_line = CoreLabel(font_size=place.font_size, bold=True).get_extents(place.text)[0]
+    if one_line <= place.width:
+        assert place.shorten and driver.app.header.clock.opacity == 1
+    else:  # two lines, each within the bar's width, and nothing beyond them
+        place.texture_update()
+        assert not place.shorten and place.max_lines == 2
+        assert place.texture_size[0] <= place.width + 1
+        whole = CoreLabel(text=place.text, font_size=place.font_size, bold=True,
+                          text_size=(place.width, None))
+        whole.refresh()  # every line the name needs, with no limit: all of them drawn
+        assert whole.texture.height <= place.texture_size[1] + 1
+        assert driver.app.header.clock.opacity == 0
     assert problems(driver) == []

@@ -89,3 +89,22 @@ def test_sigterm_stops_the_app_despite_the_lockdown(tmp_path: Path) -> None:
     finally:
         process.kill()
     assert process.returncode == -signal.SIGTERM
+
+
+def test_the_tour_walks_in_a_mode_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    """`--mode large-text --mode contrast`: the tour's modes are the top bar's switches (the
+    tour taps them for each new visitor); a mode it does not know is refused in one line."""
+    from support.render_tour import MODES as NAMED
+    from support.render_tour import build_parser
+    from support.tour import MODES
+
+    assert sorted(NAMED) == sorted(MODES) and set(MODES.values()) == {
+        "nav:large_text", "nav:contrast"}
+    args = build_parser().parse_args(["--out", "x", "--mode", "large-text", "--mode",
+                                      "contrast"])
+    assert args.mode == ["large-text", "contrast"]
+    done = subprocess.run([sys.executable, "-m", "support.render_tour", "--out",
+                           str(tmp_path), "--mode", "dark"], capture_output=True, text=True,
+                          timeout=60, env=TOUR_ENV)
+    assert done.returncode == 2 and "invalid choice: 'dark'" in done.stderr
+    assert not list(tmp_path.glob("*.png"))

@@ -82,9 +82,9 @@ class KioskScreen(Screen):
     def scrolling_column(self, parent: Widget, spacing: int | None = None) -> GridLayout:
         """A column that scrolls when it is taller than its place in `parent`."""
         t = self.theme
-        scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)),
+        scroll = ScrollView(do_scroll_x=False, bar_width=scroll_bar(t),
                             scroll_type=["bars", "content"])
-        column = GridLayout(cols=1, size_hint_y=None,
+        column = GridLayout(cols=1, size_hint_y=None, padding=beside_bar(t),
                             spacing=t.gap if spacing is None else spacing)
         column.bind(minimum_height=column.setter("height"))
         scroll.add_widget(column)
@@ -99,3 +99,14 @@ class KioskScreen(Screen):
         t = self.theme
         return Text(text, size=t.text_body, color=t.palette.muted if muted else t.palette.text,
                     **kwargs)
+
+
+def scroll_bar(theme: Theme) -> int:
+    """The width of a scroll bar: wide enough to see and to drag."""
+    return max(8, theme.mm(2.5))
+
+
+def beside_bar(theme: Theme) -> tuple[int, int, int, int]:
+    """A scrolling column's padding: its right edge clear of the scroll bar, which is
+    drawn over the column (an "Edit" button or a card's edge under it looks cut off)."""
+    return (0, 0, scroll_bar(theme) + theme.mm(1), 0)

@@ -191,10 +191,12 @@ class DetailScreen(KioskScreen):
         here = self.services.can_submit
         net = self.services.network  # the same answer home's "Submit online" gives
         if p.is_online and net.can_submit:
-            side.add_widget(BigButton(_("Start online submission"), t,
-                                      lambda: self.nav.go("apply" if here else "handoff",
-                                                          code=p.code),
-                                      height=t.mm(30), action_id="detail:submit"))
+            start = BigButton(_("Start online submission"), t,
+                              lambda: self.nav.go("apply" if here else "handoff",
+                                                  code=p.code),
+                              height=t.mm(30), action_id="detail:submit")
+            start.grow_to_text()  # three lines in large text on a narrow side column
+            side.add_widget(start)
         else:
             # not a grey button: where and when to go instead
             side.add_widget(self._go_in_person(p))

@@ -18,7 +18,7 @@ from kivy.uix.scrollview import ScrollView
 
 from kiosk.i18n import N_, _
 from kiosk.ui.network_status import NetworkStatus
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, scroll_bar
 from kiosk.ui.services import KioskServices
 from kiosk.ui.tile import PictureTile
 
@@ -66,7 +66,7 @@ class HomeScreen(KioskScreen):
         t = self.theme
         page = self.backdrop("vertical")
         page.add_widget(self.heading(_("Hello! What would you like to do?")))
-        self.scroll = ScrollView(do_scroll_x=False, bar_width=max(8, t.mm(2.5)))
+        self.scroll = ScrollView(do_scroll_x=False, bar_width=scroll_bar(t))
         page.add_widget(self.scroll)
         column = GridLayout(cols=1, spacing=t.gap, size_hint_y=None)
         column.bind(minimum_height=column.setter("height"))

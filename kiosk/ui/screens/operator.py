@@ -18,12 +18,11 @@ from typing import TYPE_CHECKING, Any
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.image import Image
 
 from kiosk import __version__
 from kiosk.i18n import _
 from kiosk.status.lookup import refusal_words
-from kiosk.ui.camera_feed import CameraFeed
+from kiosk.ui.camera_feed import CameraFeed, preview_image
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Divider, Text
 
@@ -100,8 +99,10 @@ class OperatorScreen(KioskScreen):
                                     "desktop"),
                                    (_("Back to the kiosk"), self.nav.home, "close")):
             kind = "primary" if action == self.mode else "secondary"
-            actions.add_widget(BigButton(label, t, run, kind=kind, height=t.touch,
-                                         action_id=f"operator:{action}"))
+            button = BigButton(label, t, run, kind=kind, height=t.touch,
+                               action_id=f"operator:{action}")
+            button.shrink_to_fit()  # one line each: the column holds nine of them
+            actions.add_widget(button)
         body = BoxLayout(orientation="vertical", spacing=t.gap)
         body.add_widget(Text(_("Operator"), size=t.text_title, color=t.palette.text,
                              bold=True))
@@ -244,7 +245,7 @@ class OperatorScreen(KioskScreen):
         t = self.theme
         body.add_widget(Text(_("Hold a QR code in front of the camera: what it reads is "
                                "shown below."), size=t.text_small, color=t.palette.muted))
-        self.preview = Image(fit_mode="contain")
+        self.preview = preview_image()
         body.add_widget(self.preview)
         self.reads = Text("\n".join(self.decoded[-3:]) or " ", size=t.text_small,
                           color=t.palette.text)

@@ -13,7 +13,6 @@ from typing import Any
 
 from kivy.clock import Clock, ClockEvent
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.access_point.files import Paper
@@ -25,7 +24,7 @@ from kiosk.access_point.session import (
     unavailable_reason,
 )
 from kiosk.i18n import _
-from kiosk.ui.camera_feed import CameraFeed, capture_page_later
+from kiosk.ui.camera_feed import CameraFeed, capture_page_later, preview_image
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Text
 
@@ -190,7 +189,7 @@ class PortalScreen(KioskScreen):
         page.add_widget(self.heading(_("Photograph a paper")))
         body = BoxLayout(orientation="vertical" if t.portrait else "horizontal",
                          spacing=t.gap)
-        self.preview = Image(fit_mode="contain")
+        self.preview = preview_image()
         body.add_widget(self.preview)
         side = BoxLayout(orientation="vertical", spacing=t.gap,
                          size_hint=(0.4, 1) if not t.portrait else (1, 0.45))

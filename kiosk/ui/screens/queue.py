@@ -132,8 +132,10 @@ class QueueScreen(KioskScreen):
             lines = [area.name, _counters(area.counters) + " · " + waiting]
             if any(f not in area.name for f in area.fields):  # more than the name says
                 lines.append(", ".join(area.fields))
-            grid.add_widget(BigButton("\n".join(lines), t, lambda a=area: self.take(a),
-                                      height=t.mm(34), action_id=f"queue:area:{area.code}"))
+            button = BigButton("\n".join(lines), t, lambda a=area: self.take(a),
+                               height=t.mm(34), action_id=f"queue:area:{area.code}")
+            button.grow_to_text()  # a long area name in large text: more lines, not cut
+            grid.add_widget(button)
         column.add_widget(grid)
 
     def _ticket(self, column: GridLayout, ticket: QueueTicket) -> None:

@@ -16,7 +16,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.feedback.rating import CRITERIA, LEVELS, Rating
 from kiosk.i18n import _
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Text
+from kiosk.ui.widgets import BigButton, Text, grow_row
 
 THANKS_SECONDS = 6
 
@@ -70,7 +70,7 @@ class RatingScreen(KioskScreen):
         row.add_widget(BigButton(_("Back"), t, self.nav.back, kind="secondary",
                                  action_id="rate:back"))
         row.add_widget(send)
-        column.add_widget(row)
+        column.add_widget(grow_row(row, t))
 
     def _levels(self, key: str, chosen: int | None, tall: bool = False) -> BoxLayout:
         t = self.theme
@@ -80,7 +80,7 @@ class RatingScreen(KioskScreen):
             kind = ("accent" if level == 1 else "primary") if chosen == level else "secondary"
             row.add_widget(BigButton(_(words), t, lambda level=level: self._choose(key, level),
                                      kind=kind, height=height, action_id=f"rate:{key}:{level}"))
-        return row
+        return grow_row(row, t)
 
     def _choose(self, key: str, level: int) -> None:
         self.rating.choose(key, level)

@@ -28,7 +28,7 @@ from kiosk.status.lookup import OUTCOMES, Lookup, look_up, look_up_reference
 from kiosk.status.words import describe
 from kiosk.submission.reference import normalise_reference
 from kiosk.ui.camera_arrow import camera_arrow
-from kiosk.ui.camera_feed import CameraFeed
+from kiosk.ui.camera_feed import CameraFeed, preview_image
 from kiosk.ui.code_pad import CodePad
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Frame, Surface, Text
@@ -95,7 +95,9 @@ class ScanScreen(KioskScreen):
     def refresh(self) -> None:
         t = self.theme
         page = self.backdrop("vertical")
-        if self.mode == "camera":  # the keyboard needs the room when typing
+        # the keyboard needs the room when typing, and the guide in large text on a short
+        # screen (the home tile said where the person is going)
+        if self.mode == "camera" and not (t.large_text and t.height < t.mm(230)):
             page.add_widget(Text(_("Check my dossier"), size=t.text_title,
                                  color=t.palette.text, bold=True))
         self.note = Text(self.message, size=t.text_body, color=t.palette.accent)
@@ -121,8 +123,7 @@ class ScanScreen(KioskScreen):
         if arrow is not None and position == "left":
             body.add_widget(arrow)
         stage = FloatLayout()
-        self.preview = Image(fit_mode="contain", size_hint=(1, 1),
-                             pos_hint={"x": 0, "y": 0})
+        self.preview = preview_image(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
         stage.add_widget(self.preview)
         guide = AnchorLayout(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
         side = min(t.width, t.height) * (0.25 if t.portrait else 0.3)
@@ -130,29 +131,44 @@ class ScanScreen(KioskScreen):
                                size=(side, side)))
         stage.add_widget(guide)
         body.add_widget(stage)
-        help_box = BoxLayout(orientation="vertical", spacing=t.gap,
-                             size_hint=(0.5, 1) if not t.portrait else (1, 0.62))
-        # the picture of a receipt beside the words: where the codes are on the paper
-        guide_row = BoxLayout(spacing=t.gap)
-        guide_row.add_widget(Image(source=str(RECEIPT_PICTURE), fit_mode="contain",
-                                   size_hint_x=0.5))
-        steps = BoxLayout(orientation="vertical", spacing=t.mm(1))
-        for line in (_("1. Find the QR code (1) or the barcode (2) on your receipt (giấy "
-                       "hẹn trả kết quả)."),
-                     _("2. Hold it inside the green square, about a hand's width from the "
-                       "camera."),
-                     _("3. Keep it still for a moment. The kiosk reads it by itself.")):
-            steps.add_widget(Text(line, size=t.text_small if t.large_text else t.text_body,
-                                  color=t.palette.text))
-        steps.add_widget(Widget())
-        guide_row.add_widget(steps)
-        help_box.add_widget(guide_row)
+        if t.portrait:  # as tall as the camera's picture, the rest for the guide
+            self._fit_stage(stage, body)
+        # the words at twice the size get the wider share of a landscape screen
+        help_box = BoxLayout(orientation="vertical", spacing=t.gap, size_hint=(
+            (1, 1) if t.portrait else (1.2, 1) if t.large_text else (0.5, 1)))
+        lines = (_("1. Find the QR code (1) or the barcode (2) on your receipt (giấy hẹn "
+                   "trả kết quả)."),
+                 _("2. Hold it inside the green square, about a hand's width from the "
+                   "camera."),
+                 _("3. Keep it still for a moment. The kiosk reads it by itself."))
+        picture = Image(source=str(RECEIPT_PICTURE), fit_mode="contain")
+        if t.large_text:
+            # the words at twice the size need more than a fixed share of the screen: the
+            # picture above them, and both scroll when the screen is short
+            column = self.scrolling_column(help_box, spacing=t.mm(1))
+            picture.size_hint_y, picture.height = None, t.mm(45)
+            column.add_widget(picture)
+            for line in lines:
+                column.add_widget(Text(line, size=t.text_small, color=t.palette.text))
+        else:
+            # the picture of a receipt beside the words: where the codes are on the paper
+            guide_row = BoxLayout(spacing=t.gap)
+            picture.size_hint_x = 0.4 if t.portrait else 0.5
+            guide_row.add_widget(picture)
+            steps = BoxLayout(orientation="vertical", spacing=t.mm(1))
+            for line in lines:  # a portrait screen has the height for a larger size
+                steps.add_widget(Text(line, size=t.text_heading if t.portrait
+                                      else t.text_body, color=t.palette.text))
+            steps.add_widget(Widget())
+            guide_row.add_widget(steps)
+            help_box.add_widget(guide_row)
         # what the camera sees now, in words: the feedback a person acts on
         feedback = Surface(orientation="vertical", size_hint_y=None, padding=t.mm(3),
                            background=t.palette.secondary, radius=t.mm(2))
         feedback.bind(minimum_height=feedback.setter("height"))
-        self.camera_state = Text(_(HINTS[None]), size=t.text_heading,
-                                 color=t.palette.secondary_text, bold=True)
+        self.camera_state = Text(_(HINTS[None]), size=t.text_body if t.large_text
+                                 else t.text_heading, color=t.palette.secondary_text,
+                                 bold=True)
         feedback.add_widget(self.camera_state)
         help_box.add_widget(feedback)
         help_box.add_widget(BigButton(_("Type the code instead"), t, self._type_instead,
@@ -164,6 +180,22 @@ class ScanScreen(KioskScreen):
         if arrow is not None and position == "bottom":
             page.add_widget(arrow)
 
+    def _fit_stage(self, stage: FloatLayout, body: BoxLayout) -> None:
+        """On a portrait screen the camera's picture (wider than tall) fills the width;
+        a stage taller than the picture left empty bands above and below it, and the guide
+        squeezed under them."""
+        stage.size_hint_y = None
+
+        def fit(*_: Any) -> None:
+            tw, th = self.preview.texture_size if self.preview.texture is not None \
+                else (4, 3)  # until the first frame: the usual camera's shape
+            stage.height = min(stage.width * th / max(tw, 1), body.height * 0.55)
+
+        stage.bind(width=fit)
+        body.bind(height=fit)
+        self.preview.bind(texture_size=fit)
+        fit()
+
     def _typing_view(self, page: Surface) -> None:
         if self.mode == "pin":
             self._digit_pad(page)
@@ -171,7 +203,11 @@ class ScanScreen(KioskScreen):
         t = self.theme
         asking = _("Type the dossier code printed on your receipt, or the reference on "
                    "the kiosk's slip:")
-        page.add_widget(self.body(asking))
+        if t.large_text and t.height < t.mm(230):  # the pad needs the height
+            page.spacing = t.mm(2)
+            page.add_widget(Text(asking, size=t.text_small, color=t.palette.text))
+        else:
+            page.add_widget(self.body(asking))
         box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
                       radius=t.mm(2), padding=(t.mm(4), 0))
         self.shown = Text(self.typed or " ", size=t.text_heading, color=t.palette.text,
@@ -190,32 +226,56 @@ class ScanScreen(KioskScreen):
 
     def _digit_pad(self, page: Surface) -> None:
         """The ID number or PIN on a digit pad, shown as dots while typed: the screen
-        faces the room."""
+        faces the room. Large text on a short landscape screen: the words and the number
+        on the left, the pad on the right (stacked, they ran off the top)."""
         t = self.theme
-        page.add_widget(self.body(_("Type your personal identification number (số định "
-                                    "danh cá nhân, 12 digits), or the lookup PIN printed "
-                                    "on your receipt:")))
+        beside = t.large_text and not t.portrait and t.height < t.mm(230)
+        words: BoxLayout | Surface = page
+        if beside:
+            row = BoxLayout(spacing=t.gap)
+            words = BoxLayout(orientation="vertical", spacing=t.mm(2))
+            row.add_widget(words)
+            page.add_widget(row)
+        asking = _("Type your personal identification number (số định danh cá nhân, 12 "
+                   "digits), or the lookup PIN printed on your receipt:")
+        words.add_widget(Text(asking, size=t.text_small, color=t.palette.text) if beside
+                         else self.body(asking))
         box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
                       radius=t.mm(2), padding=(t.mm(4), 0))
         self.shown = Text(masked(self.typed), size=t.text_heading, color=t.palette.text,
                           bold=True)
         box.add_widget(self.shown)
-        page.add_widget(box)
+        words.add_widget(box)
         keys = GridLayout(cols=3, spacing=t.gap, size_hint=(None, None),
                           width=min(t.width * 0.8, t.button * 6))
         keys.bind(minimum_height=keys.setter("height"))
         for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "del", "0", "OK"):
             label = _("Delete") if key == "del" else _("Look it up") if key == "OK" else key
-            keys.add_widget(BigButton(label, t, lambda k=key: self.press(k),
-                                      kind="secondary" if key == "del" else "primary",
-                                      action_id="scan:submit" if key == "OK"
-                                      else f"digit:{key}"))
+            button = BigButton(label, t, lambda k=key: self.press(k),
+                               kind="secondary" if key == "del" else "primary",
+                               action_id="scan:submit" if key == "OK" else f"digit:{key}")
+            button.shrink_to_fit()  # "Tra cứu" in a third of the pad, in large text too
+            keys.add_widget(button)
         holder = AnchorLayout(size_hint_y=None)
         keys.bind(height=holder.setter("height"))
         holder.add_widget(keys)
-        page.add_widget(holder)
-        page.add_widget(BigButton(_("Scan the QR code instead"), t, self._scan_instead,
-                                  kind="secondary", action_id="scan:camera"))
+        if beside:  # the row as tall as the taller side; the spare height goes below it
+            holder.size_hint = (None, 1)
+            holder.width = keys.width
+            row.add_widget(holder)
+            row.size_hint_y = None
+
+            def fit(*_: Any) -> None:
+                row.height = max(keys.height, words.minimum_height)
+
+            keys.bind(height=fit)
+            words.bind(minimum_height=fit)
+        else:
+            page.add_widget(holder)
+        words.add_widget(BigButton(_("Scan the QR code instead"), t, self._scan_instead,
+                                   kind="secondary", action_id="scan:camera"))
+        if beside:
+            fit()
 
     def press(self, key: str) -> None:
         if key == "del":

@@ -92,8 +92,10 @@ class SearchScreen(KioskScreen):
                            size_hint_y=None)
         chips.bind(minimum_height=chips.setter("height"))
         for word in SUGGESTIONS:
-            chips.add_widget(BigButton(word, t, lambda w=word: self._pick(w), kind="secondary",
-                                       action_id=f"suggest:{word}"))
+            chip = BigButton(word, t, lambda w=word: self._pick(w), kind="secondary",
+                             action_id=f"suggest:{word}")
+            chip.grow_to_text()  # two lines in large text rather than cut
+            chips.add_widget(chip)
         self.results.add_widget(chips)
         self.results.add_widget(BigButton(_("Browse by field instead"), t,
                                           lambda: self.nav.go("browse"), kind="secondary",

@@ -11,7 +11,7 @@ from kiosk.status.lookup import GO_TO_COUNTER, Lookup
 from kiosk.status.words import StatusView
 from kiosk.ui.printouts import fee_panel
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Surface, Text
+from kiosk.ui.widgets import BigButton, Surface, Text, grow_row
 
 
 class StatusScreen(KioskScreen):
@@ -63,7 +63,7 @@ class StatusScreen(KioskScreen):
             row.add_widget(BigButton(_("Rate our service"), t, lambda: self.nav.go(
                 "rate", dossier_code=view.code), kind="secondary", action_id="status:rate"))
         row.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
-        column.add_widget(row)
+        column.add_widget(grow_row(row, t))
 
     def _submission(self, column: GridLayout, found: Lookup) -> None:
         """A submission known by its slip: still waiting in this kiosk, or refused."""

@@ -6,14 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.image import Image
-from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.submission.draft import Draft
-from kiosk.ui.camera_feed import CameraFeed, capture_page_later, show_image
+from kiosk.ui.camera_feed import CameraFeed, capture_page_later, preview_image, show_image
 from kiosk.ui.screens.apply.state import Step
-from kiosk.ui.screens.apply.step import StepView
+from kiosk.ui.screens.apply.step import StepView, tall
 from kiosk.ui.widgets import BigButton, Text
 
 if TYPE_CHECKING:
@@ -32,10 +30,13 @@ class CameraStep(StepView):
                              bold=True))
         body = BoxLayout(orientation="vertical" if t.portrait else "horizontal",
                          spacing=t.gap)
-        self.preview = Image(fit_mode="contain")
+        self.preview = preview_image()
         body.add_widget(self.preview)
+        # the words at twice the size get more of a landscape screen's width
         side = BoxLayout(orientation="vertical", spacing=t.gap,
-                         size_hint=(0.4, 1) if not t.portrait else (1, 0.45))
+                         size_hint=(0.8 if t.large_text else 0.4, 1) if not t.portrait
+                         else (1, 0.45))
+        words = flow.scrolling_column(side, spacing=t.gap)  # scrolls if large text needs
         self.camera_note = Text(self.state.note, size=t.text_body, color=t.palette.accent,
                                 bold=True)
         shot = self.state.shot
@@ -44,27 +45,25 @@ class CameraStep(StepView):
                            "can."),
                          _("2. Hold it so the whole page is in the picture."),
                          _("3. Touch “Take the photo”.")):
-                side.add_widget(flow.body(line))
-            side.add_widget(self.camera_note)
-            side.add_widget(Widget())
-            side.add_widget(BigButton(_("Take the photo"), t, self._take,
-                                      action_id="camera:take"))
-            side.add_widget(BigButton(_("Back to the papers"), t,
+                words.add_widget(flow.body(line))
+            words.add_widget(self.camera_note)
+            side.add_widget(tall(BigButton(_("Take the photo"), t, self._take,
+                                      action_id="camera:take")))
+            side.add_widget(tall(BigButton(_("Back to the papers"), t,
                                       lambda: flow.go_step(Step.PAPERS), kind="secondary",
-                                      action_id="camera:back"))
+                                      action_id="camera:back")))
             feed = flow.start_camera(lambda: CameraFeed(self.services.config.scanner,
                                                         on_trouble=self._trouble))
             feed.view = self.preview
         else:
             flow.stop_camera()
             show_image(self.preview, shot.image)
-            side.add_widget(flow.body(_("Is the whole page there, and can you read it?")))
-            side.add_widget(self.camera_note)
-            side.add_widget(Widget())
-            side.add_widget(BigButton(_("Keep this page"), t, self._keep,
-                                      action_id="camera:keep"))
-            side.add_widget(BigButton(_("Take it again"), t, self._retake, kind="secondary",
-                                      action_id="camera:retake"))
+            words.add_widget(flow.body(_("Is the whole page there, and can you read it?")))
+            words.add_widget(self.camera_note)
+            side.add_widget(tall(BigButton(_("Keep this page"), t, self._keep,
+                                      action_id="camera:keep")))
+            side.add_widget(tall(BigButton(_("Take it again"), t, self._retake, kind="secondary",
+                                      action_id="camera:retake")))
         body.add_widget(side)
         page.add_widget(body)
 

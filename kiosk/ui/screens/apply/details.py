@@ -80,15 +80,26 @@ class DetailsStep(StepView):
             if f is current:
                 chosen = box
         page.add_widget(boxes)
+        phone = BigButton(_("Continue on my phone"), t, flow.to_phone, kind="secondary",
+                          action_id="apply:phone")
+        # large text on a short screen: the bar keeps room for the boxes with two buttons
+        # (continuing on a phone is a way out, under the boxes)
+        crowded = t.large_text and t.height < t.mm(230)
+        if crowded and self.state.name_question != "asking":
+            phone.grow_to_text()
+            page.add_widget(phone)
+        # outside the scrolling part, just above the keyboard: "Next" (or the question
+        # about the name) is always in sight, however many boxes there are
         if self.state.name_question == "asking":
-            page.add_widget(self._name_question(draft))
+            screen.add_widget(self._name_question(draft))
         else:
             self.next_button = BigButton("", t, self._done, action_id="apply:next")
-            self.buttons(page, BigButton(_("Cancel"), t, flow.cancel, kind="secondary",
-                                         action_id="apply:cancel"),
-                         BigButton(_("Continue on my phone"), t, flow.to_phone,
-                                   kind="secondary", action_id="apply:phone"),
-                         self.next_button)
+            cancel = BigButton(_("Cancel"), t, flow.cancel, kind="secondary",
+                               action_id="apply:cancel")
+            if crowded:
+                self.buttons(screen, cancel, self.next_button)
+            else:
+                self.buttons(screen, cancel, phone, self.next_button)
             self._update_next(draft, today)
         # if it must scroll: the box being typed into stays in view
         scroll = page.parent

@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.image import Image
-from kivy.uix.widget import Widget
 
 from kiosk.i18n import _
 from kiosk.submission.draft import Draft
 from kiosk.submission.id_card import read_id_card
-from kiosk.ui.camera_feed import CameraFeed
+from kiosk.ui.camera_feed import CameraFeed, preview_image
 from kiosk.ui.screens.apply.state import Step
-from kiosk.ui.screens.apply.step import StepView
+from kiosk.ui.screens.apply.step import StepView, tall
 from kiosk.ui.widgets import BigButton, Text
 
 
@@ -27,36 +25,37 @@ class IdCardStep(StepView):
                              color=t.palette.text, bold=True))
         body = BoxLayout(orientation="vertical" if t.portrait else "horizontal",
                          spacing=t.gap)
-        self.preview = Image(fit_mode="contain")
+        self.preview = preview_image()
+        # the words at twice the size get more of a landscape screen's width
         side = BoxLayout(orientation="vertical", spacing=t.gap,
-                         size_hint=(0.45, 1) if not t.portrait else (1, 0.5))
+                         size_hint=(0.8 if t.large_text else 0.45, 1) if not t.portrait
+                         else (1, 0.5))
+        words = flow.scrolling_column(side, spacing=t.gap)  # scrolls if large text needs
         self.camera_note = Text(self.state.note, size=t.text_body, color=t.palette.accent,
                                 bold=True)
         card = self.state.card
         if card is None:
             body.add_widget(self.preview)
-            side.add_widget(flow.body(_("Hold the QR code on your ID card (thẻ căn cước) "
+            words.add_widget(flow.body(_("Hold the QR code on your ID card (thẻ căn cước) "
                                         "up to the camera. The kiosk reads it by itself.")))
-            side.add_widget(self.camera_note)
-            side.add_widget(Widget())
+            words.add_widget(self.camera_note)
             feed = flow.start_camera(lambda: CameraFeed.reading_codes(
                 self.services.config.scanner, self._found, self._trouble))
             feed.view = self.preview
         else:
             flow.stop_camera()
-            side.add_widget(flow.body(_("Are these your details? They fill the form only "
+            words.add_widget(flow.body(_("Are these your details? They fill the form only "
                                         "if you say so.")))
             values = card.form_values()
             for f in draft.fields:
                 if f.name in values:
-                    side.add_widget(flow.body(f"{_(f.label)}: {values[f.name]}"))
-            side.add_widget(Widget())
-            side.add_widget(BigButton(_("Use these details"), t, self._use,
-                                      action_id="apply:idcard-use"))
-            side.add_widget(BigButton(_("Scan again"), t, self._again, kind="secondary",
-                                      action_id="apply:idcard-again"))
-        side.add_widget(BigButton(_("Back to typing"), t, self._back, kind="secondary",
-                                  action_id="apply:idcard-back"))
+                    words.add_widget(flow.body(f"{_(f.label)}: {values[f.name]}"))
+            side.add_widget(tall(BigButton(_("Use these details"), t, self._use,
+                                      action_id="apply:idcard-use")))
+            side.add_widget(tall(BigButton(_("Scan again"), t, self._again, kind="secondary",
+                                      action_id="apply:idcard-again")))
+        side.add_widget(tall(BigButton(_("Back to typing"), t, self._back, kind="secondary",
+                                  action_id="apply:idcard-back")))
         body.add_widget(side)
         page.add_widget(body)
 

@@ -13,7 +13,7 @@ from kiosk.submission.draft import Draft, may_bring_original
 from kiosk.ui.formatting import copies_count, originals_count, pages_photographed
 from kiosk.ui.screens.apply.state import Step
 from kiosk.ui.screens.apply.step import StepView, enabled, left_aligned
-from kiosk.ui.widgets import BigButton, Surface, Text
+from kiosk.ui.widgets import BigButton, Surface, Text, grow_row
 
 MAX_PAGES = 20  # per dossier: what the API takes in one request (about 300 KB a page)
 
@@ -122,7 +122,7 @@ class PapersStep(StepView):
             row.add_widget(BigButton(_("I will bring the original"), t,
                                      lambda: self._bring(i), kind="secondary",
                                      action_id=f"paper:bring:{i}"))
-        box.add_widget(row)
+        box.add_widget(grow_row(row, t))
         return box
 
     def _bring(self, index: int) -> None:

@@ -11,6 +11,7 @@ from functools import partial
 
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
+from kivy.utils import escape_markup
 
 from kiosk.catalogue.working_days import due_date
 from kiosk.i18n import _
@@ -37,7 +38,10 @@ class ReviewStep(StepView):
         flow = self.flow
         self.state.return_to_review = False  # here again: "Edit" sets it anew
         page = flow.backdrop("vertical")
-        self.title(page, draft)
+        # large text on a short screen: a one-line title, and the consent at the end of
+        # what it confirms, so that what was given is not read through a slit
+        crowded = t.large_text and t.height < t.mm(230)
+        self.title(page, draft, compact=crowded)
         column = flow.scrolling_column(page, spacing=t.mm(1.5))
         column.add_widget(self._cost_and_date(draft))
         for f in draft.fields:
@@ -70,14 +74,17 @@ class ReviewStep(StepView):
         if self.state.note:
             page.add_widget(Text(self.state.note, size=t.text_body, color=t.palette.accent,
                                  bold=True))
-        # outside the scrolling part: the send button needs it, so it must be in sight
-        consent = BigButton(("☑ " if draft.consent else "☐ ") + _("I agree and confirm that "
-                                                                  "what I gave is true"),
-                            t, self._toggle_consent, kind="primary" if draft.consent
+        # outside the scrolling part where the screen has the room: the send button needs
+        # it, so it must be in sight
+        words = _("I agree and confirm that what I gave is true")
+        consent = BigButton(words, t, self._toggle_consent, kind="primary" if draft.consent
                             else "secondary", action_id="apply:consent")
-        left_aligned(consent, t.mm(6))
-        consent.font_name = str(SYMBOL_FONT)
-        page.add_widget(consent)
+        left_aligned(consent, t.mm(6))  # two lines in large text, not cut
+        # only the box from the symbol font: the words in the kiosk's own, like the rest
+        consent.markup = True
+        consent.text = (f"[font={SYMBOL_FONT}]{'☑' if draft.consent else '☐'}[/font] "
+                        f"{escape_markup(words)}")
+        (column if crowded else page).add_widget(consent)
         today = date.today()
         why = "" if draft.ready(today) else (
             _("Tick the box above first") if not draft.consent else

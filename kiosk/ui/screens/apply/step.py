@@ -14,7 +14,7 @@ from kiosk.submission.draft import Draft
 from kiosk.ui.screens.apply.state import NUMBERED, PART_OF, ApplyState, Step
 from kiosk.ui.services import KioskServices
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton, Text
+from kiosk.ui.widgets import BigButton, Text, grow_row
 
 if TYPE_CHECKING:
     from kiosk.ui.screens.apply.screen import ApplyScreen
@@ -58,15 +58,24 @@ class StepView:
                                shorten=compact, shorten_from="right"))
 
     def buttons(self, parent: Widget, *buttons: BigButton) -> None:
+        """A row of buttons, as tall as the tallest (see `grow_row`)."""
         row = BoxLayout(size_hint_y=None, height=self.theme.button, spacing=self.theme.gap)
         for button in buttons:
             row.add_widget(button)
-        parent.add_widget(row)
+        parent.add_widget(grow_row(row, self.theme))
+
+
+def tall(button: BigButton) -> BigButton:
+    """A button as tall as its words need: large text wraps a label onto two lines."""
+    button.grow_to_text()
+    return button
 
 
 def left_aligned(button: BigButton, inset: int) -> BigButton:
-    """A button whose text starts at its left edge (a form row, a choice)."""
+    """A button whose text starts at its left edge (a form row, a choice), as tall as its
+    words need (large text wraps a long case's name onto more lines)."""
     button.halign = "left"
+    button.grow_to_text()
     button.bind(size=lambda w, size: setattr(w, "text_size", (size[0] - inset, None)))
     return button
 
