@@ -31,6 +31,18 @@ def pictogram(name: str) -> Texture:
     return CoreImage(str(PICTOGRAMS / f"{name}.png"), mipmap=True).texture
 
 
+@lru_cache(maxsize=256)
+def words_height(text: str, font_size: float, width: float,
+                 padding: tuple[float, float, float, float]) -> float:
+    """How tall marked-up words are, set at `width`. Kept: home fits its rows and each tile
+    its pictogram by measuring the same words at the same widths over and over (a hundred
+    times before the first frame), and each measure draws them."""
+    probe = Label(text=text, markup=True, font_size=font_size, text_size=(width, None),
+                  padding=list(padding))
+    probe.texture_update()
+    return float(probe.texture_size[1])
+
+
 class PictureTile(BigButton):
     def __init__(self, title: str, note: str, icon: str, theme: Theme,
                  on_press: Callable[[], None] | None = None, **kwargs: Any) -> None:
@@ -58,11 +70,8 @@ class PictureTile(BigButton):
     def text_height(self, width: float, beside: bool, icon: float) -> float:
         """How tall the words are at this width (with the pictogram beside them or not)."""
         pad = self._pad()
-        padding = [icon + 2 * pad, 0, pad, 0] if beside else [pad, 0, pad, 0]
-        probe = Label(text=self.text, markup=True, font_size=self.font_size,
-                      text_size=(max(width, 1), None), padding=padding)
-        probe.texture_update()
-        return float(probe.texture_size[1])
+        padding = (icon + 2 * pad, 0, pad, 0) if beside else (pad, 0, pad, 0)
+        return words_height(self.text, self.font_size, max(width, 1), padding)
 
     def needed_height(self, width: float) -> float:
         """The least height in which the words fit beside or under the smallest pictogram."""
