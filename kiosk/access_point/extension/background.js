@@ -7,3 +7,14 @@ chrome.runtime.onMessage.addListener(async (message) => {
     }
   }
 });
+
+// The browser's first page can load before the extension's content scripts are registered
+// (it is opened at start-up, as the extension loads), and then it has no strip and no
+// "Kết thúc". So each page that finishes loading gets the strip here too; strip.js runs
+// once per page whichever way it came. Pages the extension may not touch (the browser's
+// own) refuse, which is fine: they have no strip either way.
+chrome.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status !== "complete") return;
+  chrome.scripting.executeScript({ target: { tabId }, files: ["settings.js", "strip.js"] })
+    .catch(() => {});
+});

@@ -5,6 +5,10 @@
 // (seconds, words in the kiosk's language) come from settings.js, written by the kiosk
 // for each session.
 (() => {
+  // the background adds this script to pages that finished loading without it (see
+  // background.js): once on a page is enough
+  if (globalThis.KIOSK_STRIP_RUNNING) return;
+  globalThis.KIOSK_STRIP_RUNNING = true;
   const settings = globalThis.KIOSK_SETTINGS;
   const STRIP_ID = "kiosk-strip";
   let lastSeen = Date.now();
