@@ -329,8 +329,9 @@ def child(args: argparse.Namespace) -> None:
         scan = app.screen
         d.tap("scan:submit")
         wait(lambda: not scan.busy, "answer to the look-up")
-        if scan.mode == "pin" and pin:
-            d.type(pin)
+        if scan.mode == "pin" and pin:  # the PIN on the screen's own digit pad
+            for digit in pin:
+                d.tap(f"digit:{digit}")
             d.tap("scan:submit")
             wait(lambda: not scan.busy, "answer to the PIN")
         if app.screens.current == "status":
