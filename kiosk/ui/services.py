@@ -266,8 +266,9 @@ class KioskServices:
 
     def print_queue_ticket(self, ticket: QueueTicket) -> bool:
         """Print a queue ticket; False when there is no printer or it failed (the number
-        stays on the screen either way). On the screen's thread: the printer's time-out
-        ([printer] timeout, 3 s) bounds the wait, and the number is already shown."""
+        stays on the screen either way). The queue screen calls it in a thread of its own,
+        the number already shown: the printer's time-out ([printer] timeout, 3 s) bounds
+        the wait."""
         hook = self.queue_ticket_printer or (self._print_queue_ticket if self.can_print
                                              else None)
         if hook is None:

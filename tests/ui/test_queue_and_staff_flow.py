@@ -3,6 +3,7 @@ server; and what a person is told when the central API cannot be reached."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -68,6 +69,7 @@ def test_a_person_takes_a_number_for_an_area_and_sees_who_waits_before_them(
     driver.tap("queue:area:DD")
     assert driver.until(lambda: app.screen.state == "ticket", 10)
     ticket = app.screen.ticket
+    assert driver.until(lambda: app.screen.printed is not None, 10)
     assert ticket.area_name == "Đất đai – Xây dựng" and ticket.counters == ("3",)
     assert ticket.waiting == before  # everyone taken before and not yet called
     assert printed == [ticket]
@@ -102,9 +104,40 @@ def test_without_a_printer_the_person_is_asked_to_remember_the_number(
     assert driver.until(lambda: app.screen.state == "areas", 10)
     driver.tap("queue:area:CT")
     assert driver.until(lambda: app.screen.state == "ticket", 10)
+    assert driver.until(lambda: app.screen.printed is False, 10)
+    driver.frames(2)
     shown = texts(driver)
     assert i18n._("The ticket could not be printed.") in shown and remember in shown
     assert f"{app.screen.ticket.number:03d}" in shown  # the number stays on screen
+
+
+def test_a_printer_that_does_not_answer_holds_neither_the_number_nor_the_screen(
+        driver: Driver, ticket_printer: Callable[[PrinterHook], None]) -> None:
+    """A printer stuck mid-ticket (cable pulled, cover open) takes up to its time-out to
+    answer: the number is on the screen meanwhile and the screen answers touches."""
+    app = driver.app
+    answer = threading.Event()
+    started = threading.Event()
+
+    def stuck(_ticket: QueueTicket) -> None:
+        started.set()
+        answer.wait(30)
+        raise OSError("no answer from the printer")
+
+    ticket_printer(stuck)
+    driver.tap("home:queue")
+    assert driver.until(lambda: app.screen.state == "areas", 10)
+    driver.tap("queue:area:HT")
+    assert driver.until(lambda: app.screen.state == "ticket", 10)
+    assert started.wait(10) and app.screen.printed is None  # still printing
+    driver.frames(2)
+    assert f"{app.screen.ticket.number:03d}" in texts(driver)
+    answer.set()
+    assert driver.until(lambda: app.screen.printed is False, 10)
+    driver.frames(2)
+    assert i18n._("The ticket could not be printed.") in texts(driver)
+    driver.tap("queue:done")
+    assert app.screens.current == "home"
 
 
 def test_without_the_central_api_there_is_no_number_and_the_desk_is_named(

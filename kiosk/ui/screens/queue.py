@@ -28,7 +28,7 @@ class QueueScreen(KioskScreen):
         self.state = "loading"
         self.areas: list[ServiceArea] = []
         self.ticket: QueueTicket | None = None
-        self.printed = False
+        self.printed: bool | None = False  # None: the ticket is on its way to the printer
         self.asked = 0  # which request an answer belongs to (a late one is dropped)
 
     def open(self, **params: Any) -> None:
@@ -87,10 +87,19 @@ class QueueScreen(KioskScreen):
     def _number_came(self, result: Any) -> None:
         if isinstance(result, QueueTicket):
             self.state, self.ticket = "ticket", result
-            self.printed = self.services.print_queue_ticket(result)
             self.services.usage.count("queue_number")
+            if self.services.prints_queue_tickets:
+                # the number is on screen at once; a printer that does not answer holds its
+                # own thread up to its time-out ([printer] timeout), not the screen
+                self.printed = None
+                self._run("queue-ticket-print",
+                          lambda: self.services.print_queue_ticket(result), self._printed)
         else:
             self.state = "failed"
+        self._show()
+
+    def _printed(self, printed: bool) -> None:
+        self.printed = printed
         self._show()
 
     def _show(self) -> None:
@@ -161,7 +170,7 @@ class QueueScreen(KioskScreen):
         column.add_widget(self.body(_("Taken at {time}, {day}.").format(
             time=ticket.issued_at.strftime("%H:%M"),
             day=ticket.issued_at.strftime("%d/%m/%Y")), muted=True))
-        if self.printed:
+        if self.printed is not False:  # printing, or printed
             column.add_widget(self.body(_("Your ticket is printing below the screen.")))
         else:
             if self.services.prints_queue_tickets:
