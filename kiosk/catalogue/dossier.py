@@ -22,9 +22,9 @@ from kiosk.catalogue.model import (
     OptionalText,
     Record,
     Text,
-    _between,
-    _check,
-    _fail,
+    between,
+    check,
+    invalid,
 )
 from kiosk.catalogue.working_days import VIETNAM, Calendar, next_working_day, working_days_between
 
@@ -59,9 +59,9 @@ def _status(value: Any) -> Any:
     if isinstance(value, Status):
         return value
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail("must be a whole number")
+        raise invalid("must be a whole number")
     if not 1 <= value <= len(Status):
-        raise _fail(f"must be between 1 and {len(Status)}")
+        raise invalid(f"must be between 1 and {len(Status)}")
     return Status(value)
 
 
@@ -92,14 +92,14 @@ class HistoryEntry(Record):
 
 @dataclass(frozen=True, config=CHECKED)
 class Dossier(Record):
-    code: Annotated[Text, AfterValidator(_check(DOSSIER_CODE.match, "is not a dossier code"))]
+    code: Annotated[Text, AfterValidator(check(DOSSIER_CODE.match, "is not a dossier code"))]
     procedure_code: Text
     applicant_name: Text
     status: StatusCode
     received: Day
     appointment: Day | None = None
     completed: Day | None = None
-    channel: Annotated[int, Strict(), _between(1, 3)] = 1
+    channel: Annotated[int, Strict(), between(1, 3)] = 1
     agency: OptionalText = ""
     procedure_name: OptionalText = ""
     counter: OptionalText = ""
@@ -115,7 +115,7 @@ class Dossier(Record):
     def _not_before_received(cls, day: date | None, info: ValidationInfo) -> date | None:
         received = info.data.get("received")  # absent when it is wrong itself
         if day is not None and received is not None and day < received:
-            raise _fail("is before the day it was received")
+            raise invalid("is before the day it was received")
         return day
 
     def to_dict(self) -> dict[str, Any]:

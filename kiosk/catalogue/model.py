@@ -69,7 +69,8 @@ class ValidationError(ValueError):
         return [f"{path}: {problem}" if path else problem for path, problem in self.errors]
 
 
-def _fail(problem: str) -> PydanticCustomError:
+def invalid(problem: str) -> PydanticCustomError:
+    """The error a check raises: `problem` in the operator's words, never the value."""
     return PydanticCustomError("kiosk", problem)
 
 
@@ -108,22 +109,22 @@ def _problems(err: pydantic.ValidationError, path: str) -> list[tuple[str, str]]
     return out
 
 
-def _check(ok: Callable[[Any], object], problem: str) -> Callable[[Any], Any]:
+def check(ok: Callable[[Any], object], problem: str) -> Callable[[Any], Any]:
     """A check for pydantic to run: the value as it is, or `problem` when `ok` says no."""
-    def check(value: Any) -> Any:
+    def run(value: Any) -> Any:
         if not ok(value):
-            raise _fail(problem)
+            raise invalid(problem)
         return value
-    return check
+    return run
 
 
 def _one_of(choices: tuple[str, ...], *, blank: bool = False) -> Callable[[Any], Any]:
-    return _check(lambda value: value in choices or (blank and value == ""),
+    return check(lambda value: value in choices or (blank and value == ""),
                   f"must be one of {', '.join(choices)}")
 
 
-def _between(low: int, high: int) -> AfterValidator:
-    return AfterValidator(_check(lambda value: low <= value <= high,
+def between(low: int, high: int) -> AfterValidator:
+    return AfterValidator(check(lambda value: low <= value <= high,
                                  f"must be between {low} and {high}"))
 
 
@@ -133,7 +134,7 @@ def _trim(text: str) -> str:
 
 def _non_blank(text: str) -> str:
     if not (text := text.strip()):
-        raise _fail("must not be empty")
+        raise invalid("must not be empty")
     return text
 
 
@@ -152,7 +153,7 @@ def _timestamp(value: Any) -> datetime:
     except ValueError:
         moment = None
     if not isinstance(moment, datetime) or moment.tzinfo is None:
-        raise _fail("must be an ISO 8601 time with a UTC offset")
+        raise invalid("must be an ISO 8601 time with a UTC offset")
     return moment
 
 
@@ -164,7 +165,7 @@ def _day(value: Any) -> date:
             return date.fromisoformat(value[:10])
     except ValueError:
         pass
-    raise _fail("must be a date (YYYY-MM-DD)")
+    raise invalid("must be a date (YYYY-MM-DD)")
 
 
 # The field types; strict: 1 is not "1", true is not 1. Text is trimmed in Python: pydantic's
@@ -173,13 +174,13 @@ Text = Annotated[str, Strict(), AfterValidator(_non_blank)]  # must be there, no
 OptionalText = Annotated[str, Strict(), AfterValidator(_trim)]  # "" when missing
 Texts = Annotated[tuple[OptionalText, ...], AfterValidator(_no_blanks)]
 Flag = Annotated[bool, Strict()]
-Count = Annotated[int, Strict(), _between(0, 100)]
-Money = Annotated[int, Strict(), _between(0, 10**12)]  # VND
+Count = Annotated[int, Strict(), between(0, 100)]
+Money = Annotated[int, Strict(), between(0, 10**12)]  # VND
 Timestamp = Annotated[datetime, PlainValidator(_timestamp), PlainSerializer(datetime.isoformat)]
 Day = Annotated[date, PlainValidator(_day), PlainSerializer(date.isoformat)]
 Levels = Annotated[tuple[Annotated[OptionalText, AfterValidator(_one_of(LEVELS, blank=True))],
                          ...], AfterValidator(_no_blanks),
-                   AfterValidator(_check(bool, "must not be empty"))]
+                   AfterValidator(check(bool, "must not be empty"))]
 ApplicantFields = Annotated[tuple[Annotated[OptionalText, AfterValidator(
     _one_of(APPLICANT_FIELDS, blank=True))], ...], AfterValidator(_no_blanks)]
 
@@ -316,7 +317,7 @@ class Named(Record):
 class Procedure(Record):
     """An administrative procedure (thủ tục hành chính) as in the national database."""
 
-    code: Annotated[Text, AfterValidator(_check(
+    code: Annotated[Text, AfterValidator(check(
         PROCEDURE_CODE.match, "must look like 1.001193 or 2.000815.000.00.00.H55"))]
     name: Text
     levels: Levels
@@ -353,7 +354,7 @@ class Procedure(Record):
         channels = info.data.get("channels")  # absent when the channels themselves are wrong
         if level != "none" and channels is not None and \
                 not any(c.method == "online" for c in channels):
-            raise _fail("is online but no channel has method 'online'")
+            raise invalid("is online but no channel has method 'online'")
         return level
 
     def channel(self, method: str) -> Channel | None:
@@ -377,7 +378,7 @@ class Procedure(Record):
 class FormField(Record):
     label: Text
     sample: OptionalText = ""
-    lines: Annotated[int, Strict(), _between(1, 20)] = 1
+    lines: Annotated[int, Strict(), between(1, 20)] = 1
 
 
 @dataclass(frozen=True, config=CHECKED)
