@@ -17,6 +17,7 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 from support.driver import Driver
+from support.tour import choose_field
 
 from kiosk.ui.widgets import BigButton
 
@@ -217,7 +218,7 @@ def status(d: Driver) -> None:
 def apply_details(d: Driver) -> None:
     d.app.go("apply", code="1.001193")
     d.settle()
-    d.tap("field:citizen_id")
+    choose_field(d, "citizen_id")
     d.type("9991")  # a message under the box
 
 
@@ -609,4 +610,61 @@ def test_the_place_name_is_whole_in_the_top_bar(driver: Driver, size: tuple[int,
         whole.refresh()  # every line the name needs, with no limit: all of them drawn
         assert whole.texture.height <= place.texture_size[1] + 1
         assert driver.app.header.clock.opacity == 0
+    assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_box_typed_into_is_whole_above_the_keyboard_in_large_text(
+        driver: Driver, size: tuple[int, int]) -> None:
+    """Large text: the box the keyboard types into (its label, what was typed and a
+    two-line message) is whole between the top bar and the row with "Next", which stays
+    above the keyboard; where one box is all that fits, it is shown alone."""
+    from kiosk.ui.screens.apply.state import Step
+
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:large_text")
+    apply_details(driver)
+    driver.settle()
+    view = driver.app.screen.views[Step.DETAILS]
+    box, keyboard = view.typed_into, view.keyboard
+    shown, said = view.shown["citizen_id"]
+    assert shown.text == "9991" and said.text  # the message is under it
+    assert shown.parent is box and said.parent is box and visible(said)
+    scroll = box.parent
+    while not isinstance(scroll, ScrollView):
+        scroll = scroll.parent
+    bottom = scroll.to_window(*scroll.pos)[1]
+    y = box.to_window(*box.pos)[1]
+    assert bottom - 1 <= y and y + box.height <= bottom + scroll.height + 1
+    next_button = driver.find("apply:next")
+    ny = next_button.to_window(*next_button.pos)[1]
+    assert bottom >= ny + next_button.height
+    assert ny >= keyboard.to_window(*keyboard.pos)[1] + keyboard.height
+    assert problems(driver) == []
+    if view.alone:  # the arrows reach the other boxes, around and back
+        fields = [f.name for f in driver.app.screen.draft.fields]
+        for name in fields[2:] + fields[:2]:
+            driver.tap("apply:field-after")
+            assert driver.app.screen.state.field == name
+        driver.tap("apply:field-before")
+        assert driver.app.screen.state.field == fields[0]
+        assert problems(driver) == []
+
+
+def test_the_details_boxes_reach_the_buttons_in_portrait(driver: Driver) -> None:
+    """Portrait: the boxes share the height the keyboard leaves (no blank band between
+    them and the row with "Next")."""
+    from kiosk.ui.screens.apply.details import FieldBox
+
+    Window.size = (1080, 1920)
+    driver.settle()
+    apply_details(driver)
+    driver.settle()
+    theme = driver.app.theme
+    boxes = [w for w in driver.widgets() if isinstance(w, FieldBox)]
+    lowest = min(b.to_window(*b.pos)[1] for b in boxes)
+    next_button = driver.find("apply:next")
+    top_of_bar = next_button.to_window(*next_button.pos)[1] + next_button.height
+    assert lowest - top_of_bar <= 2 * theme.gap
     assert problems(driver) == []
