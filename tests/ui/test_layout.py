@@ -668,3 +668,22 @@ def test_the_details_boxes_reach_the_buttons_in_portrait(driver: Driver) -> None
     top_of_bar = next_button.to_window(*next_button.pos)[1] + next_button.height
     assert lowest - top_of_bar <= 2 * theme.gap
     assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_tiles_stay_clear_of_the_scroll_bar_in_large_text(
+        driver: Driver, size: tuple[int, int]) -> None:
+    from kiosk.ui.tile import PictureTile
+
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:large_text")
+    home(driver)
+    driver.settle()
+    scroll = driver.app.screen.scroll
+    tiles = [w for w in driver.widgets() if isinstance(w, PictureTile)]
+    if driver.app.screen.column.height > scroll.height + 1:  # it scrolls: a bar shows
+        edge = scroll.to_window(scroll.right - scroll.bar_width, 0)[0]
+        for tile in tiles:
+            assert tile.to_window(tile.right, 0)[0] <= edge + 1, tile.action_id
+    assert problems(driver) == []
