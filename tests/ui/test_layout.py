@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.stencilview import StencilView
@@ -109,6 +110,15 @@ def problems(driver: Driver) -> list[str]:
             if needed > room + 2:
                 found.append(f"{name} {w.text[:40]!r}: its lines need {needed:.0f} px, "
                              f"the box holds {room:.0f} px (the rest is cut off)")
+        if isinstance(w, GridLayout) and (w.cols or 1) > 1 and w.children and all(
+                isinstance(b, BigButton) for b in w.children):
+            # a row of buttons is as tall as its tallest: no short button in a tall row
+            buttons = list(reversed(w.children))
+            for start in range(0, len(buttons), w.cols):
+                heights = {round(b.height) for b in buttons[start:start + w.cols]}
+                if max(heights) - min(heights) > 1:
+                    found.append(f"{buttons[start].action_id}: buttons of one row are "
+                                 f"{sorted(heights)} px tall")
         if isinstance(w, Label) and w.text and w.font_size < min(theme.text_small, 24) - 0.5:
             found.append(f"{name} {w.text[:30]!r}: font {w.font_size} px is too small")
     return found
