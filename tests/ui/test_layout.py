@@ -697,3 +697,27 @@ def test_home_tiles_stay_clear_of_the_scroll_bar_in_large_text(
         for tile in tiles:
             assert tile.to_window(tile.right, 0)[0] <= edge + 1, tile.action_id
     assert problems(driver) == []
+
+
+def test_a_dossier_without_its_procedure_name_shows_the_name_from_the_catalogue(
+        driver: Driver) -> None:
+    """The office sent only the procedure's code: the title is the procedure's name from
+    the kiosk's catalogue; the code is on a small line of its own."""
+    from datetime import date
+
+    from kiosk.server.catalogue_files import demo_dossiers
+    from kiosk.status.words import describe
+
+    dossier = next(x for x, _ in demo_dossiers(date.today()) if x.status == 5)
+    assert not dossier.procedure_name  # as the office sent it: a code only
+    driver.app.go("status", view=describe(dossier, date.today()))
+    driver.settle()
+    procedure = driver.app.services.catalogue.procedure(dossier.procedure_code)
+    assert procedure is not None
+    texts = [w for w in driver.widgets() if isinstance(w, Label) and w.text
+             and in_screen(w, driver)]
+    title = next(w for w in texts if w.text == procedure.name)
+    assert title.font_size == driver.app.theme.text_heading
+    code = next(w for w in texts if dossier.procedure_code in w.text)
+    assert code.font_size < title.font_size and code is not title
+    assert problems(driver) == []
