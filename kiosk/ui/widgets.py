@@ -124,12 +124,12 @@ class BigButton(ButtonBehavior, Label):
         self.bind(texture_size=self._grow, at_least=self._grow)
         self._wrap()
 
-    def needed_height(self) -> float:
+    def grown_height(self) -> float:
         """How tall a growing button's words make it (at least its usual height)."""
         return max(self.usual_height, self.texture_size[1] + self.theme.mm(3))
 
     def _grow(self, *_: Any) -> None:
-        self.height = max(self.needed_height(), self.at_least)
+        self.height = max(self.grown_height(), self.at_least)
 
     def shrink_to_fit(self) -> None:
         """Keep the words on one line, in a smaller size where the button is too narrow
@@ -276,7 +276,7 @@ def equal_rows(grid: GridLayout) -> GridLayout:
         cols = grid.cols or 1
         for start in range(0, len(buttons), cols):
             row = buttons[start:start + cols]
-            tallest = max(b.needed_height() for b in row)
+            tallest = max(b.grown_height() for b in row)
             for button in row:
                 button.at_least = tallest
 
