@@ -15,7 +15,7 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.i18n import _, ngettext
 from kiosk.store.queue_numbers import QueueTicket, ServiceArea
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Surface, Text
+from kiosk.ui.widgets import BigButton, Surface, Text, equal_rows
 
 
 class QueueScreen(KioskScreen):
@@ -136,7 +136,7 @@ class QueueScreen(KioskScreen):
                                height=t.mm(34), action_id=f"queue:area:{area.code}")
             button.grow_to_text()  # a long area name in large text: more lines, not cut
             grid.add_widget(button)
-        column.add_widget(grid)
+        column.add_widget(equal_rows(grid))
 
     def _ticket(self, column: GridLayout, ticket: QueueTicket) -> None:
         t = self.theme
