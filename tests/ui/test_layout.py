@@ -721,3 +721,25 @@ def test_a_dossier_without_its_procedure_name_shows_the_name_from_the_catalogue(
     code = next(w for w in texts if dossier.procedure_code in w.text)
     assert code.font_size < title.font_size and code is not title
     assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_scan_steps_are_all_in_view_in_large_text(driver: Driver,
+                                                       size: tuple[int, int]) -> None:
+    """Large text on a landscape screen: the steps beside the receipt's picture are read
+    whole, not through a scrolling slit."""
+    from kiosk import i18n
+    from kiosk.ui.screens.scan import SHORT_STEPS
+
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:large_text")
+    scan(driver)
+    driver.settle()
+    labels = {w.text: w for w in driver.widgets() if isinstance(w, Label) and w.text}
+    for step in SHORT_STEPS:
+        label = labels[i18n._(step)]
+        assert visible(label) and not scrolls(label), step
+    assert not any(isinstance(w, ScrollView) for w in driver.widgets()
+                   if in_screen(w, driver))
+    assert problems(driver) == []

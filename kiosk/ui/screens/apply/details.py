@@ -159,7 +159,10 @@ class DetailsStep(StepView):
         self.keyboard.bind(minimum_height=lambda *_: setattr(
             self.keyboard, "height", self.keyboard.minimum_height))
         self.keyboard.height = self.keyboard.minimum_height
-        screen.add_widget(self.keyboard)
+        if not (self.alone and self.state.name_question == "asking"):
+            # (where one box is all that fits, the question about the name takes the
+            # keyboard's place: it is answered by a button, and it needs the height)
+            screen.add_widget(self.keyboard)
 
     def _alone(self, f: Field, draft: Draft, today: date) -> Surface:
         """The box being typed into, alone: its label with arrows to the box before and
