@@ -743,3 +743,31 @@ def test_the_scan_steps_are_all_in_view_in_large_text(driver: Driver,
     assert not any(isinstance(w, ScrollView) for w in driver.widgets()
                    if in_screen(w, driver))
     assert problems(driver) == []
+
+
+def test_the_question_about_a_name_takes_the_keyboards_place_where_one_box_fits(
+        driver: Driver) -> None:
+    """Large text at 1280x800: the box alone, and the question about a name typed without
+    marks where the keyboard was (it is answered by a button); both whole on screen."""
+    from kiosk.ui.screens.apply.state import Step
+
+    Window.size = (1280, 800)
+    driver.settle()
+    driver.tap("nav:large_text")
+    driver.app.go("apply", code="1.001193")
+    driver.settle()
+    choose_field(driver, "full_name")
+    driver.type("NGUYEN THI HOA")
+    screen = driver.app.screen
+    screen.state.name_question = "asking"  # as "Next" asks once every box is right
+    screen.refresh()
+    driver.settle()
+    view = screen.views[Step.DETAILS]
+    assert view.alone and view.keyboard.parent is None
+    for action in ("apply:name-fix", "apply:name-plain"):
+        button = driver.find(action)
+        y = button.to_window(*button.pos)[1]
+        assert y >= 0 and visible(button), action
+    assert problems(driver) == []
+    driver.tap("apply:name-fix")  # back to the name, with the keyboard
+    assert screen.state.field == "full_name" and view.keyboard.parent is not None
