@@ -662,14 +662,21 @@ def test_the_box_typed_into_is_whole_above_the_keyboard_in_large_text(
         assert problems(driver) == []
 
 
-def test_the_details_boxes_reach_the_buttons_in_portrait(driver: Driver) -> None:
+def apply_details_untouched(d: Driver) -> None:
+    d.app.go("apply", code="1.001193")
+
+
+@pytest.mark.parametrize("show", [apply_details, apply_details_untouched],
+                         ids=lambda f: f.__name__)
+def test_the_details_boxes_reach_the_buttons_in_portrait(
+        driver: Driver, show: Callable[[Driver], None]) -> None:
     """Portrait: the boxes share the height the keyboard leaves (no blank band between
-    them and the row with "Next")."""
+    them and the row with "Next", nor above the title)."""
     from kiosk.ui.screens.apply.details import FieldBox
 
     Window.size = (1080, 1920)
     driver.settle()
-    apply_details(driver)
+    show(driver)
     driver.settle()
     theme = driver.app.theme
     boxes = [w for w in driver.widgets() if isinstance(w, FieldBox)]
@@ -677,6 +684,11 @@ def test_the_details_boxes_reach_the_buttons_in_portrait(driver: Driver) -> None
     next_button = driver.find("apply:next")
     top_of_bar = next_button.to_window(*next_button.pos)[1] + next_button.height
     assert lowest - top_of_bar <= 2 * theme.gap
+    screens = driver.app.screens
+    top = screens.to_window(*screens.pos)[1] + screens.height
+    highest = max(w.to_window(*w.pos)[1] + w.height for w in driver.widgets()
+                  if isinstance(w, Label) and w.text and in_screen(w, driver))
+    assert top - highest <= theme.padding + theme.gap
     assert problems(driver) == []
 
 

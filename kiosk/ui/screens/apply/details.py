@@ -133,10 +133,9 @@ class DetailsStep(StepView):
 
         def place(*_: Any) -> None:
             if rows:  # the rows share what the screen has to spare: no gap above "Next"
-                # (no more than a button's height each: a few boxes are not stretched);
-                # the boxes of a row as tall as each other
+                # (taller boxes, their words at the top); a row's boxes equally tall
                 spare = scroll.height - (page.height - len(rows) * given["extra"])
-                given["extra"] = extra = max(0, min(spare // len(rows), t.button))
+                given["extra"] = extra = max(0, spare // len(rows))
                 for row in rows:
                     words = max(b.minimum_height for b in row)
                     for box in row:
