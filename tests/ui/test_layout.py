@@ -783,3 +783,17 @@ def test_the_question_about_a_name_takes_the_keyboards_place_where_one_box_fits(
     assert problems(driver) == []
     driver.tap("apply:name-fix")  # back to the name, with the keyboard
     assert screen.state.field == "full_name" and view.keyboard.parent is not None
+
+
+def test_the_status_buttons_are_at_the_foot_in_portrait(driver: Driver) -> None:
+    """Portrait: "Done" and "Rate" sit just above the bottom bar, not in the middle of a
+    half-blank screen under a short text."""
+    Window.size = (1080, 1920)
+    driver.settle()
+    status(driver)
+    driver.settle()
+    done = driver.find("status:done")
+    screens = driver.app.screens
+    bottom = screens.to_window(*screens.pos)[1]
+    assert done.to_window(*done.pos)[1] - bottom <= driver.app.theme.padding + 1
+    assert not scrolls(done) and problems(driver) == []

@@ -32,7 +32,12 @@ class StatusScreen(KioskScreen):
         t = self.theme
         view: StatusView | None = self.params.get("view")
         submission: Lookup | None = self.params.get("submission")
-        column = self.page()
+        screen = self.backdrop("vertical")
+        column = self.scrolling_column(screen)
+        # portrait: the buttons at the foot of the screen, where the bottom bar is and a
+        # hand reaches from a wheelchair (under a short text they left half the screen
+        # blank below them); landscape: after the text
+        self.foot = screen if self.theme.portrait else column
         if submission is not None:
             self._submission(column, submission)
             return
@@ -79,7 +84,7 @@ class StatusScreen(KioskScreen):
             row.add_widget(BigButton(_("Rate our service"), t, lambda: self.nav.go(
                 "rate", dossier_code=view.code), kind="secondary", action_id="status:rate"))
         row.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
-        column.add_widget(grow_row(row, t))
+        self.foot.add_widget(grow_row(row, t))
 
     def _submission(self, column: GridLayout, found: Lookup) -> None:
         """A submission known by its slip: still waiting in this kiosk, or refused."""
@@ -102,4 +107,4 @@ class StatusScreen(KioskScreen):
             column.add_widget(self.body(_(GO_TO_COUNTER)))
         else:
             column.add_widget(self.body(_(found.message)))
-        column.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
+        self.foot.add_widget(BigButton(_("Done"), t, self.nav.home, action_id="status:done"))
