@@ -162,9 +162,18 @@ class ScanScreen(KioskScreen):
                 # codes are), beside the picture, all in view without scrolling
                 lines = tuple(_(line) for line in SHORT_STEPS)
                 size, picture.size_hint_x = t.text_small, 0.35
-            # the picture of a receipt beside the words: where the codes are on the paper
+            # the picture of a receipt beside the words: where the codes are on the paper,
+            # its top level with theirs (portrait has height to spare below them)
             guide_row = BoxLayout(spacing=t.gap)
-            guide_row.add_widget(picture)
+            if t.portrait:
+                side = BoxLayout(orientation="vertical", size_hint_x=picture.size_hint_x)
+                picture.size_hint = (1, None)
+                picture.bind(width=lambda w, width: setattr(w, "height", width * 1.4))
+                side.add_widget(picture)
+                side.add_widget(Widget())
+                guide_row.add_widget(side)
+            else:
+                guide_row.add_widget(picture)
             steps = BoxLayout(orientation="vertical", spacing=t.mm(1))
             for line in lines:
                 steps.add_widget(Text(line, size=size, color=t.palette.text))
