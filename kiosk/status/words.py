@@ -44,7 +44,7 @@ class StatusView:
     """What the status screen and `kiosk status` show about one dossier."""
 
     code: str
-    procedure: str
+    procedure: str  # its name; its code when the office sent no name
     applicant: str  # masked by the server
     status: int
     headline: str  # "Being processed – result expected on 12/12/2026"
@@ -56,6 +56,7 @@ class StatusView:
     history: list[tuple[str, str, str]]  # (date, status words, note)
     fee: int | None = None  # VND the office asks for; None: no fee asked
     fee_paid: bool = False  # as the office's records say (the kiosk never decides it)
+    procedure_code: str = ""
 
 
 def day(value: date | None) -> str:
@@ -84,7 +85,7 @@ def describe(dossier: Dossier, today: date, calendar: Calendar = VIETNAM,
         next_step=next_step.strip(), overdue=overdue, received=day(dossier.received),
         appointment=day(dossier.appointment), completed=day(dossier.completed),
         history=[(day(h.at), _(STATUS_WORDS[h.status][0]), h.note) for h in dossier.history],
-        fee=dossier.fee, fee_paid=dossier.fee_paid)
+        fee=dossier.fee, fee_paid=dossier.fee_paid, procedure_code=dossier.procedure_code)
 
 
 def _what_to_do(dossier: Dossier, step: str, today: date, overdue: bool,

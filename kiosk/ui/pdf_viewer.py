@@ -202,7 +202,9 @@ class PdfViewer(Surface):
         self._waited = False  # the job has taken long enough to say "Opening the form…"
         self.path: Path | None = None
 
-        self._title = Text("", size=theme.text_heading, color=p.header_text, bold=True)
+        # the heading size is too much at twice the size: the height is the page's
+        self._title = Text("", size=theme.text_body if theme.large_text else theme.text_heading,
+                           color=p.header_text, bold=True)
         self._title_bar = Surface(orientation="vertical", background=p.header,
                                   size_hint_y=None, padding=(theme.padding, theme.gap))
         self._title_bar.add_widget(self._title)
@@ -367,10 +369,16 @@ class PdfViewer(Surface):
 
     def refresh_texts(self) -> None:
         """Labels in the current language (call after the language changes)."""
-        self._prev.text = "‹ " + _("Previous page")
-        self._next.text = _("Next page") + " ›"
-        self._zoom_in.text = _("Zoom in") + " +"
-        self._zoom_out.text = _("Zoom out") + " −"
+        if self.theme.large_text:
+            # twice the size: the signs alone, as big as a thumb needs; the words at this
+            # size made a column as wide as a third of the page (the page is what is read)
+            self._prev.text, self._next.text = "‹", "›"
+            self._zoom_out.text, self._zoom_in.text = "−", "+"
+        else:
+            self._prev.text = "‹ " + _("Previous page")
+            self._next.text = _("Next page") + " ›"
+            self._zoom_in.text = _("Zoom in") + " +"
+            self._zoom_out.text = _("Zoom out") + " −"
         self._close.text = _("Close")
         self._drag_hint.text = _("Drag the page to see the rest")
         self._update_buttons()
@@ -497,13 +505,17 @@ class PdfViewer(Surface):
         self._next.enabled = self._index < total - 1
         self._zoom_in.enabled = drawn and zoom < ZOOM_MAX - EPSILON
         self._zoom_out.enabled = drawn and zoom > 1 + EPSILON
-        self._counter.text = (_("Page {n} / {total}").format(n=self._index + 1, total=total)
+        self._counter.text = (self._page_of().format(n=self._index + 1, total=total)
                               if total else "")
         # Without a page only Close means anything; grey buttons that never work would
         # only make people try them.
         for widget in (self._prev, self._next, self._zoom_in, self._zoom_out):
             widget.opacity = 1 if total else 0
         self._drag_hint.opacity = 1 if drawn and zoom > 1 + EPSILON else 0
+
+    def _page_of(self) -> str:
+        """"Page n / total"; "n/total" in large text, as short as the signs beside it."""
+        return "{n}/{total}" if self.theme.large_text else _("Page {n} / {total}")
 
     def _fit_title_bar(self, *_args: Any) -> None:
         self._title_bar.height = self._title.height + 2 * self.theme.gap
@@ -525,7 +537,7 @@ class PdfViewer(Surface):
         navigation = (self._prev, self._counter, self._next)
         tools = (self._zoom_out, self._zoom_in, self._close)
         # The counter is sized for a two-digit page total, so it never changes the layout.
-        counter = _("Page {n} / {total}").format(n=88, total=88)
+        counter = self._page_of().format(n=88, total=88)
         widths: dict[Widget, float] = {w: self._natural_width(w) for w in navigation + tools
                                        if w is not self._counter}
         widths[self._counter] = self._natural_width(self._counter, counter)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, Rectangle, RoundedRectangle
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
@@ -74,6 +76,7 @@ class BigButton(ButtonBehavior, Label):
     pressed_fill = ListProperty([0, 0, 0, 1])
     enabled = BooleanProperty(True)
     action_id = StringProperty("")
+    at_least = NumericProperty(0)  # a growing button's least height (see `equal_rows`)
 
     # on_press is called with no arguments; typed `...` because a row of buttons passes
     # `lambda k=key: ...` (one default per button), which mypy cannot match to `[]`
@@ -114,13 +117,19 @@ class BigButton(ButtonBehavior, Label):
 
     def grow_to_text(self) -> None:
         """Wrap the words at the button's width and be as tall as they need (at least the
-        usual height): for labels that large text turns into two or three lines."""
+        usual height, and `at_least`): for labels that large text turns into two or three
+        lines."""
         self.growing = True
-        pad = self.theme.mm(3)
-        usual = self.height
-        self.bind(texture_size=lambda *_: setattr(
-            self, "height", max(usual, self.texture_size[1] + pad)))
+        self.usual_height = self.height
+        self.bind(texture_size=self._grow, at_least=self._grow)
         self._wrap()
+
+    def grown_height(self) -> float:
+        """How tall a growing button's words make it (at least its usual height)."""
+        return max(self.usual_height, self.texture_size[1] + self.theme.mm(3))
+
+    def _grow(self, *_: Any) -> None:
+        self.height = max(self.grown_height(), self.at_least)
 
     def shrink_to_fit(self) -> None:
         """Keep the words on one line, in a smaller size where the button is too narrow
@@ -256,3 +265,24 @@ def grow_row(row: BoxLayout, theme: Theme) -> BoxLayout:
         button.bind(texture_size=fit)
     fit()
     return row
+
+
+def equal_rows(grid: GridLayout) -> GridLayout:
+    """A grid of growing buttons (`grow_to_text`) whose rows are each as tall as their
+    tallest button, all of the row's buttons stretched to it: a short label next to a
+    two-line one is not left a shorter button in a taller row."""
+    def fit(*_: Any) -> None:
+        buttons = [w for w in reversed(grid.children) if isinstance(w, BigButton)]
+        cols = grid.cols or 1
+        for start in range(0, len(buttons), cols):
+            row = buttons[start:start + cols]
+            tallest = max(b.grown_height() for b in row)
+            for button in row:
+                button.at_least = tallest
+
+    later = Clock.create_trigger(fit)  # once the row's words have all been measured
+    for button in grid.children:
+        if isinstance(button, BigButton):
+            button.bind(texture_size=later)
+    later()
+    return grid

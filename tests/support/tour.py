@@ -100,6 +100,19 @@ def api_process(log: Path, seconds: float = 60) -> tuple[str, Callable[[], None]
 MODES = {"large-text": "nav:large_text", "contrast": "nav:contrast"}
 
 
+def choose_field(d: Driver, name: str) -> None:
+    """Make the apply step's box `name` the one the keyboard types into, as a person
+    would: by touching it, or where large text shows one box alone, by its arrows."""
+    if d.exists(f"field:{name}"):
+        d.tap(f"field:{name}")
+        return
+    for _ in d.app.screen.draft.fields:
+        if d.app.screen.state.field == name:
+            return
+        d.tap("apply:field-after")
+    raise LookupError(f"no box {name!r} in the apply step")
+
+
 class Tour:
     def __init__(self, config: Config, out: Path, width: int, height: int,
                  procedures: tuple[str, ...] = (), modes: tuple[str, ...] = ()) -> None:
@@ -303,14 +316,14 @@ class Tour:
             d.frames()
             self.shot("apply-idcard")
             d.tap("apply:idcard-back")
-        d.tap("field:citizen_id")
+        choose_field(d, "citizen_id")
         d.type("9991")
         if not queued:
             self.shot("apply-details-message")
         for name, value in (("full_name", "NGUYEN THI HOA"), ("citizen_id", "025190012345"),
                             ("date_of_birth", "05091990"), ("phone", "0912345678"),
                             ("address", "xom Dong, xa Minh Khai, Phu Tho")):
-            d.tap(f"field:{name}")
+            choose_field(d, name)
             d.tap("key:clear")
             d.type(value)
         if not queued:

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator
 import pytest
 from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 from support.driver import Driver
+from support.tour import choose_field
 
 from kiosk.ui.widgets import BigButton
 
@@ -108,6 +110,15 @@ def problems(driver: Driver) -> list[str]:
             if needed > room + 2:
                 found.append(f"{name} {w.text[:40]!r}: its lines need {needed:.0f} px, "
                              f"the box holds {room:.0f} px (the rest is cut off)")
+        if isinstance(w, GridLayout) and (w.cols or 1) > 1 and w.children and all(
+                isinstance(b, BigButton) for b in w.children):
+            # a row of buttons is as tall as its tallest: no short button in a tall row
+            buttons = list(reversed(w.children))
+            for start in range(0, len(buttons), w.cols):
+                heights = {round(b.height) for b in buttons[start:start + w.cols]}
+                if max(heights) - min(heights) > 1:
+                    found.append(f"{buttons[start].action_id}: buttons of one row are "
+                                 f"{sorted(heights)} px tall")
         if isinstance(w, Label) and w.text and w.font_size < min(theme.text_small, 24) - 0.5:
             found.append(f"{name} {w.text[:30]!r}: font {w.font_size} px is too small")
     return found
@@ -217,7 +228,7 @@ def status(d: Driver) -> None:
 def apply_details(d: Driver) -> None:
     d.app.go("apply", code="1.001193")
     d.settle()
-    d.tap("field:citizen_id")
+    choose_field(d, "citizen_id")
     d.type("9991")  # a message under the box
 
 
@@ -610,3 +621,179 @@ def test_the_place_name_is_whole_in_the_top_bar(driver: Driver, size: tuple[int,
         assert whole.texture.height <= place.texture_size[1] + 1
         assert driver.app.header.clock.opacity == 0
     assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_box_typed_into_is_whole_above_the_keyboard_in_large_text(
+        driver: Driver, size: tuple[int, int]) -> None:
+    """Large text: the box the keyboard types into (its label, what was typed and a
+    two-line message) is whole between the top bar and the row with "Next", which stays
+    above the keyboard; where one box is all that fits, it is shown alone."""
+    from kiosk.ui.screens.apply.state import Step
+
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:large_text")
+    apply_details(driver)
+    driver.settle()
+    view = driver.app.screen.views[Step.DETAILS]
+    box, keyboard = view.typed_into, view.keyboard
+    shown, said = view.shown["citizen_id"]
+    assert shown.text == "9991" and said.text  # the message is under it
+    assert shown.parent is box and said.parent is box and visible(said)
+    scroll = box.parent
+    while not isinstance(scroll, ScrollView):
+        scroll = scroll.parent
+    bottom = scroll.to_window(*scroll.pos)[1]
+    y = box.to_window(*box.pos)[1]
+    assert bottom - 1 <= y and y + box.height <= bottom + scroll.height + 1
+    next_button = driver.find("apply:next")
+    ny = next_button.to_window(*next_button.pos)[1]
+    assert bottom >= ny + next_button.height
+    assert ny >= keyboard.to_window(*keyboard.pos)[1] + keyboard.height
+    assert problems(driver) == []
+    if view.alone:  # the arrows reach the other boxes, around and back
+        fields = [f.name for f in driver.app.screen.draft.fields]
+        for name in fields[2:] + fields[:2]:
+            driver.tap("apply:field-after")
+            assert driver.app.screen.state.field == name
+        driver.tap("apply:field-before")
+        assert driver.app.screen.state.field == fields[0]
+        assert problems(driver) == []
+
+
+def apply_details_untouched(d: Driver) -> None:
+    d.app.go("apply", code="1.001193")
+
+
+@pytest.mark.parametrize("show", [apply_details, apply_details_untouched],
+                         ids=lambda f: f.__name__)
+def test_the_details_boxes_reach_the_buttons_in_portrait(
+        driver: Driver, show: Callable[[Driver], None]) -> None:
+    """Portrait: the boxes share the height the keyboard leaves (no blank band between
+    them and the row with "Next", nor above the title)."""
+    from kiosk.ui.screens.apply.details import FieldBox
+
+    Window.size = (1080, 1920)
+    driver.settle()
+    show(driver)
+    driver.settle()
+    theme = driver.app.theme
+    boxes = [w for w in driver.widgets() if isinstance(w, FieldBox)]
+    lowest = min(b.to_window(*b.pos)[1] for b in boxes)
+    next_button = driver.find("apply:next")
+    top_of_bar = next_button.to_window(*next_button.pos)[1] + next_button.height
+    assert lowest - top_of_bar <= 2 * theme.gap
+    screens = driver.app.screens
+    top = screens.to_window(*screens.pos)[1] + screens.height
+    highest = max(w.to_window(*w.pos)[1] + w.height for w in driver.widgets()
+                  if isinstance(w, Label) and w.text and in_screen(w, driver))
+    assert top - highest <= theme.padding + theme.gap
+    assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_tiles_stay_clear_of_the_scroll_bar_in_large_text(
+        driver: Driver, size: tuple[int, int]) -> None:
+    from kiosk.ui.tile import PictureTile
+
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:large_text")
+    home(driver)
+    driver.settle()
+    scroll = driver.app.screen.scroll
+    tiles = [w for w in driver.widgets() if isinstance(w, PictureTile)]
+    if driver.app.screen.column.height > scroll.height + 1:  # it scrolls: a bar shows
+        edge = scroll.to_window(scroll.right - scroll.bar_width, 0)[0]
+        for tile in tiles:
+            assert tile.to_window(tile.right, 0)[0] <= edge + 1, tile.action_id
+    assert problems(driver) == []
+
+
+def test_a_dossier_without_its_procedure_name_shows_the_name_from_the_catalogue(
+        driver: Driver) -> None:
+    """The office sent only the procedure's code: the title is the procedure's name from
+    the kiosk's catalogue; the code is on a small line of its own."""
+    from datetime import date
+
+    from kiosk.server.catalogue_files import demo_dossiers
+    from kiosk.status.words import describe
+
+    dossier = next(x for x, _ in demo_dossiers(date.today()) if x.status == 5)
+    assert not dossier.procedure_name  # as the office sent it: a code only
+    driver.app.go("status", view=describe(dossier, date.today()))
+    driver.settle()
+    procedure = driver.app.services.catalogue.procedure(dossier.procedure_code)
+    assert procedure is not None
+    texts = [w for w in driver.widgets() if isinstance(w, Label) and w.text
+             and in_screen(w, driver)]
+    title = next(w for w in texts if w.text == procedure.name)
+    assert title.font_size == driver.app.theme.text_heading
+    code = next(w for w in texts if dossier.procedure_code in w.text)
+    assert code.font_size < title.font_size and code is not title
+    assert problems(driver) == []
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_scan_steps_are_all_in_view_in_large_text(driver: Driver,
+                                                       size: tuple[int, int]) -> None:
+    """Large text on a landscape screen: the steps beside the receipt's picture are read
+    whole, not through a scrolling slit."""
+    from kiosk import i18n
+    from kiosk.ui.screens.scan import SHORT_STEPS
+
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:large_text")
+    scan(driver)
+    driver.settle()
+    labels = {w.text: w for w in driver.widgets() if isinstance(w, Label) and w.text}
+    for step in SHORT_STEPS:
+        label = labels[i18n._(step)]
+        assert visible(label) and not scrolls(label), step
+    assert not any(isinstance(w, ScrollView) for w in driver.widgets()
+                   if in_screen(w, driver))
+    assert problems(driver) == []
+
+
+def test_the_question_about_a_name_takes_the_keyboards_place_where_one_box_fits(
+        driver: Driver) -> None:
+    """Large text at 1280x800: the box alone, and the question about a name typed without
+    marks where the keyboard was (it is answered by a button); both whole on screen."""
+    from kiosk.ui.screens.apply.state import Step
+
+    Window.size = (1280, 800)
+    driver.settle()
+    driver.tap("nav:large_text")
+    driver.app.go("apply", code="1.001193")
+    driver.settle()
+    choose_field(driver, "full_name")
+    driver.type("NGUYEN THI HOA")
+    screen = driver.app.screen
+    screen.state.name_question = "asking"  # as "Next" asks once every box is right
+    screen.refresh()
+    driver.settle()
+    view = screen.views[Step.DETAILS]
+    assert view.alone and view.keyboard.parent is None
+    for action in ("apply:name-fix", "apply:name-plain"):
+        button = driver.find(action)
+        y = button.to_window(*button.pos)[1]
+        assert y >= 0 and visible(button), action
+    assert problems(driver) == []
+    driver.tap("apply:name-fix")  # back to the name, with the keyboard
+    assert screen.state.field == "full_name" and view.keyboard.parent is not None
+
+
+def test_the_status_buttons_are_at_the_foot_in_portrait(driver: Driver) -> None:
+    """Portrait: "Done" and "Rate" sit just above the bottom bar, not in the middle of a
+    half-blank screen under a short text."""
+    Window.size = (1080, 1920)
+    driver.settle()
+    status(driver)
+    driver.settle()
+    done = driver.find("status:done")
+    screens = driver.app.screens
+    bottom = screens.to_window(*screens.pos)[1]
+    assert done.to_window(*done.pos)[1] - bottom <= driver.app.theme.padding + 1
+    assert not scrolls(done) and problems(driver) == []

@@ -15,7 +15,7 @@ from kiosk.ui.formatting import level_name
 from kiosk.ui.procedure_row import ProcedureRow
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.theme import Theme
-from kiosk.ui.widgets import BigButton
+from kiosk.ui.widgets import BigButton, equal_rows
 
 PAGE = 25  # rows shown before "show more": long lists overwhelm first-time users
 
@@ -93,7 +93,7 @@ class BrowseScreen(KioskScreen):
         grid.bind(minimum_height=grid.setter("height"))
         for name, count in fields:
             grid.add_widget(self._field_button(name, count, chosen))
-        column.add_widget(grid)
+        column.add_widget(equal_rows(grid))
 
     def _list(self, page: Widget, field: str | None, level: str | None,
               online_only: bool) -> None:
@@ -110,7 +110,7 @@ class BrowseScreen(KioskScreen):
             button.font_size = t.text_small
             button.grow_to_text()
             levels.add_widget(button)
-        main.add_widget(levels)
+        main.add_widget(equal_rows(levels))
         if online_only:
             main.add_widget(self.body(_("Showing only procedures you can submit online."),
                                       muted=True))

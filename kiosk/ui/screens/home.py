@@ -18,7 +18,7 @@ from kivy.uix.scrollview import ScrollView
 
 from kiosk.i18n import N_, _
 from kiosk.ui.network_status import NetworkStatus
-from kiosk.ui.screens.base import KioskScreen, scroll_bar
+from kiosk.ui.screens.base import KioskScreen, beside_bar, scroll_bar
 from kiosk.ui.services import KioskServices
 from kiosk.ui.tile import PictureTile
 
@@ -68,7 +68,7 @@ class HomeScreen(KioskScreen):
         page.add_widget(self.heading(_("Hello! What would you like to do?")))
         self.scroll = ScrollView(do_scroll_x=False, bar_width=scroll_bar(t))
         page.add_widget(self.scroll)
-        column = GridLayout(cols=1, spacing=t.gap, size_hint_y=None)
+        self.column = column = GridLayout(cols=1, spacing=t.gap, size_hint_y=None)
         column.bind(minimum_height=column.setter("height"))
         self.scroll.add_widget(column)
         net = self.services.network
@@ -108,10 +108,19 @@ class HomeScreen(KioskScreen):
         t = self.theme
         if not self.rows:
             return
+        self.column.padding = 0
+        if self._share(0) > self.scroll.height + 1:  # it scrolls: clear of the scroll bar
+            self.column.padding = beside_bar(t)
+            self._share(self.column.padding[2])
+
+    def _share(self, bar: int) -> float:
+        """Give the rows their heights in the scroll's width less `bar`; how tall the
+        column is then."""
+        t = self.theme
         needs = {}
         for row, _weight in self.rows:
             tiles = row.children
-            width = (self.scroll.width - t.gap * (len(tiles) - 1)) / max(len(tiles), 1)
+            width = (self.scroll.width - bar - t.gap * (len(tiles) - 1)) / max(len(tiles), 1)
             needs[row] = max([t.touch] + [tile.needed_height(width) for tile in tiles])
         left = max(self.scroll.height - t.gap * (len(self.rows) - 1), 0)
         sharing = list(self.rows)
@@ -128,6 +137,7 @@ class HomeScreen(KioskScreen):
         total = sum(weight for _, weight in sharing) or 1
         for row, weight in sharing:
             row.height = max(left * weight / total, needs[row])
+        return sum(row.height for row, _ in self.rows) + t.gap * (len(self.rows) - 1)
 
     def network_changed(self) -> None:
         self.refresh()

@@ -15,7 +15,7 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.i18n import _, ngettext
 from kiosk.store.queue_numbers import QueueTicket, ServiceArea
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Surface, Text
+from kiosk.ui.widgets import BigButton, Surface, Text, equal_rows
 
 
 class QueueScreen(KioskScreen):
@@ -145,7 +145,27 @@ class QueueScreen(KioskScreen):
                                height=t.mm(34), action_id=f"queue:area:{area.code}")
             button.grow_to_text()  # a long area name in large text: more lines, not cut
             grid.add_widget(button)
-        column.add_widget(grid)
+        column.add_widget(equal_rows(grid))
+        if grid.cols == 1:
+            self._fill(column, grid)
+
+    def _fill(self, column: GridLayout, grid: GridLayout) -> None:
+        """One column (portrait, large text): the areas share the height the screen has
+        to spare, each up to a tile's height, rather than sit over half a blank screen."""
+        t = self.theme
+        scroll = column.parent
+        buttons = [b for b in grid.children if isinstance(b, BigButton)]
+        given = {"extra": 0.0}
+
+        def fill(*_: Any) -> None:
+            natural = column.height - len(buttons) * given["extra"]
+            spare = scroll.height - natural
+            given["extra"] = extra = max(0.0, min(spare / max(len(buttons), 1), t.mm(40)))
+            for button in buttons:
+                button.at_least = button.grown_height() + extra
+
+        column.bind(height=fill)
+        scroll.bind(height=fill)
 
     def _ticket(self, column: GridLayout, ticket: QueueTicket) -> None:
         t = self.theme

@@ -44,6 +44,11 @@ HINTS: dict[Hint | None, str] = {
     Hint.GOOD: N_("Good: hold it there, the kiosk is reading it…"),
 }
 FOUND = N_("Code found.")
+# large text on a landscape screen: the steps in fewer words, and "nothing seen yet" as
+# news rather than the first step again (both fit beside the camera at twice the size)
+SHORT_STEPS = (N_("Hold the code (1) or (2) in the green square."),
+               N_("Keep it still: the kiosk reads it."))
+SHORT_NOTHING = N_("No code seen yet.")
 
 # wrong PINs or ID numbers one person may type in a session before being sent to the
 # counter; fewer than the central API allows a kiosk per dossier (5 in 15 minutes), so one
@@ -136,29 +141,42 @@ class ScanScreen(KioskScreen):
         # the words at twice the size get the wider share of a landscape screen
         help_box = BoxLayout(orientation="vertical", spacing=t.gap, size_hint=(
             (1, 1) if t.portrait else (1.2, 1) if t.large_text else (0.5, 1)))
-        lines = (_("1. Find the QR code (1) or the barcode (2) on your receipt (giấy hẹn "
-                   "trả kết quả)."),
-                 _("2. Hold it inside the green square, about a hand's width from the "
-                   "camera."),
-                 _("3. Keep it still for a moment. The kiosk reads it by itself."))
+        lines: tuple[str, ...] = (
+            _("1. Find the QR code (1) or the barcode (2) on your receipt (giấy hẹn trả kết "
+              "quả)."),
+            _("2. Hold it inside the green square, about a hand's width from the camera."),
+            _("3. Keep it still for a moment. The kiosk reads it by itself."))
         picture = Image(source=str(RECEIPT_PICTURE), fit_mode="contain")
-        if t.large_text:
-            # the words at twice the size need more than a fixed share of the screen: the
-            # picture above them, and both scroll when the screen is short
+        if t.large_text and t.portrait:
+            # the picture above the words, which scroll if they must
             column = self.scrolling_column(help_box, spacing=t.mm(1))
             picture.size_hint_y, picture.height = None, t.mm(45)
             column.add_widget(picture)
             for line in lines:
                 column.add_widget(Text(line, size=t.text_small, color=t.palette.text))
         else:
-            # the picture of a receipt beside the words: where the codes are on the paper
-            guide_row = BoxLayout(spacing=t.gap)
+            size = t.text_heading if t.portrait else t.text_body
             picture.size_hint_x = 0.4 if t.portrait else 0.5
-            guide_row.add_widget(picture)
+            if t.large_text:
+                # the words at twice the size: fewer of them (the picture shows where the
+                # codes are), beside the picture, all in view without scrolling
+                lines = tuple(_(line) for line in SHORT_STEPS)
+                size, picture.size_hint_x = t.text_small, 0.35
+            # the picture of a receipt beside the words: where the codes are on the paper,
+            # its top level with theirs (portrait has height to spare below them)
+            guide_row = BoxLayout(spacing=t.gap)
+            if t.portrait:
+                side = BoxLayout(orientation="vertical", size_hint_x=picture.size_hint_x)
+                picture.size_hint = (1, None)
+                picture.bind(width=lambda w, width: setattr(w, "height", width * 1.4))
+                side.add_widget(picture)
+                side.add_widget(Widget())
+                guide_row.add_widget(side)
+            else:
+                guide_row.add_widget(picture)
             steps = BoxLayout(orientation="vertical", spacing=t.mm(1))
-            for line in lines:  # a portrait screen has the height for a larger size
-                steps.add_widget(Text(line, size=t.text_heading if t.portrait
-                                      else t.text_body, color=t.palette.text))
+            for line in lines:
+                steps.add_widget(Text(line, size=size, color=t.palette.text))
             steps.add_widget(Widget())
             guide_row.add_widget(steps)
             help_box.add_widget(guide_row)
@@ -325,7 +343,9 @@ class ScanScreen(KioskScreen):
             return
         seen, self._previous = look(frame, self._previous)
         self.hint = seen.hint
-        self.camera_state.text = _(HINTS[seen.hint])
+        t = self.theme
+        short = t.large_text and not t.portrait and seen.hint == Hint.NOTHING
+        self.camera_state.text = _(SHORT_NOTHING if short else HINTS[seen.hint])
 
     # --- what was found or typed ---------------------------------------------------------
 

@@ -12,7 +12,7 @@ from kiosk.store.catalogue_store import StoreError
 from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.procedure_row import ProcedureRow
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Surface, Text
+from kiosk.ui.widgets import BigButton, Surface, Text, equal_rows
 
 SUGGESTIONS = ("khai sinh", "kết hôn", "chứng thực bản sao", "hộ kinh doanh", "tạm trú",
                "sổ đỏ", "xây nhà", "trợ cấp người cao tuổi")
@@ -96,7 +96,7 @@ class SearchScreen(KioskScreen):
                              action_id=f"suggest:{word}")
             chip.grow_to_text()  # two lines in large text rather than cut
             chips.add_widget(chip)
-        self.results.add_widget(chips)
+        self.results.add_widget(equal_rows(chips))
         self.results.add_widget(BigButton(_("Browse by field instead"), t,
                                           lambda: self.nav.go("browse"), kind="secondary",
                                           action_id="search:browse"))

@@ -49,7 +49,8 @@ class PapersStep(StepView):
         t = self.theme
         flow = self.flow
         page = flow.backdrop("vertical")
-        self.title(page, draft)
+        # large text on a short screen: a one-line title, the height is the papers'
+        self.title(page, draft, compact=t.large_text and t.height < t.mm(230))
         column = flow.scrolling_column(page, spacing=t.gap)
         several = len(draft.procedure.cases) > 1
         if several and draft.case:

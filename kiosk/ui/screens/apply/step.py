@@ -80,9 +80,11 @@ def left_aligned(button: BigButton, inset: int) -> BigButton:
     return button
 
 
-def enabled(button: BigButton, on: bool, reason: str = "") -> BigButton:
+def enabled(button: BigButton, on: bool, reason: str = "", *, beside: bool = False
+            ) -> BigButton:
     """A button that works or not; a disabled one says why under its label (a grey
-    button with no reason leaves a person guessing)."""
+    button with no reason leaves a person guessing), or after it with `beside` (a wide
+    button where the height is short: the words wrap only if they must)."""
     label = str(getattr(button, "label", "") or button.text)
     button.label = label
     button.enabled = on
@@ -93,5 +95,6 @@ def enabled(button: BigButton, on: bool, reason: str = "") -> BigButton:
     else:  # two lines in a button's height: both in the small size
         button.markup = True
         button.font_size = button.theme.text_small
-        button.text = f"{escape_markup(label)}\n[b]{escape_markup(reason)}[/b]"
+        between = " · " if beside else "\n"
+        button.text = f"{escape_markup(label)}{between}[b]{escape_markup(reason)}[/b]"
     return button
