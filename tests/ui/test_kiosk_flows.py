@@ -312,3 +312,20 @@ def test_the_search_words_cache_is_empty_after_a_session(driver: Driver) -> None
     app.reset_session()
     assert driver.until_tidied(tidied)
     assert index._match.cache_info().currsize == 0
+
+
+def test_home_pictograms_get_their_mipmaps_right_after_the_first_frame(driver: Driver,
+                                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # mipmaps are made on the CPU by a software renderer (~40 ms for home's eight): the
+    # first frame shows the plain pictures, the next ones the mipmapped (drawn small, a
+    # picture without them shimmers)
+    from kiosk.ui import tile
+
+    monkeypatch.setattr(tile, "_first_frame_drawn", False)  # as in a kiosk just started
+    monkeypatch.setattr(tile, "_smooth", {})
+    driver.app.screen.refresh()
+    tiles = [w for w in driver.widgets() if isinstance(w, tile.PictureTile)]
+    assert tiles and not any(t._icon.texture.mipmap for t in tiles)
+    driver.frames(3)
+    assert all(t._icon.texture.mipmap for t in tiles)
+    assert tile.pictogram("browse").mipmap  # and every picture asked for from then on
