@@ -111,3 +111,22 @@ def test_an_operators_mmap_threshold_is_kept() -> None:
     environ = {"MALLOC_MMAP_THRESHOLD_": "65536"}
     assert fix_mmap_threshold(environ) is False
     assert environ == {"MALLOC_MMAP_THRESHOLD_": "65536"}
+
+
+def test_the_kiosk_runs_again_with_python_objects_in_malloc() -> None:
+    # set_up() runs the process again, same id and arguments, with PYTHONMALLOC=malloc
+    # (Python's own allocator then counts no blocks); a value already there is kept
+    code = ("import os, sys\n"
+            "from kiosk.system import allocator\n"
+            "allocator.set_up()\n"
+            "print(os.environ['PYTHONMALLOC'], sys.argv[1], os.getpid(),"
+            " sys.getallocatedblocks() == 0)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONMALLOC"}
+    process = subprocess.Popen([sys.executable, "-c", code, "an-argument"], env=env,
+                               stdout=subprocess.PIPE, text=True)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert out.split() == ["malloc", "an-argument", str(process.pid), "True"]
+    kept = subprocess.run([sys.executable, "-c", code, "x"], capture_output=True, text=True,
+                          env={**env, "PYTHONMALLOC": "pymalloc"}, check=True, timeout=60)
+    assert kept.stdout.split()[0] == "pymalloc" and kept.stdout.split()[3] == "False"

@@ -182,6 +182,11 @@ class SearchIndex:
         self._match = ttl_cache(maxsize=MATCH_CACHE_SIZE, ttl=MATCH_CACHE_SECONDS)(
             self._match_word)
 
+    def forget_words(self) -> None:
+        """Drop the cached word matches: the words typed are the last person's (the kiosk
+        calls it when a session ends), and their memory goes back while nobody waits."""
+        self._match.cache_clear()
+
     def _postings(self, slot: dict[int, float]) -> _Postings:
         docs = np.fromiter(slot.keys(), dtype=np.int32, count=len(slot))
         weights = np.fromiter(slot.values(), dtype=np.float32, count=len(slot))

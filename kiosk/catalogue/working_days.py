@@ -5,7 +5,8 @@ Offices work Monday to Friday, minus Vietnam's public holidays, with the governm
 package's Vietnam calendar has both. A province's own extra days off or working days come
 from the config's [calendar] section. A dossier received after the cut-off hour (15:00) or
 on a day off counts from the next working day; N working days later is the appointment, and
-N = 0 is that start day. Pure functions: nothing here reads a clock or a file.
+N = 0 is that start day. Pure functions: nothing here reads a clock or a file (the
+national holidays come from a short-lived process: kiosk/catalogue/national_holidays.py).
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import holidays
+from kiosk.catalogue.national_holidays import NationalYear, asked_apart
 
 UNITS = ("working_day", "day", "hour", "month")
 HOURS_PER_DAY = 8  # a working day, for processing times given in hours
@@ -63,17 +62,15 @@ def _clock(text: str) -> time:
 
 
 @lru_cache(maxsize=64)
-def _national(year: int) -> holidays.HolidayBase:
-    # imported on first use: the package takes ~80 ms to load, and the kiosk's config
-    # (which builds a Calendar) is read before its first frame
-    import holidays
-
-    return holidays.country_holidays("VN", years=year, language="vi")
+def _national(year: int) -> NationalYear:
+    # on first use, from another process (kiosk/catalogue/national_holidays.py): the
+    # package would keep ~15 MB in this one, and take ~80 ms before the first frame
+    return asked_apart(year)
 
 
 def holiday_name(day: date) -> str:
     """The public holiday's Vietnamese name, or "" on an ordinary day."""
-    return _national(day.year).get(day) or ""
+    return _national(day.year).name(day)
 
 
 def is_working_day(day: date, calendar: Calendar = VIETNAM) -> bool:

@@ -1,6 +1,7 @@
 """The `kiosk` command's entry point: the UI's commands first set up their memory
-allocator (kiosk/system/allocator.py), before the rest of the CLI is imported and before
-any thread starts: glibc fixes its arena limit once threads need more arenas."""
+allocators (kiosk/system/allocator.py), before the rest of the CLI is imported and before
+any thread starts: Python's allocator is chosen as the interpreter starts (the process
+runs again with PYTHONMALLOC set), glibc fixes its arena limit once threads need more."""
 
 from __future__ import annotations
 

@@ -65,6 +65,11 @@ class LocalCatalogue:
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         return self.index.search(query, limit)
 
+    def forget_words(self) -> None:
+        """The words the last person searched for leave no trace in the search's cache."""
+        if self._index is not None:
+            self._index.forget_words()
+
     def procedure(self, code: str) -> Procedure | None:
         return self.store.procedure(code)
 

@@ -52,6 +52,11 @@ SCREENS = {"browse": ("kiosk.ui.screens.browse", "BrowseScreen"),
            "queue": ("kiosk.ui.screens.queue", "QueueScreen"),
            "portal": ("kiosk.ui.screens.portal", "PortalScreen"),
            "guide": ("kiosk.ui.screens.guide", "GuideScreen")}
+# Screens whose whole state is in their parameters (a back to them builds them again as
+# they were): left, they are dropped with their widget trees and textures (in the heap on
+# a software GPU) and built afresh on the next visit; the others keep what a person chose
+# or typed there (a query, a draft's step, a call for staff) until the session ends.
+RELEASED_ON_LEAVE = frozenset({"viewer", "scan", "status", "handoff", "guide"})
 TIDY_SECONDS = 4.0  # after a reset, once the screen has settled (scroll effects and fades)
 GIVE_BACK_SECONDS = 0.5  # a few frames, in which Kivy deletes the dead textures' GL storage
 SECRET_TAPS = 5  # taps on the place name within SECRET_WINDOW seconds open the PIN pad
@@ -136,7 +141,6 @@ class KioskApp(App):
         self.pin_pad = PinPad(layer, theme, seconds_locked=self.pin_lock.seconds_locked,
                               on_pin=self.operator_sign_in)
         Window.bind(**self._window_handlers())
-        self.timers.append(Clock.schedule_interval(self._every_second, 1.0))
         return self.root_layout
 
     def _window_handlers(self) -> dict[str, Any]:
@@ -158,14 +162,21 @@ class KioskApp(App):
         run_quietly(self.services.config.display.wake_command)
 
     def on_start(self) -> None:
-        from kiosk.access_point.session import sweep
-
-        sweep(self.services.config.portal_files_dir)  # what a crash left of a portal session
         # (home was built when the screen manager entered it, and a resize rebuilds it:
         # building it again here cost a tenth of a second before the first frame)
         self.watchdog = UiWatchdog.start()  # systemd: READY=1 after the first frame, pings
-        # after the first frame: the network check loads the HTTP stack
-        self.timers += [Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5),
+        Window.bind(on_flip=self._first_frame_drawn)
+
+    def _first_frame_drawn(self, *_: Any) -> None:
+        """What the first frame does not need starts after it: timers counted from
+        start-up came due before it on a loaded machine (the network check loads the
+        HTTP stack, ~0.1-0.3 s)."""
+        from kiosk.access_point.session import sweep
+
+        Window.unbind(on_flip=self._first_frame_drawn)
+        sweep(self.services.config.portal_files_dir)  # what a crash left of a portal session
+        self.timers += [Clock.schedule_interval(self._every_second, 1.0),
+                        Clock.schedule_once(lambda _: self.services.connectivity.start(), 0.5),
                         Clock.schedule_once(lambda _: self.services.start_delivery(), 2.0),
                         Clock.schedule_once(lambda _: self.services.start_heartbeat(), 3.0)]
 
@@ -182,6 +193,7 @@ class KioskApp(App):
         Clock.unschedule(self._tidy)
         Clock.unschedule(self._give_back)
         Window.unbind(**self._window_handlers())
+        Window.unbind(on_flip=self._first_frame_drawn)
         self.speech.close()
         self.attract.hide()
         self.night.hide()
@@ -220,6 +232,8 @@ class KioskApp(App):
         if not self.screens.has_screen(name):
             module, cls = SCREENS[name]
             screen = getattr(importlib.import_module(module), cls)(name, self, self.services)
+            if name in RELEASED_ON_LEAVE:
+                screen.bind(on_leave=self._release)
             self.screens.add_widget(screen)
         return self.screens.get_screen(name)
 
@@ -250,6 +264,7 @@ class KioskApp(App):
         for screen in self.screens.screens:
             screen.reset()
         self.speech.forget()
+        self.services.catalogue.forget_words()  # what they searched for, cached
         self.session.reset()  # the language, the modes, the draft: all of it, here
         self.countdown.hide()
         i18n.set_language(self.session.language)
@@ -266,14 +281,25 @@ class KioskApp(App):
         widget tree, and the old trees' memory can be reclaimed."""
         for screen in list(self.screens.screens):
             if screen.name != self.screens.current:
-                self.screens.remove_widget(screen)
-                # whatever still holds a piece of the old tree for a moment (Kivy's clock
-                # runs a scroll effect to its end) holds no words of the last person's
-                for widget in screen.walk(restrict=True):
-                    if isinstance(getattr(widget, "text", None), str):
-                        widget.text = ""
+                self._drop(screen)
         # a finished transition still holds the screen it left (and cannot let go of it)
         self.screens.transition = NoTransition()
+
+    def _release(self, screen: KioskScreen) -> None:
+        """A screen of RELEASED_ON_LEAVE was left (its own on_leave stops its camera or
+        video): the next visit builds it afresh."""
+        if screen.manager is self.screens and screen.name != self.screens.current:
+            self._drop(screen)
+            if not self.screens.transition.is_active:  # it holds the screen it left
+                self.screens.transition = NoTransition()
+
+    def _drop(self, screen: KioskScreen) -> None:
+        self.screens.remove_widget(screen)
+        # whatever still holds a piece of the old tree for a moment (Kivy's clock runs a
+        # scroll effect to its end) holds no words of the last person's
+        for widget in screen.walk(restrict=True):
+            if isinstance(getattr(widget, "text", None), str):
+                widget.text = ""
 
     def _tidy(self, _dt: float) -> None:
         if self.screens.current == "home" and not self.history:

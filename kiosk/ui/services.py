@@ -15,12 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.catalogue.model import Procedure
 from kiosk.config import Config
 from kiosk.ui.network_status import NetworkStatus
 from kiosk.ui.session import Session
 
 if TYPE_CHECKING:
+    from kiosk.catalogue.model import Procedure
     from kiosk.printing.device import PrinterState, ReceiptPrinter
     from kiosk.printing.layout import Ticket
     from kiosk.scanner.receipt import ReceiptRules

@@ -8,14 +8,17 @@ pictogram into whatever height the home screen gives it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
+from kivy.core.text.markup import MarkupLabel
+from kivy.core.window import Window
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
-from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
 from kiosk.assets import PICTOGRAMS
@@ -26,21 +29,54 @@ ICON_LEFT_FROM_MM = 130  # tiles at least this wide put the pictogram beside the
 SMALLEST_ICON_MM = 12
 
 
-@lru_cache(maxsize=32)
+# Loaded once each (a fixed set: home's tiles and the attract loop's pictures). Drawn
+# small, a pictogram needs mipmaps not to shimmer; Mesa's software renderer makes them on
+# the CPU (2.5-6.5 ms an image, ~40 ms for home's eight, against 0.4 ms without), so
+# the first frame gets plain textures and the tiles get mipmapped ones right after it.
+_smooth: dict[str, Texture] = {}
+_plain: dict[str, Texture] = {}
+_first_frame_drawn = False
+_tiles_to_smooth: weakref.WeakSet[PictureTile] = weakref.WeakSet()
+
+
 def pictogram(name: str) -> Texture:
-    return CoreImage(str(PICTOGRAMS / f"{name}.png"), mipmap=True).texture
+    """The pictogram's texture: mipmapped once the app's first frame is up, plain
+    before it (see above)."""
+    if name in _smooth:
+        return _smooth[name]
+    path = str(PICTOGRAMS / f"{name}.png")
+    if _first_frame_drawn:
+        texture = _smooth[name] = CoreImage(path, mipmap=True).texture
+        return texture
+    if not _plain:
+        Window.bind(on_flip=_after_first_frame)
+    if name not in _plain:
+        _plain[name] = CoreImage(path).texture
+    return _plain[name]
+
+
+def _after_first_frame(*_: Any) -> None:
+    Window.unbind(on_flip=_after_first_frame)
+    Clock.schedule_once(_smoothen)  # the next frame's, not this flip's, time
+
+
+def _smoothen(_dt: float) -> None:
+    global _first_frame_drawn
+    _first_frame_drawn = True
+    for tile in list(_tiles_to_smooth):
+        tile.smoothen()
+    _tiles_to_smooth.clear()
+    _plain.clear()
 
 
 @lru_cache(maxsize=256)
 def words_height(text: str, font_size: float, width: float,
                  padding: tuple[float, float, float, float]) -> float:
-    """How tall marked-up words are, set at `width`. Kept: home fits its rows and each tile
-    its pictogram by measuring the same words at the same widths over and over (a hundred
-    times before the first frame), and each measure draws them."""
-    probe = Label(text=text, markup=True, font_size=font_size, text_size=(width, None),
-                  padding=list(padding))
-    probe.texture_update()
-    return float(probe.texture_size[1])
+    """How tall marked-up words are, set at `width`: laid out, not drawn (a Label widget
+    drew them into a texture to tell, ~6x slower). Kept: home fits its rows and each tile
+    its pictogram by measuring the same words at the same widths over and over."""
+    return float(MarkupLabel(text=text, font_size=font_size, text_size=(width, None),
+                             padding=padding).render()[1])
 
 
 class PictureTile(BigButton):
@@ -57,8 +93,15 @@ class PictureTile(BigButton):
         with self.canvas.after:
             self._tint = Color(*self.color)
             self._icon = Rectangle(texture=pictogram(icon))
+        self._icon_name = icon
+        if not _first_frame_drawn:
+            _tiles_to_smooth.add(self)
         self.bind(color=lambda *_: setattr(self._tint, "rgba", self.color),
                   size=self._arrange, pos=self._arrange)
+
+    def smoothen(self) -> None:
+        """The pictogram with its mipmaps, after the app's first frame."""
+        self._icon.texture = pictogram(self._icon_name)
 
     @property
     def beside(self) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -262,3 +264,68 @@ def test_the_attract_loop_cycles_its_messages_and_a_touch_ends_it(driver: Driver
     assert app.attract.picture.texture is not picture  # each message its own picture
     driver.tap_at(10, 10)
     assert not app.attract.visible and screen(driver) == "home"
+
+
+def _open_form(driver: Driver, form: str) -> weakref.ref:
+    """Open a form in the viewer, wait for its pages; a weak reference to the screen (no
+    frame or closure of the test's keeps the screen itself)."""
+    driver.tap(form)
+    viewer = driver.app.screen
+    assert viewer.name == "viewer" and driver.until(lambda: not viewer.viewer.loading)
+    assert viewer.viewer.page_total >= 1 and viewer.viewer.message == ""
+    return weakref.ref(viewer)
+
+
+def test_a_viewer_left_is_released_and_built_afresh_on_the_next_visit(driver: Driver) -> None:
+    # left, the viewer goes with its widget tree and page textures (in the heap on a
+    # software GPU); the next form opened gets a new one that works as the first did
+    app = driver.app
+    app.go("detail", code="1.001193")
+    driver.frames()
+    form = next(w.action_id for w in driver.widgets()
+                if str(getattr(w, "action_id", "")).startswith("form:"))
+    first = _open_form(driver, form)
+    driver.tap("viewer:close")
+    driver.frames(2)
+    assert screen(driver) == "detail"
+    assert "viewer" not in app.screens.screen_names
+    # nothing holds the old screen, its tree or its pages (a scroll effect's clock event
+    # does for a moment: collected once it has run out)
+    assert driver.until(lambda: gc.collect() >= 0 and first() is None)
+    again = _open_form(driver, form)
+    assert again() is not None and again() is app.screen
+    driver.tap("viewer:close")
+    assert screen(driver) == "detail"
+    driver.tap("nav:back")  # the history is as it was: the viewer went, not its caller
+    assert screen(driver) == "home"
+
+
+def test_the_search_words_cache_is_empty_after_a_session(driver: Driver) -> None:
+    # the words typed are the last person's: the search's cache of word matches does not
+    # keep them for the next one
+    app = driver.app
+    driver.tap("home:search")
+    driver.type("ket hon")
+    index = app.services.catalogue.index
+    assert index._match.cache_info().currsize > 0
+    tidied = app.tidied
+    app.reset_session()
+    assert driver.until_tidied(tidied)
+    assert index._match.cache_info().currsize == 0
+
+
+def test_home_pictograms_get_their_mipmaps_right_after_the_first_frame(driver: Driver,
+                                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # mipmaps are made on the CPU by a software renderer (~40 ms for home's eight): the
+    # first frame shows the plain pictures, the next ones the mipmapped (drawn small, a
+    # picture without them shimmers)
+    from kiosk.ui import tile
+
+    monkeypatch.setattr(tile, "_first_frame_drawn", False)  # as in a kiosk just started
+    monkeypatch.setattr(tile, "_smooth", {})
+    driver.app.screen.refresh()
+    tiles = [w for w in driver.widgets() if isinstance(w, tile.PictureTile)]
+    assert tiles and not any(t._icon.texture.mipmap for t in tiles)
+    driver.frames(3)
+    assert all(t._icon.texture.mipmap for t in tiles)
+    assert tile.pictogram("browse").mipmap  # and every picture asked for from then on

@@ -53,13 +53,15 @@ def test_a_receipt_under_the_camera_opens_its_status(driver: Driver, camera) -> 
     code = a_dossier(Status.PROCESSING)
     camera(f"https://dichvucong.gov.vn/p/tra-cuu?ma_ho_so={code}", code)
     driver.tap("home:dossier")
-    assert driver.app.screens.current == "scan"
+    scan = driver.app.screen
+    assert scan.name == "scan"
     assert driver.until(lambda: driver.app.screens.current == "status")
     view = driver.app.screen.params["view"]
     assert view.code == code and view.status == 4 and "**" in view.applicant
     driver.tap("status:done")
     assert driver.app.screens.current == "home"
-    assert driver.app.screens.get_screen("scan").worker is None  # the camera is released
+    assert scan.worker is None  # the camera is released
+    assert "scan" not in driver.app.screens.screen_names  # and the screen, once left
 
 
 def test_a_hostile_qr_is_refused_without_a_request(driver: Driver, camera,  # type: ignore[no-untyped-def]
