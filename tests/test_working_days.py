@@ -184,12 +184,15 @@ def test_the_demo_dossiers_have_appointments_on_working_days(today: date) -> Non
 def test_the_holiday_tables_are_asked_of_another_process() -> None:
     # the `holidays` package loads ~250 countries' calendars: ~15 MB that would stay in
     # the kiosk's process; a year's table comes back from a process of its own, the same
-    from kiosk.catalogue.national_holidays import asked_apart, asked_here
+    from kiosk.catalogue.national_holidays import asked_here
+    from kiosk.system.holidays_apart import asked_apart
 
     for year in (2025, 2026):
         assert asked_apart(year) == asked_here(year)
     check = ("import sys, datetime\n"
+             "from kiosk.system import holidays_apart\n"
              "from kiosk.catalogue.working_days import holiday_name, is_working_day\n"
+             "holidays_apart.use()\n"
              "print(holiday_name(datetime.date(2026, 2, 17)),"
              " is_working_day(datetime.date(2026, 8, 22)), 'holidays' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, check=True,

@@ -5,20 +5,21 @@ Offices work Monday to Friday, minus Vietnam's public holidays, with the governm
 package's Vietnam calendar has both. A province's own extra days off or working days come
 from the config's [calendar] section. A dossier received after the cut-off hour (15:00) or
 on a day off counts from the next working day; N working days later is the appointment, and
-N = 0 is that start day. Pure functions: nothing here reads a clock or a file (the
-national holidays come from a short-lived process: kiosk/catalogue/national_holidays.py).
+N = 0 is that start day. Pure functions: nothing here reads a clock or a file. The
+national holidays come from `take_national_holidays_from`'s source: the `holidays` package
+in this process unless the kiosk says otherwise (kiosk/system/holidays_apart.py).
 """
 
 from __future__ import annotations
 
 import calendar as monthly
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from kiosk.catalogue.national_holidays import NationalYear, asked_apart
+from kiosk.catalogue.national_holidays import NationalYear, asked_here
 
 UNITS = ("working_day", "day", "hour", "month")
 HOURS_PER_DAY = 8  # a working day, for processing times given in hours
@@ -61,11 +62,20 @@ def _clock(text: str) -> time:
         raise ValueError(f"{text!r} is not a time of day like 15:00") from None
 
 
+_source: Callable[[int], NationalYear] = asked_here
+
+
+def take_national_holidays_from(source: Callable[[int], NationalYear]) -> None:
+    """Where a year's national holidays come from from now on (the kiosk: a short-lived
+    process, so that the package's ~15 MB stay out of it)."""
+    global _source
+    _source = source
+    _national.cache_clear()
+
+
 @lru_cache(maxsize=64)
 def _national(year: int) -> NationalYear:
-    # on first use, from another process (kiosk/catalogue/national_holidays.py): the
-    # package would keep ~15 MB in this one, and take ~80 ms before the first frame
-    return asked_apart(year)
+    return _source(year)  # on first use of a year, not at import: ~80 ms before a frame
 
 
 def holiday_name(day: date) -> str:

@@ -63,7 +63,10 @@ class KioskServices:
                                          repr=False)
 
     def __post_init__(self) -> None:
+        from kiosk.system import holidays_apart
+
         self.session.default_language = self.session.language = self.config.kiosk.language
+        holidays_apart.use()  # the holidays package's ~15 MB stay out of the kiosk
 
     @classmethod
     def from_config(cls, config: Config) -> KioskServices:

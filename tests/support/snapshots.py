@@ -112,6 +112,11 @@ def draw(out: Path, width: int, height: int) -> list[Path]:
             driver = Driver(app)
             header = app.header
             header.tick = lambda: setattr(header.clock, "text", FIXED_CLOCK)  # type: ignore
+            # the network badge shows once the first check has answered (it starts after
+            # the first frame): wait for it, or the header depends on the machine's speed
+            checked = driver.until(lambda: services.connectivity.checked_at > 0, 30)
+            assert checked, "the network check never answered"
+            app.tick()
             for name, show in _screens().items():
                 app.reset_session()
                 driver.frames()
