@@ -213,6 +213,17 @@ class DetailScreen(KioskScreen):
         holder.add_widget(QrImage(self.services.procedure_url(p), t.mm(48)))
         qr_box.add_widget(holder)
         side.add_widget(qr_box)
+        if t.portrait:  # a row under the text: as tall as its tallest part (in large text
+            # the counter's hours ran over the text above)
+            least = side.height
+
+            def fit(*_: Any) -> None:
+                side.height = max([least] + [c.height for c in side.children
+                                             if c.size_hint_y is None])
+
+            for child in side.children:
+                child.bind(height=fit)
+            fit()
         return side
 
     def _go_in_person(self, p: Procedure) -> Surface:
