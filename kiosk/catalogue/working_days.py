@@ -69,8 +69,9 @@ def take_national_holidays_from(source: Callable[[int], NationalYear]) -> None:
     """Where a year's national holidays come from from now on (the kiosk: a short-lived
     process, so that the package's ~15 MB stay out of it)."""
     global _source
-    _source = source
-    _national.cache_clear()
+    if source is not _source:  # each of the kiosk's services says so: the tables stay
+        _source = source
+        _national.cache_clear()
 
 
 @lru_cache(maxsize=64)

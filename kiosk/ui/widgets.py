@@ -256,7 +256,7 @@ def grow_row(row: BoxLayout, theme: Theme) -> BoxLayout:
     usual = row.height
 
     def fit(*_: Any) -> None:
-        row.height = max([usual] + [b.texture_size[1] + theme.mm(3) for b in buttons])
+        row.height = max([usual] + [b.grown_height() for b in buttons])
         for button in buttons:
             button.height = row.height
 

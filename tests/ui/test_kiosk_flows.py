@@ -8,6 +8,7 @@ import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from kivy.core.window import Window
 from support.driver import Driver
 
@@ -314,8 +315,8 @@ def test_the_search_words_cache_is_empty_after_a_session(driver: Driver) -> None
     assert index._match.cache_info().currsize == 0
 
 
-def test_home_pictograms_get_their_mipmaps_right_after_the_first_frame(driver: Driver,
-                                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_home_pictograms_get_their_mipmaps_right_after_the_first_frame(
+        driver: Driver, monkeypatch: pytest.MonkeyPatch) -> None:
     # mipmaps are made on the CPU by a software renderer (~40 ms for home's eight): the
     # first frame shows the plain pictures, the next ones the mipmapped (drawn small, a
     # picture without them shimmers)

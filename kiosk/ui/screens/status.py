@@ -27,7 +27,6 @@ class StatusScreen(KioskScreen):
             known = None
         return known.name if known is not None else _("Your dossier")
 
-
     def refresh(self) -> None:
         t = self.theme
         view: StatusView | None = self.params.get("view")
