@@ -19,7 +19,6 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.effects.scroll import ScrollEffect
 from kivy.graphics.opengl import glFinish
-from kivy.lang import Builder
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
@@ -46,17 +45,6 @@ class Driver:
             # flush then took a fresh scene (Mesa allocates one whenever none is free, up
             # to 64, and never frees them), so RSS crept up by ~1 MB per session.
             glFinish()
-
-    def step(self) -> None:
-        """A frame without drawing it: the clock's callbacks, input, layouts and labels'
-        textures, as a frame does them before it draws. Enough to aim a touch at what the
-        last action put on screen; drawing is llvmpipe's work (~30-70 ms a frame at
-        1280x800 on these cores), and the next drawn frame shows it all."""
-        Clock.tick()
-        EventLoop.dispatch_input()
-        Builder.sync()
-        Clock.tick_draw()
-        Builder.sync()
 
     def settle(self, seconds: float = 30) -> bool:
         """Draw frames until the app says it has settled (no screen change, no tidy to
@@ -111,7 +99,7 @@ class Driver:
 
     def tap(self, action_id: str, hold: float = 0.0) -> None:
         """Touch a widget's centre; `hold` keeps the finger on it that many seconds."""
-        self.step()  # lay out whatever the last action put on screen before aiming at it
+        self.frames(1)  # lay out whatever the last action put on screen before aiming at it
         widget = self.find(action_id)
         self._into_view(widget)
         x, y = widget.to_window(*widget.center)
@@ -121,8 +109,6 @@ class Driver:
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         deadline = time.monotonic() + hold
-        # drawn while held, a quick tap too: with only a layout step here, UI tests that
-        # look for a person's widgets after the reset found some still alive (2 CI runs)
         self.frames(1)
         while time.monotonic() < deadline:
             self.frames(1)
@@ -154,8 +140,7 @@ class Driver:
         while parent is not None and parent is not Window:  # the window is its own parent
             if isinstance(parent, ScrollView):
                 parent.scroll_to(widget, padding=10, animate=False)
-                self.step()
-                self.step()
+                self.frames(2)
                 return
             parent = parent.parent
 
