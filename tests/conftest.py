@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from catalogue_samples import catalogue
+from support.demo_day import DEMO_DAY
 
 from kiosk.catalogue.model import Catalogue
 from kiosk.config import Config, parse_config, with_secrets
@@ -72,7 +73,7 @@ def wait_until(condition: Callable[[], Any], timeout: float = 5.0) -> bool:
 @pytest.fixture(scope="session")
 def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """The reference server on the demo data, shared by the tests that only read it."""
-    db = open_db(tmp_path_factory.mktemp("demo-api") / "api.sqlite")
+    db = open_db(tmp_path_factory.mktemp("demo-api") / "api.sqlite", today=DEMO_DAY)
     server = start_in_thread(db)
     yield server
     server.stop()
@@ -82,7 +83,7 @@ def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer
 def own_api(tmp_path: Path) -> Iterator[RunningServer]:
     """A reference server of its own on the demo data, so its dossiers and ratings can be
     counted."""
-    server = start_in_thread(open_db(tmp_path / "own-api.sqlite"))
+    server = start_in_thread(open_db(tmp_path / "own-api.sqlite", today=DEMO_DAY))
     yield server
     server.stop()
 

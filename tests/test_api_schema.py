@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from support.demo_day import DEMO_DAY
 
 from kiosk.server.app import Limits, _encode_cursor
 from kiosk.server.catalogue_files import DEMO_API_KEY, demo_catalogue, demo_dossiers
@@ -38,7 +38,7 @@ def schema_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     check)."""
     target = tmp_path_factory.mktemp("schema-api") / "api.sqlite" \
         if request.param == "sqlite" else request.getfixturevalue("pg_cluster").new_database()
-    db = open_db(target)
+    db = open_db(target, today=DEMO_DAY)
     generous = Limits(lookups_per_key=(100_000, 60.0), lookups_per_address=(100_000, 60.0))
     server = start_in_thread(db, limits=generous)
     yield server
@@ -60,7 +60,7 @@ def _config() -> schemathesis.Config:
         # refused as `bad_cursor`, though the document cannot say which strings those
         # are), and procedures that can be submitted online.
         "dictionaries": {
-            "dossiers": {"values": [d.code for d, _ in demo_dossiers(date.today())]},
+            "dossiers": {"values": [d.code for d, _ in demo_dossiers(DEMO_DAY)]},
             "cursors": {"values": [_encode_cursor(("", ""))]},
             "online": {"values": online},
         },

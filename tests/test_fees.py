@@ -3,12 +3,11 @@ kiosk reads it and never decides "paid" itself."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import requests
 from catalogue_samples import catalogue, procedure
 from conftest import kiosk_config
+from support.demo_day import DEMO_DAY
 
 from kiosk.catalogue.dossier import Status
 from kiosk.catalogue.model import Catalogue
@@ -49,7 +48,7 @@ def test_the_kiosk_reads_fee_and_paid_from_the_status(demo_api: RunningServer,
                                                       tmp_path) -> None:  # type: ignore[no-untyped-def]
     api = CentralApi(ApiClient(ClientSettings.from_config(
         kiosk_config(demo_api.base_url, tmp_path))))
-    dossiers = [d for d, pin in demo_dossiers(date.today()) if not pin]
+    dossiers = [d for d, pin in demo_dossiers(DEMO_DAY) if not pin]
     owing = next(d for d in dossiers if d.status == Status.PAYMENT_REQUESTED)
     paid = next(d for d in dossiers if d.fee_paid)
     free = next(d for d in dossiers if d.fee is None)

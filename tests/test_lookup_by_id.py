@@ -16,6 +16,7 @@ import requests
 
 # at the top: once tests/ui/ is collected, `conftest` is the UI one
 from conftest import write_config
+from support.demo_day import DEMO_DAY
 
 from kiosk.catalogue.dossier import Dossier, Status
 from kiosk.server.app import PIN_ATTEMPTS
@@ -116,8 +117,8 @@ def test_kiosk_status_asks_for_the_number_without_echoing_it(demo_api: RunningSe
     from kiosk.server.catalogue_files import demo_citizen_ids, demo_dossiers
 
     config = write_config(tmp_path / "kiosk.toml", demo_api.base_url, tmp_path / "data")
-    code, _pin = next((d.code, pin) for d, pin in demo_dossiers(date.today()) if pin)
-    number = demo_citizen_ids(date.today())[code]
+    code, _pin = next((d.code, pin) for d, pin in demo_dossiers(DEMO_DAY) if pin)
+    number = demo_citizen_ids(DEMO_DAY)[code]
 
     def status(typed: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "kiosk.cli.main", "status", code,

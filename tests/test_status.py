@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import kiosk_config, write_config
+from support.demo_day import DEMO_DAY
 
 from kiosk import i18n
 from kiosk.catalogue.dossier import Dossier, Status
@@ -20,7 +21,7 @@ from kiosk.status.words import STATUS_WORDS, day, describe
 from kiosk.store.central_api import CentralApi
 from kiosk.store.client import ApiClient, ClientSettings
 
-TODAY = date.today()
+TODAY = DEMO_DAY
 
 
 def api(server_url: str, tmp_path) -> CentralApi:  # type: ignore[no-untyped-def]

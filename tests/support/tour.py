@@ -25,6 +25,7 @@ from kiosk.server.run import open_db, start_in_thread
 from kiosk.store.sync import sync_from_config
 from kiosk.ui.app import KioskApp
 from kiosk.ui.services import KioskServices
+from support.demo_day import DEMO_DAY
 from support.driver import Driver
 from support.speech_outputs import PacedSilence, WavFolder
 
@@ -42,7 +43,7 @@ def demo_services(config: Config, data_dir: Path, *, api_apart: bool = False
     if api_apart:
         base_url, stop = api_process(data_dir.parent / "api.log")
     else:
-        server = start_in_thread(open_db(None))
+        server = start_in_thread(open_db(None, today=DEMO_DAY))
         base_url, stop = server.base_url, server.stop
     config = dataclasses.replace(
         config, api=dataclasses.replace(config.api, base_url=base_url),
@@ -200,7 +201,7 @@ class Tour:
         from support.receipt_image import receipt_video
 
         d = self.driver
-        dossiers = [(x, pin) for x, pin in demo_dossiers(date.today()) if not pin]
+        dossiers = [(x, pin) for x, pin in demo_dossiers(DEMO_DAY) if not pin]
         normal = next(x for x, _ in dossiers if x.status == Status.PROCESSING
                       and not x.is_overdue(date.today()))
         late = next(x for x, _ in dossiers if x.is_overdue(date.today())
@@ -238,7 +239,7 @@ class Tour:
             self.driver.until(lambda: "…" not in app.screen.note.text)
             self.shot("scan-unknown-code")
             # a dossier with a PIN: the digit pad for the ID number (số định danh cá nhân)
-            locked = next(x for x, pin in demo_dossiers(date.today()) if pin)
+            locked = next(x for x, pin in demo_dossiers(DEMO_DAY) if pin)
             self._type_code(app, locked.code)
             d.tap("scan:submit")
             self.driver.until(lambda: app.screen.mode == "pin")

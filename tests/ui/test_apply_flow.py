@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from support.demo_day import DEMO_DAY
 from support.document_photos import document_photo
 from support.driver import Driver
 from support.receipt_image import camera_frame, qr_image, write_video
@@ -23,7 +24,7 @@ from kiosk.submission.draft import may_bring_original
 from kiosk.ui.services import KioskServices
 
 PROCEDURE = "1.001193"  # Đăng ký khai sinh: online, three cases
-TODAY = date.today()
+TODAY = DEMO_DAY
 
 
 

@@ -17,6 +17,7 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
+from support.demo_day import DEMO_DAY
 from support.driver import Driver
 from support.tour import choose_field
 
@@ -216,13 +217,12 @@ def scan_pin(d: Driver) -> None:
 
 
 def status(d: Driver) -> None:
-    from datetime import date
 
     from kiosk.server.catalogue_files import demo_dossiers
     from kiosk.status.words import describe
 
-    dossier = next(x for x, _ in demo_dossiers(date.today()) if x.status == 5)
-    d.app.go("status", view=describe(dossier, date.today()))
+    dossier = next(x for x, _ in demo_dossiers(DEMO_DAY) if x.status == 5)
+    d.app.go("status", view=describe(dossier, DEMO_DAY))
 
 
 def apply_details(d: Driver) -> None:
@@ -267,15 +267,14 @@ def apply_receipt_fee(d: Driver) -> None:
 
 def status_fee(d: Driver) -> None:
     """A dossier of this centre's that owes a fee: the VietQR under what to do next."""
-    from datetime import date
 
     from kiosk.server.catalogue_files import demo_dossiers
     from kiosk.status.words import describe
 
     agency = d.app.services.config.kiosk.agency
-    dossier = next(x for x, _ in demo_dossiers(date.today())
+    dossier = next(x for x, _ in demo_dossiers(DEMO_DAY)
                    if x.fee and not x.fee_paid and x.code.startswith(f"{agency}-"))
-    d.app.go("status", view=describe(dossier, date.today(), here_agency=agency))
+    d.app.go("status", view=describe(dossier, DEMO_DAY, here_agency=agency))
     d.frames()
     d.scroll_to_end()
 
@@ -715,14 +714,13 @@ def test_a_dossier_without_its_procedure_name_shows_the_name_from_the_catalogue(
         driver: Driver) -> None:
     """The office sent only the procedure's code: the title is the procedure's name from
     the kiosk's catalogue; the code is on a small line of its own."""
-    from datetime import date
 
     from kiosk.server.catalogue_files import demo_dossiers
     from kiosk.status.words import describe
 
-    dossier = next(x for x, _ in demo_dossiers(date.today()) if x.status == 5)
+    dossier = next(x for x, _ in demo_dossiers(DEMO_DAY) if x.status == 5)
     assert not dossier.procedure_name  # as the office sent it: a code only
-    driver.app.go("status", view=describe(dossier, date.today()))
+    driver.app.go("status", view=describe(dossier, DEMO_DAY))
     driver.settle()
     procedure = driver.app.services.catalogue.procedure(dossier.procedure_code)
     assert procedure is not None

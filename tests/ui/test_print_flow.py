@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from printer_sim import CUT, RASTER, pictures, qr_texts
+from support.demo_day import DEMO_DAY
 from support.driver import Driver
 
 from kiosk import i18n
@@ -87,7 +87,7 @@ def fee_qrs(driver: Driver) -> list[str]:
 def test_the_fee_shows_as_vietqr_for_this_centre_s_dossiers_only(driver: Driver) -> None:
     app = driver.app
     agency = app.services.config.kiosk.agency
-    today = date.today()
+    today = DEMO_DAY
     dossiers = [d for d, _ in demo_dossiers(today)]
     ours = next(d for d in dossiers if d.fee and not d.fee_paid
                 and d.code.startswith(f"{agency}-"))

@@ -3,8 +3,7 @@ the reference server."""
 
 from __future__ import annotations
 
-from datetime import date
-
+from support.demo_day import DEMO_DAY
 from support.driver import Driver
 
 from kiosk import i18n
@@ -15,7 +14,7 @@ from kiosk.server.catalogue_files import demo_dossiers
 def test_after_a_look_up_the_person_rates_and_the_rating_names_only_the_dossier(
         driver: Driver) -> None:
     app = driver.app
-    code = next(d.code for d, pin in demo_dossiers(date.today())
+    code = next(d.code for d, pin in demo_dossiers(DEMO_DAY)
                 if d.status == Status.PROCESSING and not pin)
     driver.tap("home:dossier")
     driver.tap("scan:type")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.demo_day import DEMO_DAY
 from support.driver import Driver
 from support.receipt_image import (
     camera_frame,
@@ -23,7 +23,7 @@ from kiosk.server.catalogue_files import demo_citizen_ids, demo_dossiers
 from kiosk.status.lookup import OUTCOMES
 from kiosk.ui.screens.scan import SESSION_ATTEMPTS
 
-TODAY = date.today()
+TODAY = DEMO_DAY
 
 
 
