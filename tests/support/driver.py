@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -73,13 +74,15 @@ class Driver:
         return self.until(lambda: self.app.tidied != since, self.app.tidy_seconds + 10)
 
     @staticmethod
-    def alive_with_text(text: str) -> list[Widget]:
+    def alive_with_text(text: str) -> list[str]:
         """Every widget still in memory, on screen or not, whose text contains `text`
-        (after a full collection): what a session reset must leave none of."""
+        (after a full collection): what a session reset must leave none of. Each is
+        described by where it hangs and what holds it, so that a failure says why."""
         gc.collect()
         proxies = (WeakProxy, weakref.ProxyType, weakref.CallableProxyType)
-        return [w for w in gc.get_objects() if type(w) not in proxies
-                and isinstance(w, Widget) and text in str(getattr(w, "text", ""))]
+        found = [w for w in gc.get_objects() if type(w) not in proxies
+                 and isinstance(w, Widget) and text in str(getattr(w, "text", ""))]
+        return [_whereabouts(w) for w in found]
 
     def widgets(self) -> Iterator[Widget]:
         for top in list(Window.children):
@@ -164,3 +167,16 @@ def _due_now() -> bool:
         if not isinstance(getattr(event.get_callback(), "__self__", None), ScrollEffect):
             return True
     return False
+
+
+def _whereabouts(widget: Widget) -> str:
+    """A widget's class, the chain of its parents' classes up to the top (the window if
+    it is still on it) and the kinds of objects that refer to it: enough to tell a widget
+    still on screen from one a callback, a cache or a closure keeps alive."""
+    chain, parent = [type(widget).__name__], widget.parent
+    while parent is not None and len(chain) < 12:
+        chain.append(type(parent).__name__)
+        parent = parent.parent if parent is not Window else None
+    holders = sorted({type(r).__name__ for r in gc.get_referrers(widget)
+                      if not isinstance(r, type(sys._getframe()))})
+    return f"{' < '.join(chain)}; held by {', '.join(holders)}"

@@ -27,7 +27,6 @@ PROCEDURE = "1.001193"  # Đăng ký khai sinh: online, three cases
 TODAY = DEMO_DAY
 
 
-
 @pytest.fixture
 def document_camera(driver: Driver, tmp_path: Path) -> Iterator[None]:
     """The kiosk's camera looks at a page on a cluttered table."""

@@ -26,7 +26,6 @@ from kiosk.ui.screens.scan import SESSION_ATTEMPTS
 TODAY = DEMO_DAY
 
 
-
 @pytest.fixture
 def camera(driver: Driver, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Point the kiosk's camera at a video of a receipt with the given QR text."""
