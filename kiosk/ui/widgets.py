@@ -286,3 +286,17 @@ def equal_rows(grid: GridLayout) -> GridLayout:
             button.bind(texture_size=later)
     later()
     return grid
+
+
+def typed_box(theme: Theme, text: str = "") -> tuple[Surface, Text]:
+    """The box that shows what is being typed (a search, a dossier code, an ID number's
+    dots), and the text in it: one touch target tall, taller when the words at twice
+    the size need it (their line is then taller than a button)."""
+    t = theme
+    box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
+                  radius=t.mm(2), padding=(t.mm(4), 0))
+    shown = Text(text, size=t.text_heading, color=t.palette.text, bold=True)
+    shown.bind(height=lambda _, height: setattr(box, "height", max(t.button, height)))
+    box.height = max(t.button, shown.height)
+    box.add_widget(shown)
+    return box, shown

@@ -94,8 +94,20 @@ class Driver:
     def find(self, action_id: str) -> Widget:
         found = self.find_all(action_id)
         if not found:
-            raise LookupError(f"nothing on screen has action_id {action_id!r}")
+            raise LookupError(f"nothing on screen has action_id {action_id!r}; "
+                              f"{self.describe()}")
         return found[0]
+
+    def describe(self) -> str:
+        """What the app shows now, for a failure's message: the screen, the overlays up,
+        the trees on the window and some of the actions on offer."""
+        app = self.app
+        overlays = [name for name in ("attract", "night", "pin_pad", "countdown")
+                    if getattr(getattr(app, name, None), "visible", False)]
+        actions = [w.action_id for w in self.widgets() if getattr(w, "action_id", "")]
+        return (f"screen {app.screens.current!r} (history {len(app.history)}), overlays "
+                f"{overlays}, window trees {[type(c).__name__ for c in Window.children]}, "
+                f"root on window {app.root in Window.children}, actions {actions[:12]}")
 
     def exists(self, action_id: str) -> bool:
         return bool(self.find_all(action_id))

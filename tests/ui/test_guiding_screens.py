@@ -54,10 +54,11 @@ def test_the_scan_screen_says_what_the_camera_sees(driver: Driver, tmp_path: Pat
 
 
 def test_an_arrow_points_to_where_the_camera_is_and_none_when_not_said(
-        driver: Driver) -> None:
+        driver: Driver, tmp_path: Path) -> None:
+    video = write_video(tmp_path / "table.avi", [camera_frame(None)] * 60)
     for position, direction in (("bottom", "down"), ("left", "left"), ("top", "up"),
                                 ("", None)):
-        with scanner(driver, camera_position=position):
+        with scanner(driver, camera_position=position, camera=str(video)):
             driver.app.go("scan")
             driver.settle()
             arrows = [w for w in driver.widgets() if isinstance(w, Arrow)]

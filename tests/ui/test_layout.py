@@ -7,20 +7,25 @@ The pixel rule (kiosk/ui/theme.py): a touch target is at least 15 mm, 61 px at t
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.layout import Layout
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 from support.demo_day import DEMO_DAY
 from support.driver import Driver
+from support.receipt_image import camera_frame, write_video
 from support.tour import choose_field
 
+from kiosk import i18n
 from kiosk.ui.widgets import BigButton
 
 SIZES = [(1920, 1080), (1080, 1920), (1280, 800)]
@@ -120,6 +125,16 @@ def problems(driver: Driver) -> list[str]:
                 if max(heights) - min(heights) > 1:
                     found.append(f"{buttons[start].action_id}: buttons of one row are "
                                  f"{sorted(heights)} px tall")
+        parent = w.parent
+        if isinstance(parent, Layout) and not scrolls(w):
+            # a part of fixed height (a QR code, a picture) in a box that has less room
+            # than it needs draws over its neighbours
+            py = parent.to_window(*parent.pos)[1]
+            if wy < py - 2 or wy + w.height > py + parent.height + 2:
+                found.append(f"{name} {str(getattr(w, 'text', ''))[:30]!r}: runs out of its "
+                             f"{type(parent).__name__} (y "
+                             f"{wy:.0f}..{wy + w.height:.0f} in "
+                             f"{py:.0f}..{py + parent.height:.0f})")
         if isinstance(w, Label) and w.text and w.font_size < min(theme.text_small, 24) - 0.5:
             found.append(f"{name} {w.text[:30]!r}: font {w.font_size} px is too small")
     return found
@@ -193,8 +208,30 @@ def pin_pad(d: Driver) -> None:
     d.app.pin_pad.show()
 
 
+_TABLE: list[Path] = []
+
+
+def _camera_on_a_table(d: Driver) -> None:
+    """The kiosk's camera sees a table with nothing on it (a video, made once)."""
+    if not _TABLE:
+        folder = Path(tempfile.mkdtemp(prefix="layout-camera-"))
+        _TABLE.append(write_video(folder / "table.avi", [camera_frame(None)] * 30))
+    config = d.app.services.config  # the driver fixture puts the config back
+    d.app.services.config = dataclasses.replace(
+        config, scanner=dataclasses.replace(config.scanner, camera=str(_TABLE[0])))
+
+
 def scan(d: Driver) -> None:
+    """The camera's view, the steps beside it and its advice on what it sees."""
+    _camera_on_a_table(d)
     d.app.go("scan")
+    d.until(lambda: d.app.screen.hint is not None)
+
+
+def scan_broken(d: Driver) -> None:
+    """No camera: the message in the steps' place."""
+    d.app.go("scan")
+    d.until(lambda: d.app.screen.broken)
 
 
 def scan_typing(d: Driver) -> None:
@@ -337,8 +374,8 @@ def guide_playing(d: Driver) -> None:
 
 SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
                                            detail_long, viewer, help_screen, handoff,
-                                           countdown, pin_pad, scan, scan_typing, scan_pin,
-                                           status,
+                                           countdown, pin_pad, scan, scan_broken, scan_typing,
+                                           scan_pin, status,
                                            apply_details, apply_step("case"),
                                            apply_step("papers"), apply_step("review"),
                                            apply_receipt, apply_receipt_fee, status_fee,
@@ -795,3 +832,19 @@ def test_the_status_buttons_are_at_the_foot_in_portrait(driver: Driver) -> None:
     bottom = screens.to_window(*screens.pos)[1]
     assert done.to_window(*done.pos)[1] - bottom <= driver.app.theme.padding + 1
     assert not scrolls(done) and problems(driver) == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_english_at_large_text_still_fits(driver: Driver, size: tuple[int, int]) -> None:
+    """English words run longer than Vietnamese ones: the screens with the most words of
+    the kiosk's own, in English at 2x (the QR's caption once took three lines there and
+    ran into the code)."""
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:language")
+    driver.tap("nav:large_text")
+    assert i18n.language() == "en" and driver.app.theme.large_text
+    for show in (home, detail, scan, status, help_screen, apply_details):
+        show(driver)
+        driver.settle()
+        assert problems(driver) == [], show.__name__

@@ -102,7 +102,12 @@ def test_a_missing_camera_says_so_and_the_kiosk_goes_on(driver: Driver, camera) 
     camera("x", "x").unlink()
     driver.tap("home:dossier")
     scan = driver.app.screen
-    assert driver.until(lambda: bool(scan.camera_state.text), seconds=10)
+    assert driver.until(lambda: scan.broken, seconds=10)
+    driver.frames(1)
+    assert scan.camera_state.text == i18n._("The camera is not working right now. You can "
+                                            "type the code instead.")
+    # no steps for holding a receipt to it, and no square to hold it in
+    assert scan.how_to.get_root_window() is None and scan.target.opacity == 0
     driver.tap("scan:type")
     assert scan.mode == "code"
 

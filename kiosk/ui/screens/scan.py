@@ -31,7 +31,7 @@ from kiosk.ui.camera_arrow import camera_arrow
 from kiosk.ui.camera_feed import CameraFeed, preview_image
 from kiosk.ui.code_pad import CodePad
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Frame, Surface, Text
+from kiosk.ui.widgets import BigButton, Frame, Surface, Text, typed_box
 
 RECEIPT_PICTURE = ASSETS / "scan" / "receipt.png"  # drawn by scripts/draw_receipt_illustration.py
 ADVICE_SECONDS = 0.3  # how often the frames are looked at for advice
@@ -132,8 +132,9 @@ class ScanScreen(KioskScreen):
         stage.add_widget(self.preview)
         guide = AnchorLayout(size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
         side = min(t.width, t.height) * (0.25 if t.portrait else 0.3)
-        guide.add_widget(Frame(t.palette.online, width=max(3, t.mm(1.2)), size_hint=(None, None),
-                               size=(side, side)))
+        self.target = Frame(t.palette.online, width=max(3, t.mm(1.2)), size_hint=(None, None),
+                            size=(side, side))
+        guide.add_widget(self.target)
         stage.add_widget(guide)
         body.add_widget(stage)
         if t.portrait:  # as tall as the camera's picture, the rest for the guide
@@ -150,6 +151,7 @@ class ScanScreen(KioskScreen):
         if t.large_text and t.portrait:
             # the picture above the words, which scroll if they must
             column = self.scrolling_column(help_box, spacing=t.mm(1))
+            self.how_to: Widget = help_box.children[0]
             picture.size_hint_y, picture.height = None, t.mm(45)
             column.add_widget(picture)
             for line in lines:
@@ -179,7 +181,11 @@ class ScanScreen(KioskScreen):
                 steps.add_widget(Text(line, size=size, color=t.palette.text))
             steps.add_widget(Widget())
             guide_row.add_widget(steps)
+            if not t.portrait and not t.large_text:
+                self._shorten_when_short(steps, size)
             help_box.add_widget(guide_row)
+            self.how_to = guide_row
+        self.help_box, self.spare = help_box, Widget()
         # what the camera sees now, in words: the feedback a person acts on
         feedback = Surface(orientation="vertical", size_hint_y=None, padding=t.mm(3),
                            background=t.palette.secondary, radius=t.mm(2))
@@ -197,6 +203,21 @@ class ScanScreen(KioskScreen):
         page.add_widget(body)
         if arrow is not None and position == "bottom":
             page.add_widget(arrow)
+
+    def _shorten_when_short(self, steps: BoxLayout, size: int) -> None:
+        """A short landscape screen (1280x800) has no room beside the camera for the
+        three steps in full under a long piece of advice: then the steps in fewer words."""
+        def fit(*_args: Any) -> None:  # (not `_`: that is gettext here)
+            if steps.minimum_height <= steps.height + 1 or len(steps.children) == 3:
+                return
+            steps.clear_widgets()
+            for line in SHORT_STEPS:
+                steps.add_widget(Text(_(line), size=size, color=self.theme.palette.text))
+            steps.add_widget(Widget())
+
+        later = Clock.create_trigger(fit)  # once the lines have been measured
+        steps.bind(minimum_height=later, height=later)
+        later()
 
     def _fit_stage(self, stage: FloatLayout, body: BoxLayout) -> None:
         """On a portrait screen the camera's picture (wider than tall) fills the width;
@@ -226,11 +247,7 @@ class ScanScreen(KioskScreen):
             page.add_widget(Text(asking, size=t.text_small, color=t.palette.text))
         else:
             page.add_widget(self.body(asking))
-        box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
-                      radius=t.mm(2), padding=(t.mm(4), 0))
-        self.shown = Text(self.typed or " ", size=t.text_heading, color=t.palette.text,
-                          bold=True)
-        box.add_widget(self.shown)
+        box, self.shown = typed_box(t, self.typed or " ")
         page.add_widget(box)
         row = BoxLayout(size_hint_y=None, height=t.button, spacing=t.gap)
         row.add_widget(BigButton(_("Look it up"), t, self._submit_typed,
@@ -258,11 +275,7 @@ class ScanScreen(KioskScreen):
                    "digits), or the lookup PIN printed on your receipt:")
         words.add_widget(Text(asking, size=t.text_small, color=t.palette.text) if beside
                          else self.body(asking))
-        box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
-                      radius=t.mm(2), padding=(t.mm(4), 0))
-        self.shown = Text(masked(self.typed), size=t.text_heading, color=t.palette.text,
-                          bold=True)
-        box.add_widget(self.shown)
+        box, self.shown = typed_box(t, masked(self.typed))
         words.add_widget(box)
         keys = GridLayout(cols=3, spacing=t.gap, size_hint=(None, None),
                           width=min(t.width * 0.8, t.button * 6))
@@ -333,6 +346,17 @@ class ScanScreen(KioskScreen):
         if broken:
             self.camera_state.text = _("The camera is not working right now. You can type "
                                        "the code instead.")
+        # how to hold a receipt to a camera that does not work only misleads (and its
+        # room goes to the message, which at twice the size takes three lines)
+        # (the message and the button then stand at the top, level with the camera's box)
+        how_to, shown = self.how_to, self.how_to.parent is not None
+        if broken and shown:
+            self.help_box.remove_widget(how_to)
+            self.help_box.add_widget(self.spare)
+        elif not broken and not shown:
+            self.help_box.remove_widget(self.spare)
+            self.help_box.add_widget(how_to, index=len(self.help_box.children))
+        self.target.opacity = 0 if broken else 1  # no square to hold a code in
 
     def _advise(self, _dt: float) -> None:
         """What the camera sees, in words: too dark, hold still, closer, or good."""

@@ -12,7 +12,7 @@ from kiosk.store.catalogue_store import StoreError
 from kiosk.ui.keyboard import VietnameseKeyboard
 from kiosk.ui.procedure_row import ProcedureRow
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import BigButton, Surface, Text, equal_rows
+from kiosk.ui.widgets import BigButton, equal_rows, typed_box
 
 SUGGESTIONS = ("khai sinh", "kết hôn", "chứng thực bản sao", "hộ kinh doanh", "tạm trú",
                "sổ đỏ", "xây nhà", "trợ cấp người cao tuổi")
@@ -39,10 +39,7 @@ class SearchScreen(KioskScreen):
     def refresh(self) -> None:
         t = self.theme
         page = self.backdrop("vertical")
-        box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
-                      radius=t.mm(2), padding=(t.mm(4), 0))
-        self.typed = Text("", size=t.text_heading, color=t.palette.text, bold=True)
-        box.add_widget(self.typed)
+        box, self.typed = typed_box(t)
         page.add_widget(box)
         self.results = self.scrolling_column(page, spacing=t.mm(2))
         self.keyboard = VietnameseKeyboard(t, self.on_text, size_hint_y=None)
