@@ -541,6 +541,24 @@ def test_a_long_real_procedure_renders_whole_in_large_text(driver: Driver,
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_name_in_large_text_leaves_the_screen_to_the_procedure(driver: Driver,
+                                                                 size: tuple[int, int]) -> None:
+    """At twice the size, the longest name of the demo (150 letters) took six lines, and a
+    short one three lines at 1280x800."""
+    Window.size = size
+    driver.settle()
+    driver.tap("nav:large_text")
+    for code in (LONG_PROCEDURE, "2.000815"):
+        driver.app.go("detail", code=code)
+        driver.settle()
+        name = driver.app.services.catalogue.procedure(code).name
+        [title] = [w for w in driver.widgets() if getattr(w, "text", None) == name]
+        # at the title's size: 36% of 1080x1920's screen, 42% of 1920x1080's; as bold
+        # body text 11% and 12%, and 34% of 1280x800's (four lines beside the side column)
+        assert title.height < driver.app.screens.height * 0.35, (code, title.height)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_home_tiles_fill_the_screen_with_pictures_most_used_largest(
         driver: Driver, size: tuple[int, int]) -> None:
     from kiosk.ui.screens.home import HOME_TILES

@@ -30,6 +30,8 @@ from kiosk.ui.qr import QrImage
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BigButton, Surface, Tag, Text
 
+LONG_NAME = 60  # letters: a procedure name longer than this is set smaller in large text
+
 
 class DetailScreen(KioskScreen):
     def open(self, **params: Any) -> None:
@@ -61,7 +63,13 @@ class DetailScreen(KioskScreen):
 
     def _content(self, column: GridLayout, p: Procedure) -> None:
         t = self.theme
-        column.add_widget(Text(p.name, size=t.text_title, color=t.palette.text, bold=True))
+        # at twice the size the title's letters are 22 mm tall: a long name (some run to
+        # 150 letters) took six lines, half of a portrait screen's room for the text, and a
+        # short one three lines beside the side column at 1280x800. In large text the name
+        # is set as a heading, a long one as bold body text (as tall as a usual title).
+        size = t.text_title if not t.large_text else \
+            t.text_body if len(p.name) > LONG_NAME else t.text_heading
+        column.add_widget(Text(p.name, size=size, color=t.palette.text, bold=True))
         column.add_widget(self.body(_("Code {code} · {field} · {levels}").format(
             code=p.code, field=", ".join(p.fields), levels=level_names(p)), muted=True))
         if language() != "vi":

@@ -43,17 +43,22 @@ class StepView:
         raise NotImplementedError
 
     def title(self, parent: Widget, draft: Draft, *, compact: bool = False) -> None:
-        """"Step n of 3: …" and the procedure's name (one line when `compact`: the
-        keyboard needs the height)."""
+        """"Step n of 3: …" and the procedure's name; when `compact` (the keyboard or
+        the list needs the height: large text on a short screen) both on one line."""
         t = self.theme
         step = PART_OF.get(self.state.step, self.state.step)
+        name = draft.procedure.name
         if step in NUMBERED:
             words = {Step.DETAILS: _("Your details"), Step.PAPERS: _("Your papers"),
                      Step.REVIEW: _("Check and send")}[step]
-            parent.add_widget(Text(_("Step {n} of {total}: {words}").format(
-                n=NUMBERED.index(step) + 1, total=len(NUMBERED), words=words),
-                size=t.text_small, color=t.palette.muted, bold=True))
-        parent.add_widget(Text(draft.procedure.name, color=t.palette.text, bold=True,
+            where = _("Step {n} of {total}: {words}").format(
+                n=NUMBERED.index(step) + 1, total=len(NUMBERED), words=words)
+            if compact:
+                parent.add_widget(Text(f"{where} · {name}", color=t.palette.text, bold=True,
+                                       size=t.text_body, shorten=True, shorten_from="right"))
+                return
+            parent.add_widget(Text(where, size=t.text_small, color=t.palette.muted, bold=True))
+        parent.add_widget(Text(name, color=t.palette.text, bold=True,
                                size=t.text_body if compact else t.text_heading,
                                shorten=compact, shorten_from="right"))
 
