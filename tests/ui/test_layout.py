@@ -866,3 +866,21 @@ def test_english_at_large_text_still_fits(driver: Driver, size: tuple[int, int])
         show(driver)
         driver.settle()
         assert problems(driver) == [], show.__name__
+
+
+def test_the_scan_steps_are_in_full_where_they_fit(driver: Driver) -> None:
+    """Beside the camera the three steps in full; in fewer words only where the full
+    ones do not fit (1280x800, under the camera's advice)."""
+    from kiosk.ui.screens.scan import SHORT_STEPS
+
+    full = i18n._("3. Keep it still for a moment. The kiosk reads it by itself.")
+    for size, whole in (((1920, 1080), True), ((1280, 800), False), ((1920, 1080), True)):
+        Window.size = size
+        driver.settle()
+        scan(driver)
+        driver.settle()
+        shown = [str(getattr(w, "text", "")) for w in driver.widgets()]
+        assert (full in shown) == whole, size
+        assert (i18n._(SHORT_STEPS[1]) in shown) != whole, size
+        assert problems(driver) == []
+        driver.app.home()

@@ -206,17 +206,30 @@ class ScanScreen(KioskScreen):
 
     def _shorten_when_short(self, steps: BoxLayout, size: int) -> None:
         """A short landscape screen (1280x800) has no room beside the camera for the
-        three steps in full under a long piece of advice: then the steps in fewer words."""
+        three steps in full under a long piece of advice: then the steps in fewer words,
+        and in full again when the room comes back (each layout pass decides again: the
+        first ones run before the screen has its size)."""
+        colour = self.theme.palette.text
+        full = [w for w in reversed(steps.children) if isinstance(w, Text)]
+        short = [Text(_(line), size=size, color=colour) for line in SHORT_STEPS]
+
+        def needed(lines: list[Text]) -> float:
+            for line in lines:
+                if line.parent is None:  # measured at the width it would have
+                    line.width = steps.width
+                line.texture_update()
+            return sum(line.height for line in lines) + steps.spacing * (len(lines) - 1)
+
         def fit(*_args: Any) -> None:  # (not `_`: that is gettext here)
-            if steps.minimum_height <= steps.height + 1 or len(steps.children) == 3:
-                return
-            steps.clear_widgets()
-            for line in SHORT_STEPS:
-                steps.add_widget(Text(_(line), size=size, color=self.theme.palette.text))
-            steps.add_widget(Widget())
+            lines = full if needed(full) <= steps.height + 1 else short
+            if lines[0].parent is None:
+                steps.clear_widgets()
+                for line in lines:
+                    steps.add_widget(line)
+                steps.add_widget(Widget())
 
         later = Clock.create_trigger(fit)  # once the lines have been measured
-        steps.bind(minimum_height=later, height=later)
+        steps.bind(size=later)
         later()
 
     def _fit_stage(self, stage: FloatLayout, body: BoxLayout) -> None:
