@@ -181,6 +181,11 @@ def detail_long(d: Driver) -> None:
     d.app.go("detail", code="2.000815")
 
 
+def detail_not_online(d: Driver) -> None:
+    """Where and when to go instead, with the opening hours (a long line)."""
+    d.app.go("detail", code="2.000884")
+
+
 def viewer(d: Driver) -> None:
     d.app.go("detail", code="1.001193")
     d.settle()
@@ -372,16 +377,12 @@ def guide_playing(d: Driver) -> None:
     d.app.go("guide", id="portal")
 
 
-SCREENS: list[Callable[[Driver], None]] = [home, browse, search, search_empty, detail,
-                                           detail_long, viewer, help_screen, handoff,
-                                           countdown, pin_pad, scan, scan_broken, scan_typing,
-                                           scan_pin, status,
-                                           apply_details, apply_step("case"),
-                                           apply_step("papers"), apply_step("review"),
-                                           apply_receipt, apply_receipt_fee, status_fee,
-                                           operator, rate, operator_staff_calls,
-                                           queue_areas, queue_ticket, help_staff_called,
-                                           portal, guide_playing]
+SCREENS: list[Callable[[Driver], None]] = [
+    home, browse, search, search_empty, detail, detail_long, detail_not_online, viewer,
+    help_screen, handoff, countdown, pin_pad, scan, scan_broken, scan_typing, scan_pin, status,
+    apply_details, apply_step("case"), apply_step("papers"), apply_step("review"),
+    apply_receipt, apply_receipt_fee, status_fee, operator, rate, operator_staff_calls,
+    queue_areas, queue_ticket, help_staff_called, portal, guide_playing]
 
 
 @pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -53,7 +53,7 @@ class DetailScreen(KioskScreen):
             column.add_widget(self.heading(_("This procedure is not in the catalogue.")))
             return
         self._content(column, procedure)
-        outer.add_widget(self._actions(procedure))
+        outer.add_widget(self._actions(procedure, column))
 
     def _procedure(self) -> Procedure | None:
         try:
@@ -79,6 +79,7 @@ class DetailScreen(KioskScreen):
             column.add_widget(self.body(_("Demo data: ask the staff at the counter to "
                                           "confirm."), muted=True))
         column.add_widget(self._at_a_glance(p))
+        self.glance_at = len(column.children)  # counted from the top
         self._section(column, _("What you receive"), [p.result or _("Not stated")])
         self._section(column, _("Who can apply"), list(p.applicants) or [_("Not stated")])
         column.add_widget(self.heading(_("What to bring")))
@@ -185,7 +186,7 @@ class DetailScreen(KioskScreen):
         state = self.services.form_state(code, sample).state
         return _(FORM_NOTES.get(state, FORM_NOTES[FORM_NOT_YET]))
 
-    def _actions(self, p: Procedure) -> BoxLayout:
+    def _actions(self, p: Procedure, column: GridLayout) -> BoxLayout:
         t = self.theme
         side = BoxLayout(orientation="vertical", spacing=t.gap, size_hint=(None, 1)
                          if not t.portrait else (1, None))
@@ -205,6 +206,11 @@ class DetailScreen(KioskScreen):
                               height=t.mm(30), action_id="detail:submit")
             start.grow_to_text()  # three lines in large text on a narrow side column
             side.add_widget(start)
+        elif t.large_text and not t.portrait:
+            # where and when to go, under the summary: at twice the size it is too tall
+            # for the side column, where it ran over the QR code
+            column.add_widget(self._go_in_person(p),
+                              index=len(column.children) - self.glance_at)
         else:
             # not a grey button: where and when to go instead
             side.add_widget(self._go_in_person(p))
