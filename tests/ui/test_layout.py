@@ -246,6 +246,13 @@ def scan_typing(d: Driver) -> None:
     d.type("000.00.20.H29-2011")
 
 
+def scan_unknown_code(d: Driver) -> None:
+    """A typed code the API does not know: the message under the code pad."""
+    scan_typing(d)
+    d.tap("scan:submit")
+    d.until(lambda: bool(d.app.screen.note.text))
+
+
 def scan_pin(d: Driver) -> None:
     """The digit pad for the ID number, with the message that asked for it."""
     from kiosk import i18n
@@ -379,7 +386,8 @@ def guide_playing(d: Driver) -> None:
 
 SCREENS: list[Callable[[Driver], None]] = [
     home, browse, search, search_empty, detail, detail_long, detail_not_online, viewer,
-    help_screen, handoff, countdown, pin_pad, scan, scan_broken, scan_typing, scan_pin, status,
+    help_screen, handoff, countdown, pin_pad, scan, scan_broken, scan_typing,
+    scan_unknown_code, scan_pin, status,
     apply_details, apply_step("case"), apply_step("papers"), apply_step("review"),
     apply_receipt, apply_receipt_fee, status_fee, operator, rate, operator_staff_calls,
     queue_areas, queue_ticket, help_staff_called, portal, guide_playing]

@@ -102,7 +102,7 @@ class ScanScreen(KioskScreen):
         page = self.backdrop("vertical")
         # the keyboard needs the room when typing, and the guide in large text on a short
         # screen (the home tile said where the person is going)
-        if self.mode == "camera" and not (t.large_text and t.height < t.mm(230)):
+        if self.mode == "camera" and not self._short_of_height():
             page.add_widget(Text(_("Check my dossier"), size=t.text_title,
                                  color=t.palette.text, bold=True))
         self.note = Text(self.message, size=t.text_body, color=t.palette.accent)
@@ -255,9 +255,11 @@ class ScanScreen(KioskScreen):
         t = self.theme
         asking = _("Type the dossier code printed on your receipt, or the reference on "
                    "the kiosk's slip:")
-        if t.large_text and t.height < t.mm(230):  # the pad needs the height
+        if self._short_of_height():  # the pad needs the height
             page.spacing = t.mm(2)
-            page.add_widget(Text(asking, size=t.text_small, color=t.palette.text))
+            if not self.message:  # a message under the pad (two lines at 2x) takes the
+                # question's room: with both, the question was pushed under the top bar
+                page.add_widget(Text(asking, size=t.text_small, color=t.palette.text))
         else:
             page.add_widget(self.body(asking))
         box, self.shown = typed_box(t, self.typed or " ")
@@ -271,6 +273,22 @@ class ScanScreen(KioskScreen):
         page.add_widget(row)
         # only what a dossier code or a slip's reference holds: digits, A-Z, dot, dash
         page.add_widget(CodePad(t, self._typing, self.typed))
+
+    def _say(self, message: str) -> None:
+        """A message under the camera or the pad. Typing a code at 2x on a short screen,
+        the first one takes the question's place (with both, the question was pushed
+        under the top bar)."""
+        asked = not self.message
+        self.message = message
+        if asked and self.mode == "code" and self._short_of_height():
+            self.refresh()
+        else:
+            self.note.text = message
+
+    def _short_of_height(self) -> bool:
+        """Large text on a short screen (1280x800): the code pad needs the height."""
+        t = self.theme
+        return t.large_text and t.height < t.mm(230)
 
     def _digit_pad(self, page: Surface) -> None:
         """The ID number or PIN on a digit pad, shown as dots while typed: the screen
@@ -360,15 +378,16 @@ class ScanScreen(KioskScreen):
             self.camera_state.text = _("The camera is not working right now. You can type "
                                        "the code instead.")
         # how to hold a receipt to a camera that does not work only misleads (and its
-        # room goes to the message, which at twice the size takes three lines)
-        # (the message and the button then stand at the top, level with the camera's box)
+        # room goes to the message, which at twice the size takes three lines); a blank
+        # takes its place, so that the button under it does not move under a finger
         how_to, shown = self.how_to, self.how_to.parent is not None
+        top = len(self.help_box.children)
         if broken and shown:
             self.help_box.remove_widget(how_to)
-            self.help_box.add_widget(self.spare)
+            self.help_box.add_widget(self.spare, index=top - 1)
         elif not broken and not shown:
             self.help_box.remove_widget(self.spare)
-            self.help_box.add_widget(how_to, index=len(self.help_box.children))
+            self.help_box.add_widget(how_to, index=top - 1)
         self.target.opacity = 0 if broken else 1  # no square to hold a code in
 
     def _advise(self, _dt: float) -> None:
@@ -398,8 +417,8 @@ class ScanScreen(KioskScreen):
             self._look_up(None, self.citizen_id or None)
             return
         # never opened, never fetched: the person is told and nothing is requested
-        self.note.text = _(receipt.refusal or NOT_RECEIPT) + " " + _(
-            "Please use the QR code on your receipt, or type the code.")
+        self._say(_(receipt.refusal or NOT_RECEIPT) + " " + _(
+            "Please use the QR code on your receipt, or type the code."))
 
     def _typing(self, text: str) -> None:
         self.typed = text.strip().upper() if self.mode == "code" else text.strip()
@@ -414,15 +433,15 @@ class ScanScreen(KioskScreen):
             elif 4 <= len(typed) <= 8:
                 self._look_up(typed)
             else:
-                self.note.text = _("Type the 12 digits of your personal identification "
-                                   "number, or the 4 to 8 digits of the lookup PIN.")
+                self._say(_("Type the 12 digits of your personal identification "
+                            "number, or the 4 to 8 digits of the lookup PIN."))
             return
         reference = normalise_reference(self.typed)
         receipt = read_receipt(self.typed, self.services.receipt_rules)
         if not receipt.code and not reference:
-            self.note.text = _("This is not a dossier code. It looks like "
-                               "000.00.20.H29-201117-0001, or a slip's reference like "
-                               "K7P-3F9A.")
+            self._say(_("This is not a dossier code. It looks like "
+                        "000.00.20.H29-201117-0001, or a slip's reference like "
+                        "K7P-3F9A."))
             return
         self.code, self.reference = receipt.code or "", reference or ""
         self._look_up(None)
@@ -432,7 +451,7 @@ class ScanScreen(KioskScreen):
         if pin is None and not again:  # a PIN or number asked for afterwards continues it
             self.services.usage.count("dossier_lookup")
         self.busy = True
-        self.note.text = _("Looking up your dossier…")
+        self._say(_("Looking up your dossier…"))
         code, reference, api = self.code, self.reference, self.services.api
         local = self.services.local_submission
 
@@ -471,7 +490,7 @@ class ScanScreen(KioskScreen):
                 self.message = _(result.message)
             self.refresh()
             return
-        self.note.text = _(result.message)
+        self._say(_(result.message))
 
     def _type_instead(self) -> None:
         self.mode, self.typed, self.message = "code", "", ""
