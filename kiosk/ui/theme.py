@@ -121,6 +121,12 @@ class Theme:
         return self.height > self.width
 
     @property
+    def cramped(self) -> bool:
+        """Twice the text on a short screen (1280x800: under 230 mm tall): the keyboard,
+        the pads and the lists need every line of the height."""
+        return self.large_text and self.height < self.mm(230)
+
+    @property
     def touch(self) -> int:
         """The smallest side of anything a finger must hit."""
         return math.ceil(MIN_TARGET_MM * self.px_per_mm)

@@ -295,7 +295,10 @@ def typed_box(theme: Theme, text: str = "") -> tuple[Surface, Text]:
     t = theme
     box = Surface(size_hint_y=None, height=t.button, background=t.palette.surface,
                   radius=t.mm(2), padding=(t.mm(4), 0))
-    shown = Text(text, size=t.text_heading, color=t.palette.text, bold=True)
+    # one line, its end in view: a long search or code does not grow the box as it is
+    # typed (and push the keys down under the finger)
+    shown = Text(text, size=t.text_heading, color=t.palette.text, bold=True, shorten=True,
+                 shorten_from="left")
     shown.bind(height=lambda _, height: setattr(box, "height", max(t.button, height)))
     box.height = max(t.button, shown.height)
     box.add_widget(shown)

@@ -82,7 +82,7 @@ class Driver:
         proxies = (WeakProxy, weakref.ProxyType, weakref.CallableProxyType)
         found = [w for w in gc.get_objects() if type(w) not in proxies
                  and isinstance(w, Widget) and text in str(getattr(w, "text", ""))]
-        return [_whereabouts(w) for w in found]
+        return [_whereabouts(w, found) for w in found]
 
     def widgets(self) -> Iterator[Widget]:
         for top in list(Window.children):
@@ -181,7 +181,7 @@ def _due_now() -> bool:
     return False
 
 
-def _whereabouts(widget: Widget) -> str:
+def _whereabouts(widget: Widget, found: list[Widget]) -> str:
     """A widget's class, the chain of its parents' classes up to the top (the window if
     it is still on it) and the kinds of objects that refer to it: enough to tell a widget
     still on screen from one a callback, a cache or a closure keeps alive."""
@@ -189,6 +189,6 @@ def _whereabouts(widget: Widget) -> str:
     while parent is not None and len(chain) < 12:
         chain.append(type(parent).__name__)
         parent = parent.parent if parent is not Window else None
-    holders = sorted({type(r).__name__ for r in gc.get_referrers(widget)
-                      if not isinstance(r, type(sys._getframe()))})
+    holders = sorted({type(r).__name__ for r in gc.get_referrers(widget)  # not the search's
+                      if r is not found and not isinstance(r, type(sys._getframe()))})
     return f"{' < '.join(chain)}; held by {', '.join(holders)}"

@@ -52,8 +52,8 @@ class DetailScreen(KioskScreen):
         if procedure is None:
             column.add_widget(self.heading(_("This procedure is not in the catalogue.")))
             return
-        self._content(column, procedure)
-        outer.add_widget(self._actions(procedure, column))
+        glance_at = self._content(column, procedure)
+        outer.add_widget(self._actions(procedure, column, glance_at))
 
     def _procedure(self) -> Procedure | None:
         try:
@@ -61,7 +61,9 @@ class DetailScreen(KioskScreen):
         except StoreError:
             return None
 
-    def _content(self, column: GridLayout, p: Procedure) -> None:
+    def _content(self, column: GridLayout, p: Procedure) -> int:
+        """The procedure's text into `column`; how many widgets, counted from the top,
+        end with the summary (time, fee, where)."""
         t = self.theme
         # at twice the size the title's letters are 22 mm tall: a long name (some run to
         # 150 letters) took six lines, half of a portrait screen's room for the text, and a
@@ -79,7 +81,7 @@ class DetailScreen(KioskScreen):
             column.add_widget(self.body(_("Demo data: ask the staff at the counter to "
                                           "confirm."), muted=True))
         column.add_widget(self._at_a_glance(p))
-        self.glance_at = len(column.children)  # counted from the top
+        glance_at = len(column.children)
         self._section(column, _("What you receive"), [p.result or _("Not stated")])
         self._section(column, _("Who can apply"), list(p.applicants) or [_("Not stated")])
         column.add_widget(self.heading(_("What to bring")))
@@ -127,6 +129,7 @@ class DetailScreen(KioskScreen):
                     when = f" ({doc.date:%d/%m/%Y})" if doc.date else ""
                     column.add_widget(self.body(f"{doc.number} — {doc.title}{when}"
                                                 f"{', ' + doc.issuer if doc.issuer else ''}"))
+        return glance_at
 
     def _at_a_glance(self, p: Procedure) -> Surface:
         """What a person decides by, before the long paper list: how long, what it costs,
@@ -186,7 +189,7 @@ class DetailScreen(KioskScreen):
         state = self.services.form_state(code, sample).state
         return _(FORM_NOTES.get(state, FORM_NOTES[FORM_NOT_YET]))
 
-    def _actions(self, p: Procedure, column: GridLayout) -> BoxLayout:
+    def _actions(self, p: Procedure, column: GridLayout, glance_at: int) -> BoxLayout:
         t = self.theme
         side = BoxLayout(orientation="vertical", spacing=t.gap, size_hint=(None, 1)
                          if not t.portrait else (1, None))
@@ -210,7 +213,7 @@ class DetailScreen(KioskScreen):
             # where and when to go, under the summary: at twice the size it is too tall
             # for the side column, where it ran over the QR code
             column.add_widget(self._go_in_person(p),
-                              index=len(column.children) - self.glance_at)
+                              index=len(column.children) - glance_at)
         else:
             # not a grey button: where and when to go instead
             side.add_widget(self._go_in_person(p))

@@ -21,7 +21,7 @@ from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from kiosk.assets import ASSETS
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, language
 from kiosk.scanner.framing import Hint, look
 from kiosk.scanner.receipt import NOT_RECEIPT, read_receipt, read_receipts
 from kiosk.status.lookup import OUTCOMES, Lookup, look_up, look_up_reference
@@ -69,6 +69,7 @@ class ScanScreen(KioskScreen):
         self.reference = ""  # the kiosk's own slip, for a submission that waited to be sent
         self.typed = ""
         self.message = ""
+        self.message_language = ""  # the language `message` was said in
         self.busy = False
         # the ID number from the portal's QR (personal data: only for this session)
         self.citizen_id = ""
@@ -102,16 +103,20 @@ class ScanScreen(KioskScreen):
         page = self.backdrop("vertical")
         # the keyboard needs the room when typing, and the guide in large text on a short
         # screen (the home tile said where the person is going)
-        if self.mode == "camera" and not self._short_of_height():
+        if self.mode == "camera" and not t.cramped:
             page.add_widget(Text(_("Check my dossier"), size=t.text_title,
                                  color=t.palette.text, bold=True))
+        if self.message_language != language():
+            self.message = ""  # said in the language just left
+        self.message_language = language()
         self.note = Text(self.message, size=t.text_body, color=t.palette.accent)
         if self.mode == "camera":
             self._camera_view(page)
         else:
             self._typing_view(page)
-        page.add_widget(self.note)
-        if self.mode != "camera":
+        if self.note.parent is None:
+            page.add_widget(self.note)
+        if self.mode != "camera" and not (self.mode == "code" and t.cramped):
             page.add_widget(Widget())  # the spare height goes below, not above the field
         if self.mode == "camera":
             self.start_camera()
@@ -255,11 +260,17 @@ class ScanScreen(KioskScreen):
         t = self.theme
         asking = _("Type the dossier code printed on your receipt, or the reference on "
                    "the kiosk's slip:")
-        if self._short_of_height():  # the pad needs the height
+        if t.cramped:  # the pad needs the height
             page.spacing = t.mm(2)
-            if not self.message:  # a message under the pad (two lines at 2x) takes the
-                # question's room: with both, the question was pushed under the top bar
-                page.add_widget(Text(asking, size=t.text_small, color=t.palette.text))
+            # no room for a message under the pad as well (at 2x the question went under
+            # the top bar): the message takes the question's line, nothing moves
+            self.note.font_size = t.text_small
+            if not self.message:
+                self.note.text, self.note.color = asking, t.palette.text
+            page.add_widget(self.note)
+            # the spare height under the words: an answer a line longer than the question
+            # takes it, and the pad stays where the finger is
+            page.add_widget(Widget())
         else:
             page.add_widget(self.body(asking))
         box, self.shown = typed_box(t, self.typed or " ")
@@ -275,27 +286,17 @@ class ScanScreen(KioskScreen):
         page.add_widget(CodePad(t, self._typing, self.typed))
 
     def _say(self, message: str) -> None:
-        """A message under the camera or the pad. Typing a code at 2x on a short screen,
-        the first one takes the question's place (with both, the question was pushed
-        under the top bar)."""
-        asked = not self.message
+        """A message under the camera or the pad (or, when cramped, over the pad in the
+        question's place); kept for a rebuild of the screen in the same language."""
         self.message = message
-        if asked and self.mode == "code" and self._short_of_height():
-            self.refresh()
-        else:
-            self.note.text = message
-
-    def _short_of_height(self) -> bool:
-        """Large text on a short screen (1280x800): the code pad needs the height."""
-        t = self.theme
-        return t.large_text and t.height < t.mm(230)
+        self.note.text, self.note.color = message, self.theme.palette.accent
 
     def _digit_pad(self, page: Surface) -> None:
         """The ID number or PIN on a digit pad, shown as dots while typed: the screen
         faces the room. Large text on a short landscape screen: the words and the number
         on the left, the pad on the right (stacked, they ran off the top)."""
         t = self.theme
-        beside = t.large_text and not t.portrait and t.height < t.mm(230)
+        beside = t.cramped and not t.portrait
         words: BoxLayout | Surface = page
         if beside:
             row = BoxLayout(spacing=t.gap)

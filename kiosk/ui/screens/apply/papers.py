@@ -50,7 +50,7 @@ class PapersStep(StepView):
         flow = self.flow
         page = flow.backdrop("vertical")
         # large text on a short screen: a one-line title, the height is the papers'
-        self.title(page, draft, compact=t.large_text and t.height < t.mm(230))
+        self.title(page, draft, compact=t.cramped)
         column = flow.scrolling_column(page, spacing=t.gap)
         several = len(draft.procedure.cases) > 1
         if several and draft.case:

@@ -40,7 +40,7 @@ class ReviewStep(StepView):
         page = flow.backdrop("vertical")
         # large text on a short screen: a one-line title, and the consent at the end of
         # what it confirms, so that what was given is not read through a slit
-        crowded = t.large_text and t.height < t.mm(230)
+        crowded = t.cramped
         self.title(page, draft, compact=crowded)
         column = flow.scrolling_column(page, spacing=t.mm(1.5))
         column.add_widget(self._cost_and_date(draft))
