@@ -13,8 +13,20 @@ chrome.runtime.onMessage.addListener(async (message) => {
 // "Kết thúc". So each page that finishes loading gets the strip here too; strip.js runs
 // once per page whichever way it came. Pages the extension may not touch (the browser's
 // own) refuse, which is fine: they have no strip either way.
-chrome.tabs.onUpdated.addListener((tabId, change) => {
-  if (change.status !== "complete") return;
+function addStrip(tabId) {
   chrome.scripting.executeScript({ target: { tabId }, files: ["settings.js", "strip.js"] })
     .catch(() => {});
+}
+
+chrome.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status === "complete") addStrip(tabId);
+});
+
+// On a loaded machine the first page finished loading even before this worker started, so
+// no event above comes for it (a CI run's browser was never ended by its quiet time): the
+// pages already open when the worker starts get the strip too.
+chrome.tabs.query({}).then((tabs) => {
+  for (const tab of tabs) {
+    if (tab.status === "complete") addStrip(tab.id);
+  }
 });
