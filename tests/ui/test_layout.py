@@ -275,7 +275,6 @@ def scan_pin(d: Driver) -> None:
 
 
 def status(d: Driver) -> None:
-
     from kiosk.server.catalogue_files import demo_dossiers
     from kiosk.status.words import describe
 
@@ -325,7 +324,6 @@ def apply_receipt_fee(d: Driver) -> None:
 
 def status_fee(d: Driver) -> None:
     """A dossier of this centre's that owes a fee: the VietQR under what to do next."""
-
     from kiosk.server.catalogue_files import demo_dossiers
     from kiosk.status.words import describe
 
@@ -787,7 +785,6 @@ def test_a_dossier_without_its_procedure_name_shows_the_name_from_the_catalogue(
         driver: Driver) -> None:
     """The office sent only the procedure's code: the title is the procedure's name from
     the kiosk's catalogue; the code is on a small line of its own."""
-
     from kiosk.server.catalogue_files import demo_dossiers
     from kiosk.status.words import describe
 

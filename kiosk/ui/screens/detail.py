@@ -230,13 +230,14 @@ class DetailScreen(KioskScreen):
         holder.add_widget(QrImage(self.services.procedure_url(p), t.mm(48)))
         qr_box.add_widget(holder)
         side.add_widget(qr_box)
-        if t.portrait:  # the code keeps its own height under however many lines of words
-            # (in English at 2x the caption took three lines and ran into the code)
+        if t.portrait:
+            # the code keeps its own height under however many lines of words (in English
+            # at 2x the caption took three lines and ran into the code)
             holder.size_hint_y, holder.height = None, t.mm(50)
             qr_box.size_hint_y = None
             qr_box.bind(minimum_height=qr_box.setter("height"))
-        if t.portrait:  # a row under the text: as tall as its tallest part (in large text
-            # the counter's hours ran over the text above)
+            # a row under the text: as tall as its tallest part (in large text the
+            # counter's hours ran over the text above)
             least = side.height
 
             def fit(*_: Any) -> None:

@@ -156,7 +156,7 @@ class ScanScreen(KioskScreen):
         if t.large_text and t.portrait:
             # the picture above the words, which scroll if they must
             column = self.scrolling_column(help_box, spacing=t.mm(1))
-            self.how_to: Widget = help_box.children[0]
+            self.how_to: Widget = column.parent  # the scroll view around the words
             picture.size_hint_y, picture.height = None, t.mm(45)
             column.add_widget(picture)
             for line in lines:
